@@ -1,0 +1,33 @@
+# The two quick-start commands (README): `make demo` and `make test`. Each creates or reuses the project's
+# virtualenv (cached outside the clone, keyed by the requirements; see tools/env.sh).
+SHELL := /bin/bash
+.ONESHELL:
+.SHELLFLAGS := -eu -o pipefail -c
+DEMO_OUT ?= runs/demo
+TEST_FLAGS ?= slow nnunet
+TEST_WORKERS ?= 2
+
+.PHONY: demo test test-fast env export clean readme
+
+env:
+	@tools/env.sh
+
+demo:
+	@V=$$(tools/env.sh)
+	"$$V/bin/gliomagen" demo --out "$(DEMO_OUT)"
+
+test:
+	@V=$$(tools/env.sh)
+	export PATH="$$V/bin:$$PATH" MPLBACKEND=Agg
+	nbdev_test --flags "$(TEST_FLAGS)" --n_workers $(TEST_WORKERS) --timing --do_print
+
+test-fast:
+	@$(MAKE) test TEST_FLAGS=
+
+export:
+	@V=$$(tools/env.sh)
+	export PATH="$$V/bin:$$PATH"
+	nbdev_export && nbdev_clean && python tools/readme.py
+
+readme:
+	@python3 tools/readme.py

@@ -18,7 +18,9 @@ demo:
 
 test:
 	@V=$$(tools/env.sh)
-	export PATH="$$V/bin:$$PATH" MPLBACKEND=Agg
+	# TEST_WORKERS notebooks run at once, one thread each: with 2 threads per notebook on 2 cores, OpenMP's
+	# spinning makes small 3D convolutions many times slower than with 1.
+	export PATH="$$V/bin:$$PATH" MPLBACKEND=Agg OMP_NUM_THREADS=$${OMP_NUM_THREADS:-1}
 	nbdev_test --flags "$(TEST_FLAGS)" --n_workers $(TEST_WORKERS) --timing --do_print
 
 test-fast:

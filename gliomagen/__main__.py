@@ -5,9 +5,10 @@
 # %% auto #0
 __all__ = []
 
-# %% ../nbs/15_main.ipynb #913242e3
+# %% ../nbs/15_main.ipynb #327a8b80
 import sys
 from .cli import main
 
-# %% ../nbs/15_main.ipynb #64acaf67
+# %% ../nbs/15_main.ipynb #3198b278
+#| eval: false
 if __name__ == '__main__': sys.exit(main())

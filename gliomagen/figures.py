@@ -619,13 +619,18 @@ def _seg_notes(res) -> list:
         if r.get('rejected'): by.setdefault(f"{len(r['rejected'])} case(s) rejected by the evaluation", []).append(name)
     return [f"{n}" + ('' if len(v) == len(res) else f" ({', '.join(v)})") for n, v in by.items()]
 
-def table_segmentation(run_dir, out=None, eval_dir=None, dpi=100) -> Path:
-    "Figure 13: kappa, accuracy, F1 per class, Avg Dice and Pearson's r per nnU-Net configuration."
-    o = _out_dir(run_dir, out)
+def _segmentation_results_or_fail(run_dir, eval_dir=None) -> dict:
+    "The segmentation results of a run (see `load_segmentation_results`), or a clear error when there are none."
     ed = Path(eval_dir) if eval_dir is not None else run_paths(run_dir)['run']
     res = load_segmentation_results(ed)
     if not res: raise FileNotFoundError(f"no segmentation results (segmentation*.json, study.json) in {ed}; run the nnU-Net "
                                         "study (`gliomagen nnunet`) and evaluate it")
+    return res
+
+def table_segmentation(run_dir, out=None, eval_dir=None, dpi=100) -> Path:
+    "Figure 13: kappa, accuracy, F1 per class, Avg Dice and Pearson's r per nnU-Net configuration."
+    o = _out_dir(run_dir, out)
+    res = _segmentation_results_or_fail(run_dir, eval_dir)
     header = ['Model', 'Kappa', 'Accuracy'] + [f'F1 ({c})' for c in TUMOUR_CLASSES] + ['Avg Dice', "Pearson's r", 'n']
     rows, crows = [], []
     for name, r in res.items():
@@ -647,10 +652,7 @@ def table_segmentation(run_dir, out=None, eval_dir=None, dpi=100) -> Path:
 def table_boundary(run_dir, out=None, eval_dir=None, dpi=100) -> Path:
     "Figure 14: average HD95 and ASSD (mm, and voxels where present) per nnU-Net configuration."
     o = _out_dir(run_dir, out)
-    ed = Path(eval_dir) if eval_dir is not None else run_paths(run_dir)['run']
-    res = load_segmentation_results(ed)
-    if not res: raise FileNotFoundError(f"no segmentation results (segmentation*.json, study.json) in {ed}; run the nnU-Net "
-                                        "study (`gliomagen nnunet`) and evaluate it")
+    res = _segmentation_results_or_fail(run_dir, eval_dir)
     keys = [('hd95_mm', 'Avg HD95 (mm)'), ('assd_mm', 'Avg ASSD (mm)'), ('hd95_vox', 'Avg HD95 (vox)'), ('assd_vox', 'Avg ASSD (vox)')]
     keys = [k for k in keys if any(k[0] in r for r in res.values())]
     if not keys: raise ValueError(f"the segmentation results in {ed} have no hd95/assd entries")

@@ -655,7 +655,7 @@ def table_boundary(run_dir, out=None, eval_dir=None, dpi=100) -> Path:
     res = _segmentation_results_or_fail(run_dir, eval_dir)
     keys = [('hd95_mm', 'Avg HD95 (mm)'), ('assd_mm', 'Avg ASSD (mm)'), ('hd95_vox', 'Avg HD95 (vox)'), ('assd_vox', 'Avg ASSD (vox)')]
     keys = [k for k in keys if any(k[0] in r for r in res.values())]
-    if not keys: raise ValueError(f"the segmentation results in {ed} have no hd95/assd entries")
+    if not keys: raise ValueError(f"the segmentation results in {eval_dir or run_dir} have no hd95/assd entries")
     header = ['Model'] + [h for _, h in keys]
     rows, crows = [], []
     for name, r in res.items():

@@ -7,7 +7,7 @@ DEMO_OUT ?= runs/demo
 TEST_FLAGS ?= slow nnunet
 TEST_WORKERS ?= 2
 
-.PHONY: demo test test-fast env export clean readme
+.PHONY: demo test test-fast test-browser env export clean readme
 
 env:
 	@tools/env.sh
@@ -27,6 +27,15 @@ test:
 
 test-fast:
 	@$(MAKE) test TEST_FLAGS=
+
+# The viewers and `gliomagen view` in a real browser: Debian's chromium (installed by tools/chromium.sh when
+# missing) driven by Playwright from pip; builds a small run under runs/browser-test once (reused afterwards),
+# serves it with Voilà on free ports of 127.0.0.1, stops the servers by PID. Screenshots go to nbs/images/.
+test-browser:
+	@V=$$(tools/env.sh)
+	CHROMIUM=$$(tools/chromium.sh)
+	export PATH="$$V/bin:$$PATH" MPLBACKEND=Agg OMP_NUM_THREADS=$${OMP_NUM_THREADS:-1}
+	python tools/browser_test.py --chromium "$$CHROMIUM"
 
 export:
 	@V=$$(tools/env.sh)

@@ -41,34 +41,39 @@ def make_run(run: Path):
              log=lambda *a: None)
 
 def make_marker_case(root: Path, run: Path) -> tuple:
-    "A raw phantom case of the run, copied with a marker cube; returns (case folder, marker RAS voxel, shape)."
-    import nibabel as nib
-    from gliomagen.viewer import to_ras, load_labels
-    from gliomagen.figures import find_case_dirs
-    src = next(iter(find_case_dirs(run / 'phantom').values()))
+    "A raw phantom case of the run, copied with a marker cube; returns (case folder, marker RAS voxel, RAS shape)."
+    import nibabel as nib                                 # nibabel only: independent of the viewer under test
+    from nibabel.orientations import io_orientation, axcodes2ornt, ornt_transform, apply_orientation
+    src = sorted(d for d in (run / 'phantom').iterdir() if d.is_dir())[0]
     cid = 'Marker-00000'
     dst = root / cid; dst.mkdir(parents=True, exist_ok=True)
     seg = nib.load(str(src / f'{src.name}-seg.nii.gz'))
-    m = load_labels(src / f'{src.name}-seg.nii.gz')                       # RAS
+    assert nib.aff2axcodes(seg.affine) == ('L', 'P', 'S'), nib.aff2axcodes(seg.affine)
+    m = np.asarray(nib.as_closest_canonical(seg).dataobj)                # RAS
     tum = np.argwhere(m > 0).mean(0).round().astype(int)
     marker = tuple(int(min(max(t + o, 2), n - 3)) for t, o, n in zip(tum, MARKER_OFFSET, m.shape))
+    x, y, z = marker
     for kind in ('t1n', 't1c', 't2w', 't2f', 'seg'):
         img = nib.load(str(src / f'{src.name}-{kind}.nii.gz'))
-        a = np.asarray(img.dataobj).astype(np.float32 if kind != 'seg' else np.uint8)
-        ras_a, _ = to_ras(a, img.affine)
+        to_ras = io_orientation(img.affine)
+        ras_a = apply_orientation(np.asarray(img.dataobj).astype(np.float32), to_ras)
         if kind != 'seg':
             if kind == 't1c': ras_a = ras_a * 1.6 + 200                  # a different scale, as t1c has in BraTS
-            x, y, z = marker
             ras_a[x - 1:x + 2, y - 1:y + 2, z - 1:z + 2] = ras_a.max() * 2
-        else:
-            x, y, z = marker
-            ras_a[x - 1:x + 2, y - 1:y + 2, z - 1:z + 2] = 0              # the marker is not tumour
+        else: ras_a[x - 1:x + 2, y - 1:y + 2, z - 1:z + 2] = 0            # the marker is not tumour
         # back to the file's own storage order (L, P, S): the viewer must undo it from the affine
-        back = nib.orientations.ornt_transform(nib.orientations.axcodes2ornt('RAS'), nib.orientations.io_orientation(img.affine))
-        a = nib.orientations.apply_orientation(ras_a, back)
-        nib.save(nib.Nifti1Image(a.astype(np.float32 if kind != 'seg' else np.uint8), img.affine), str(dst / f'{cid}-{kind}.nii.gz'))
-    assert nib.aff2axcodes(seg.affine) == ('L', 'P', 'S'), nib.aff2axcodes(seg.affine)
+        a = apply_orientation(ras_a, ornt_transform(axcodes2ornt('RAS'), to_ras))
+        nib.save(nib.Nifti1Image(a.astype(np.uint8 if kind == 'seg' else np.float32), img.affine),
+                 str(dst / f'{cid}-{kind}.nii.gz'))
     return dst, marker, m.shape
+
+def expected_position(plane, voxel, shape) -> tuple:
+    "(row, col) of a RAS voxel's centre as fractions of the image, radiological convention (written out here)."
+    x, y, z = voxel; nx, ny, nz = shape
+    flip = lambda i, n: (n - 1 - i + 0.5) / n                          # R, A and S at the left or top
+    return {'axial': (flip(y, ny), flip(x, nx)),                        # A up, R left
+            'coronal': (flip(z, nz), flip(x, nx)),                      # S up, R left
+            'sagittal': (flip(z, nz), flip(y, ny))}[plane]              # S up, A left
 
 # -- browser helpers ---------------------------------------------------------------------------------------
 def png_array(b: bytes) -> np.ndarray:
@@ -151,7 +156,7 @@ def save_small(png: bytes, path: Path, limit=300_000):
 
 # -- the checks --------------------------------------------------------------------------------------------
 def check_viewer(p, marker, shape, check, images):
-    from gliomagen.viewer import voxel_to_display, PLANES, plane_axis
+    PLANES, axis = ('axial', 'coronal', 'sagittal'), {'sagittal': 0, 'coronal': 1, 'axial': 2}
     p.pg.bring_to_front()
     t = time.time()
     p.pg.wait_for_selector('canvas.gg-slice[data-draws]', timeout=120_000)
@@ -189,7 +194,7 @@ def check_viewer(p, marker, shape, check, images):
     control('reset W/L', lambda: pg.get_by_role('button', name='reset W/L').click())
     control('preset', lambda: pg.locator('.widget-dropdown select').first.select_option('full range'))
     for pl in PLANES:
-        n = shape[plane_axis(pl)]
+        n = shape[axis[pl]]
         cur = int(p.readout(pl))
         control(f'{pl} slider', lambda pl=pl, cur=cur, n=n: p.set_slider(pl, cur - 3 if cur >= 3 else cur + 3), planes=(pl,))
     control('opacity', lambda: p.set_slider('opacity', 0.9))
@@ -212,7 +217,7 @@ def check_viewer(p, marker, shape, check, images):
     # -- orientation marker ----------------------------------------------------------------------------------
     pg.locator('.widget-dropdown select').first.select_option('full range'); p.settle()
     p.set_slider('opacity', 0)
-    for pl in PLANES: p.set_slider(pl, marker[plane_axis(pl)])
+    for pl in PLANES: p.set_slider(pl, marker[axis[pl]])
     pg.mouse.move(2, 2)
     pg.wait_for_function(f"() => document.querySelector('.gg-info').textContent.includes('crosshair ({', '.join(map(str, marker))})')",
                          timeout=20_000)
@@ -220,10 +225,8 @@ def check_viewer(p, marker, shape, check, images):
     for pl in PLANES:
         img = p.shot(pl)
         got = white_centroid(img)
-        r, c = voxel_to_display(pl, marker, shape)
-        a, b = [i for i in range(3) if i != plane_axis(pl)]
-        want = ((r + 0.5) / shape[b], (c + 0.5) / shape[a])
-        tol = 1.0 / min(shape[a], shape[b])
+        want = expected_position(pl, marker, shape)
+        tol = 1.0 / min(shape)
         ok = got is not None and abs(got[0] - want[0]) <= tol and abs(got[1] - want[1]) <= tol
         if not ok: save_small(p.canvas(pl).screenshot(), Path(ROOT / 'runs' / f'browser-test-failed-{pl}.png'))
         check(ok, f'orientation marker on the {pl} plane at (row, col) fraction {want[0]:.3f}, {want[1]:.3f} '

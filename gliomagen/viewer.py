@@ -65,7 +65,7 @@ def take_slice(vol, plane: str = 'axial', index: int | None = None) -> np.ndarra
     n = vol.shape[ax]
     index = n // 2 if index is None else int(index)
     if not 0 <= index < n: raise IndexError(f"{plane} slice {index} is outside 0..{n - 1}")
-    return np.take(vol, index, axis=ax).T[::-1, ::-1]
+    return vol[(slice(None),) * ax + (index,)].T[::-1, ::-1]       # a view: no copy of the volume
 
 def _other_axes(plane): return [a for a in range(3) if a != plane_axis(plane)]
 
@@ -268,7 +268,7 @@ def load_volumes(src, contrasts=None, affine=None, return_spacing=False):
         missing = [c for c in contrasts if c not in out]
         if missing: raise KeyError(f"no {missing} among {list(out)}")
         out = {c: out[c] for c in contrasts}
-    out = {k: np.asarray(v, np.float32) for k, v in out.items()}
+    out = {k: np.ascontiguousarray(v, np.float32) for k, v in out.items()}
     for k, v in out.items():
         if v.ndim != 3: raise ValueError(f"{k}: expected a 3D volume, got shape {v.shape}")
     shapes = {v.shape for v in out.values()}
@@ -415,7 +415,7 @@ class _Viewer:
         if bad or not planes: raise ValueError(f"planes must be a subset of {PLANES}, got {planes}")
         self.planes = tuple(planes)
         self._wl, self._holding, self.n_renders, self.n_encoded, self.rgbs, self._keys = {}, 0, 0, 0, {}, {}
-        self._hover = None
+        self._hover, self._ranges = None, {}
         if cursor is None: cursor = self.tumour_centre()
         self._build(tuple(int(c) for c in cursor), contrast or contrasts[0], contrasts, alpha, show_labels, crosshair)
         self.render()
@@ -491,9 +491,12 @@ class _Viewer:
 
     # -- window / level ----------------------------------------------------------------------------------
     def _range(self, contrast):
-        vs = [v[contrast] for v in self.panels.values()]
-        lo, hi = min(float(v.min()) for v in vs), max(float(v.max()) for v in vs)
-        return lo, (hi if hi > lo else lo + 1.0)
+        "(min, max) of `contrast` over all panels (computed once)."
+        if contrast not in self._ranges:
+            vs = [v[contrast] for v in self.panels.values()]
+            lo, hi = min(float(v.min()) for v in vs), max(float(v.max()) for v in vs)
+            self._ranges[contrast] = lo, (hi if hi > lo else lo + 1.0)
+        return self._ranges[contrast]
 
     def _grid(self, contrast) -> tuple:
         "(step, decimals) of the window/level sliders: a decimal step of about 1/500 of the contrast's range."

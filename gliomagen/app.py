@@ -4,7 +4,7 @@
 
 # %% ../nbs/20_app.ipynb #0ede77f0
 from __future__ import annotations
-import argparse, importlib, json, os, shutil, socket, subprocess, sys, tempfile, time
+import argparse, importlib, json, os, shutil, signal, socket, subprocess, sys, tempfile, time
 from pathlib import Path
 
 import numpy as np
@@ -162,8 +162,8 @@ def serve(target, port: int | None = None, host: str = '127.0.0.1', cull_after: 
     nb = page_notebook(t, folder)
     env = {**os.environ, 'PYTHONPATH': os.pathsep.join(filter(None, [str(Path(importlib.import_module("gliomagen").__file__).resolve().parent.parent),
                                                                       os.environ.get('PYTHONPATH')]))}
-    proc = subprocess.Popen(voila_command(nb, port, host, cull_after), cwd=folder, env=env,
-                            stdout=log or subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(voila_command(nb, port, host, cull_after), cwd=folder, env=env, start_new_session=True,
+                            stdout=log or subprocess.DEVNULL, stderr=subprocess.STDOUT)   # Ctrl-C reaches us, not Voilà
     proc.url, proc.folder = f'http://{host}:{port}/', folder
     t0 = time.time()
     while time.time() - t0 < wait:
@@ -189,7 +189,12 @@ def main_view(argv=None) -> int:
     try: proc = serve(a.target, a.port, cull_after=a.cull_after, log=sys.stderr)
     except (RuntimeError, TimeoutError) as e: print(f'gliomagen view: {e}', file=sys.stderr); return 1
     print(f'gliomagen view: serving {a.target} on {proc.url} (pid {proc.pid}); Ctrl-C stops it', flush=True)
+    def stop(*_): raise KeyboardInterrupt
+    signal.signal(signal.SIGTERM, stop)                 # `kill PID` stops Voilà too (it runs in its own session)
     try: return proc.wait() or 0
     except KeyboardInterrupt:
-        proc.terminate(); proc.wait(10); return 0
+        proc.terminate()
+        try: proc.wait(30)                              # Voilà shuts its kernels down first (seconds)
+        except subprocess.TimeoutExpired: proc.kill(); proc.wait()
+        return 0
     finally: shutil.rmtree(proc.folder, ignore_errors=True)

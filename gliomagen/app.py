@@ -4,7 +4,7 @@
 
 # %% ../nbs/20_app.ipynb #0ede77f0
 from __future__ import annotations
-import argparse, importlib, json, os, shutil, signal, socket, subprocess, sys, tempfile, time
+import argparse, html, importlib, json, os, re, shutil, signal, socket, subprocess, sys, tempfile, time
 from pathlib import Path
 
 import numpy as np
@@ -89,7 +89,8 @@ class RunPage:
 
     def _run_tab(self):
         W = widgets
-        items = [W.HTML('<ul>' + ''.join(f'<li>{s[2:]}</li>' for s in _run_summary(self.P)) + '</ul>')]
+        code = lambda s: re.sub(r'`([^`]*)`', r'<code>\1</code>', html.escape(s[2:]))   # the summary is Markdown
+        items = [W.HTML('<ul>' + ''.join(f'<li>{code(s)}</li>' for s in _run_summary(self.P)) + '</ul>')]
         mf = self.P['figures'] / 'figures.json'
         if not mf.exists():
             items.append(W.HTML(f'<p>No figures yet: run <code>gliomagen figures {self.run}</code>.</p>'))

@@ -102,7 +102,7 @@ class Page:
                                     + [...document.querySelectorAll('.gg-info, .gg-readout')].map(e => e.textContent).join(' ')
                                     + [...document.querySelectorAll('.widget-readout')].map(e => e.textContent).join(' ')""")
 
-    def settle(self, quiet=0.6, timeout=20):
+    def settle(self, quiet=0.4, timeout=20):
         "Wait until nothing has been drawn for `quiet` seconds (late kernel replies included)."
         t0, last, since = time.time(), None, time.time()
         while time.time() - t0 < timeout:

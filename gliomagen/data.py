@@ -23,7 +23,7 @@ from .core import (CONTRASTS, BRATS2021_CONTRASTS, GLIOMAGEN_LABELS, HEAD, N_MAS
 __all__ = ['CASE_COLUMNS', 'LABEL_COLUMNS', 'find_cases', 'CaseError', 'load_case', 'head_mask', 'add_head_label', 'head_qc',
            'normalise_minmax', 'GridTransform', 'grid_transform', 'resize_to_grid', 'resize_from_grid', 'grid_affine',
            'save_nifti', 'load_mask', 'qc_reason', 'split_cases', 'prepare_case', 'prepare_dataset', 'main_prepare',
-           'mask_to_onehot', 'GliomaGenDataset']
+           'to_canonical', 'from_canonical', 'mask_to_onehot', 'GliomaGenDataset']
 
 # %% ../nbs/01_data.ipynb #b7e86eca
 _SUFFIXES = {**{c: c for c in CONTRASTS}, **BRATS2021_CONTRASTS, 'seg': 'seg'}
@@ -410,6 +410,30 @@ def main_prepare(argv=None) -> int:
     for r in rej.itertuples(): print(f'  rejected {r.reason}', file=sys.stderr)
     return 1 if len(rej) else 0
 
+# %% ../nbs/01_data.ipynb #9689bf08
+_RAS = np.array([[0, 1], [1, 1], [2, 1]])
+
+def _apply_ornt(arr, ornt):
+    "`nib.orientations.apply_orientation` on the last three axes of `arr` (channel axes may lead)."
+    moved = np.moveaxis(np.asarray(arr), (-3, -2, -1), (0, 1, 2))
+    return np.ascontiguousarray(np.moveaxis(nib.orientations.apply_orientation(moved, ornt), (0, 1, 2), (-3, -2, -1)))
+
+def to_canonical(arr, affine):
+    """`(array, affine)` in the closest RAS+ canonical voxel order: what `nib.as_closest_canonical` gives for a
+    volume stored with `affine`. `arr`: `[X, Y, Z]` or `[..., X, Y, Z]` (leading channel axes kept)."""
+    affine = np.asarray(affine, float)
+    ornt = nib.orientations.io_orientation(affine)
+    arr = np.asarray(arr)
+    if (ornt == _RAS).all(): return arr, affine
+    return _apply_ornt(arr, ornt), affine @ nib.orientations.inv_ornt_aff(ornt, arr.shape[-3:])
+
+def from_canonical(arr, affine):
+    "The inverse of `to_canonical`: an array in canonical order back to the voxel order of a volume stored with `affine`."
+    ornt = nib.orientations.io_orientation(np.asarray(affine, float))
+    arr = np.asarray(arr)
+    if (ornt == _RAS).all(): return arr
+    return _apply_ornt(arr, nib.orientations.ornt_transform(_RAS, ornt))
+
 # %% ../nbs/01_data.ipynb #93c1d77c
 def mask_to_onehot(mask, n_channels: int = 6):
     "One-hot of labels 1..n_channels, channel axis before the 3 spatial axes: [.., X, Y, Z] -> [.., n_channels, X, Y, Z] float32."
@@ -421,20 +445,29 @@ def mask_to_onehot(mask, n_channels: int = 6):
 
 class GliomaGenDataset(torch.utils.data.Dataset):
     "A prepared split (`<root>/<split>/<case>/`) as (image [4,X,Y,Z] float32 in [0,1], cond one-hot [6,X,Y,Z] float32)."
-    def __init__(self, root, split='train', contrasts=CONTRASTS, n_condition=6, transform=None):
+    def __init__(self, root, split='train', contrasts=CONTRASTS, n_condition=6, transform=None, canonical=True):
         self.dir = Path(root) / split if split else Path(root)
         if not self.dir.is_dir():
             raise FileNotFoundError(f"{self.dir} does not exist: run `gliomagen prepare SRC {root}` first")
         self.contrasts, self.n_condition, self.transform = tuple(contrasts), n_condition, transform
+        self.canonical = canonical                     # RAS-canonical arrays, as the original's dataset
         self.case_ids = sorted(d.name for d in self.dir.iterdir()
                                if d.is_dir() and not d.name.startswith('.') and (d / f'{d.name}-mask.nii.gz').exists())
     def __len__(self): return len(self.case_ids)
     def paths(self, i):
         c = self.case_ids[i]
         return {k: self.dir / c / f'{c}-{k}.nii.gz' for k in self.contrasts + ('mask',)}
+    def affine(self, i):
+        "The affine of the arrays item `i` yields (the mask's, made canonical when `canonical`)."
+        img = nib.load(str(self.paths(i)['mask']))
+        return nib.as_closest_canonical(img).affine if self.canonical else img.affine
+    def _array(self, path, dtype):
+        img = nib.load(str(path)); a = np.asarray(img.dataobj, dtype=dtype)
+        return to_canonical(a, img.affine)[0] if self.canonical else a
     def __getitem__(self, i):
         p = self.paths(i)
-        img = np.stack([np.asarray(nib.load(str(p[k])).dataobj, dtype=np.float32) for k in self.contrasts])
-        cond = mask_to_onehot(load_mask(p['mask']), self.n_condition)
+        img = np.stack([self._array(p[k], np.float32) for k in self.contrasts])
+        m, aff = load_mask(p['mask'], return_affine=True)
+        cond = mask_to_onehot(to_canonical(m, aff)[0] if self.canonical else m, self.n_condition)
         img, cond = torch.from_numpy(img), torch.from_numpy(cond)
         return self.transform(img, cond) if self.transform else (img, cond)

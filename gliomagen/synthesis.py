@@ -13,6 +13,7 @@ import nibabel as nib
 
 from .core import CONTRASTS, case_paths, atomic_path, derive_seed, gliomagen_to_brats2024, load_config
 from .augment import find_masks, read_mask
+from .data import to_canonical, from_canonical
 
 # %% auto #0
 __all__ = ['RECORDS', 'parse_shard', 'resolve_shard', 'shard_ids', 'case_complete', 'temp_dirs', 'write_synthetic_case',
@@ -136,9 +137,10 @@ def run_synthesis(masks: dict, out, generate, seed: int = 0, shard=None, batch_s
         if not batch: return
         seeds = [case_seed(seed, c) for c, _, _ in batch]
         t0 = time.perf_counter()
-        imgs = np.asarray(generate([m for _, m, _ in batch], seeds))
+        imgs = np.asarray(generate([to_canonical(m, aff)[0] for _, m, aff in batch], seeds))   # the network's voxel order
         dt = (time.perf_counter() - t0) / len(batch)
         for (c, m, aff), s, im in zip(batch, seeds, imgs):
+            im = from_canonical(im, aff)                                        # back to the mask's own order
             rec = dict(case_id=c, mask=str(masks[c]), **(record or {}), run_seed=seed, seed=s, seconds=round(dt, 4),
                        batch=len(batch), shard=f'{i}/{n}', finished=datetime.now(timezone.utc).isoformat(timespec='seconds'))
             write_synthetic_case(out, c, im, m, aff, record=rec)
@@ -149,11 +151,11 @@ def run_synthesis(masks: dict, out, generate, seed: int = 0, shard=None, batch_s
     for c in todo:
         try:
             m, aff = read_mask(masks[c])
-            if check is not None: check(m)
+            if check is not None: check(to_canonical(m, aff)[0])
         except ValueError as e:
             rows[c] = dict(case_id=c, status='error', seconds=None, reason=str(e))
             print(f"synthesize: skipping {c}: {e}", file=sys.stderr); bar.update(1); continue
-        if batch and batch[0][1].shape != m.shape: flush(batch)
+        if batch and to_canonical(batch[0][1], batch[0][2])[0].shape != to_canonical(m, aff)[0].shape: flush(batch)
         batch.append((c, m, aff))
         if len(batch) == batch_size: flush(batch)
     flush(batch); bar.close()

@@ -20,10 +20,11 @@ from .core import (CONTRASTS, BRATS2021_CONTRASTS, GLIOMAGEN_LABELS, HEAD, N_MAS
                             load_config, save_config, validate_config, is_temp_file)
 
 # %% auto #0
-__all__ = ['CASE_COLUMNS', 'LABEL_COLUMNS', 'find_cases', 'CaseError', 'load_case', 'head_mask', 'add_head_label', 'head_qc',
-           'normalise_minmax', 'GridTransform', 'grid_transform', 'resize_to_grid', 'resize_from_grid', 'grid_affine',
-           'save_nifti', 'load_mask', 'qc_reason', 'split_cases', 'prepare_case', 'prepare_dataset', 'main_prepare',
-           'to_canonical', 'from_canonical', 'mask_to_onehot', 'GliomaGenDataset']
+__all__ = ['CASE_COLUMNS', 'LABEL_COLUMNS', 'ORIGINAL_REMOVED', 'find_cases', 'CaseError', 'load_case', 'head_mask',
+           'add_head_label', 'head_qc', 'normalise_minmax', 'GridTransform', 'grid_transform', 'resize_to_grid',
+           'resize_from_grid', 'grid_affine', 'save_nifti', 'load_mask', 'qc_reason', 'split_cases', 'load_exclusions',
+           'prepare_case', 'prepare_dataset', 'main_prepare', 'to_canonical', 'from_canonical', 'mask_to_onehot',
+           'GliomaGenDataset']
 
 # %% ../nbs/01_data.ipynb #b7e86eca
 _SUFFIXES = {**{c: c for c in CONTRASTS}, **BRATS2021_CONTRASTS, 'seg': 'seg'}
@@ -268,6 +269,28 @@ def split_cases(case_ids, n_val, seed=42) -> dict:
     n_val = max(0, min(int(n_val), len(ids)))
     return {c: ('val' if i >= len(ids) - n_val else 'train') for i, c in enumerate(ids)}
 
+ORIGINAL_REMOVED = 'original_removed_cases.json'
+"Packaged list of the 67 cases the original removed after visual review (in `gliomagen/resources/`)."
+
+def load_exclusions(exclude='original') -> dict:
+    """`{case_id: reason}` of the cases to leave out: `'original'` (the original's 67 removed cases, packaged),
+    `None`/`'none'`/`''` (none), or a file of ids (a JSON list, a JSON object with `train`/`val` lists, or text with one
+    id per line, `#` comments)."""
+    if exclude is None or str(exclude).strip().lower() in ('', 'none'): return {}
+    if str(exclude) == 'original':
+        from importlib.resources import files
+        d = json.loads((files('gliomagen') / 'resources' / ORIGINAL_REMOVED).read_text())
+        return {c: f"removed by the original after visual review of its head mask ({ORIGINAL_REMOVED}, {sp} list)"
+                for sp in ('train', 'val') for c in d[sp]}
+    p = Path(exclude)
+    if not p.is_file(): raise FileNotFoundError(f"dataset.exclude: {p} is not a file of case ids (or use 'original' / 'none')")
+    txt = p.read_text()
+    if p.suffix == '.json':
+        d = json.loads(txt)
+        ids = d if isinstance(d, list) else [c for k in ('train', 'val', 'cases') for c in d.get(k, [])]
+    else: ids = [l.split('#')[0].strip() for l in txt.splitlines() if l.split('#')[0].strip()]
+    return {str(c): f'listed in {p.name} (dataset.exclude)' for c in ids}
+
 def _settings(shape, pre):
     return {'shape': list(shape), 'head_contrast': pre['head_contrast'], 'closing_radius': pre['closing_radius']}
 
@@ -326,13 +349,15 @@ def _resolve_config(config):
     return validate_config(config)
 
 def prepare_dataset(src, dst, shape=None, n_val=None, workers=None, config=None, head_contrast=None,
-                    split_seed=None, progress=True) -> pd.DataFrame:
+                    split_seed=None, progress=True, exclude=None) -> pd.DataFrame:
     "Prepare every case under `src` into `dst/{train,val}/<case>/` + `dst/manifest.csv`; returns the manifest."
     cfg = _resolve_config(config)
     shape = tuple(shape or cfg['dataset']['shape'])
     n_val = cfg['dataset']['n_val'] if n_val is None else n_val
     workers = int(workers or cfg['preprocessing']['workers'])
     split_seed = cfg['dataset']['split_seed'] if split_seed is None else split_seed
+    exclude = cfg['dataset']['exclude'] if exclude is None else exclude
+    excluded = load_exclusions(exclude)
     pre = dict(cfg['preprocessing'])
     if head_contrast: pre['head_contrast'] = head_contrast
     if pre['head_contrast'] not in CONTRASTS:
@@ -340,7 +365,8 @@ def prepare_dataset(src, dst, shape=None, n_val=None, workers=None, config=None,
     cases = find_cases(src)
     if cases.empty: raise FileNotFoundError(f"no BraTS case folders found in {src} (expected <case>/<case>-t1n.nii.gz, ...)")
     dst = Path(dst); dst.mkdir(parents=True, exist_ok=True)
-    cfg['dataset'].update(root=str(src), prepared=str(dst), shape=list(shape), n_val=int(n_val), split_seed=int(split_seed))
+    cfg['dataset'].update(root=str(src), prepared=str(dst), shape=list(shape), n_val=int(n_val), split_seed=int(split_seed),
+                          exclude=str(exclude))
     cfg['preprocessing'].update(pre, workers=workers)
     save_config(cfg, dst / 'config.yaml')                        # the resolved config, beside the outputs
     for sp in ('train', 'val'):                                  # leftovers of a killed run
@@ -350,6 +376,10 @@ def prepare_dataset(src, dst, shape=None, n_val=None, workers=None, config=None,
     rows, todo = {}, []
     for case in cases.to_dict('records'):
         cid, sp = case['case_id'], split[case['case_id']]
+        if cid in excluded:                                      # left out, as the original did
+            for d in (dst / 'train' / cid, dst / 'val' / cid):
+                if d.exists(): shutil.rmtree(d)
+            rows[cid] = {'case_id': cid, 'status': 'excluded', 'reason': f'{cid}: {excluded[cid]}', 'skipped': False}; continue
         other = dst / ('val' if sp == 'train' else 'train') / cid
         if other.exists(): shutil.rmtree(other)                  # the split changed (n_val, seed)
         done = _finished(dst / sp / cid, settings)
@@ -386,7 +416,7 @@ def prepare_dataset(src, dst, shape=None, n_val=None, workers=None, config=None,
 
 # %% ../nbs/01_data.ipynb #84e13bff
 def main_prepare(argv=None) -> int:
-    "`gliomagen prepare`: BraTS case folders -> model-ready train/ val/ + manifest.csv. Exit 1 if any case was rejected."
+    "`gliomagen prepare`: BraTS case folders -> model-ready train/ val/ + manifest.csv. Exit 1 if any case was rejected (not merely excluded)."
     p = argparse.ArgumentParser(prog='gliomagen prepare', description='Prepare BraTS cases for GliomaGen: validate, '
                                 'add the head label, min-max normalise, resize to the model grid, split into train/val.')
     p.add_argument('src', help='folder of BraTS case folders (BraTS 2024 or 2021 naming)')
@@ -396,17 +426,20 @@ def main_prepare(argv=None) -> int:
     p.add_argument('--n-val', type=int, help='validation cases (default: dataset.n_val)')
     p.add_argument('--workers', type=int, help='parallel processes (default: preprocessing.workers)')
     p.add_argument('--head-contrast', choices=CONTRASTS, help='contrast of the head mask (default: preprocessing.head_contrast)')
+    p.add_argument('--exclude', help="cases to leave out: 'original' (the original's 67 removed cases), 'none', or a file "
+                   "of case ids (default: dataset.exclude, i.e. original)")
     p.add_argument('--quiet', action='store_true', help='no progress bar')
     try: a = p.parse_args(argv)
     except SystemExit as e: return int(e.code or 0)
     try:
         man = prepare_dataset(a.src, a.dst, shape=a.shape, n_val=a.n_val, workers=a.workers, config=a.config,
-                              head_contrast=a.head_contrast, progress=not a.quiet)
+                              head_contrast=a.head_contrast, progress=not a.quiet, exclude=a.exclude)
     except (FileNotFoundError, ValueError) as e:
         print(f'gliomagen prepare: {e}', file=sys.stderr); return 2
-    ok, rej = man[man.status == 'ok'], man[man.status != 'ok']
+    ok, rej, exc = man[man.status == 'ok'], man[man.status == 'rejected'], man[man.status == 'excluded']
     print(f"{len(ok)} cases ready in {a.dst} (train {int((ok.split == 'train').sum())}, val {int((ok.split == 'val').sum())}; "
-          f"{int(man.skipped.sum())} already done), {len(rej)} rejected; manifest: {Path(a.dst) / 'manifest.csv'}")
+          f"{int(man.skipped.sum())} already done), {len(exc)} excluded (dataset.exclude), {len(rej)} rejected; "
+          f"manifest: {Path(a.dst) / 'manifest.csv'}")
     for r in rej.itertuples(): print(f'  rejected {r.reason}', file=sys.stderr)
     return 1 if len(rej) else 0
 

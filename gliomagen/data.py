@@ -20,11 +20,11 @@ from .core import (CONTRASTS, BRATS2021_CONTRASTS, GLIOMAGEN_LABELS, HEAD, N_MAS
                             load_config, save_config, validate_config, is_temp_file)
 
 # %% auto #0
-__all__ = ['CASE_COLUMNS', 'LABEL_COLUMNS', 'ORIGINAL_REMOVED', 'find_cases', 'CaseError', 'load_case', 'head_mask',
-           'add_head_label', 'head_qc', 'normalise_minmax', 'GridTransform', 'grid_transform', 'resize_to_grid',
-           'resize_from_grid', 'grid_affine', 'save_nifti', 'load_mask', 'qc_reason', 'split_cases', 'load_exclusions',
-           'prepare_case', 'prepare_dataset', 'main_prepare', 'to_canonical', 'from_canonical', 'mask_to_onehot',
-           'GliomaGenDataset']
+__all__ = ['CASE_COLUMNS', 'HEAD_METHODS', 'LABEL_COLUMNS', 'ORIGINAL_REMOVED', 'find_cases', 'CaseError', 'load_case',
+           'head_mask', 'add_head_label', 'head_qc', 'normalise_minmax', 'GridTransform', 'grid_transform',
+           'resize_to_grid', 'resize_from_grid', 'grid_affine', 'save_nifti', 'load_mask', 'qc_reason', 'split_cases',
+           'load_exclusions', 'prepare_case', 'prepare_dataset', 'main_prepare', 'to_canonical', 'from_canonical',
+           'mask_to_onehot', 'GliomaGenDataset']
 
 # %% ../nbs/01_data.ipynb #b7e86eca
 _SUFFIXES = {**{c: c for c in CONTRASTS}, **BRATS2021_CONTRASTS, 'seg': 'seg'}
@@ -117,8 +117,12 @@ def load_case(case, affine_tol=1e-3):
     return np.stack(vols), seg, affines[0]
 
 # %% ../nbs/01_data.ipynb #b4628b41
-def _closing(b, radius):
-    "Binary closing with a ball, outside of the volume ignored (skimage's `binary_closing` semantics)."
+HEAD_METHODS = ('original', 'outside-ignored')
+"How the head is closed and filled: the original's (scipy closing, outside = 0, second fill) or outside ignored."
+
+def _closing(b, radius, outside=0):
+    """Binary closing with a ball (skimage `ball(radius)`); `outside`: what the erosion sees beyond the volume —
+    0 as `scipy.ndimage.binary_closing` (the original), 1 to leave a head touching a face intact."""
     if radius <= 0 or not b.any(): return b.copy()
     fp = ndimage.generate_binary_structure(3, 1) if radius == 1 else None
     if fp is None:
@@ -128,24 +132,32 @@ def _closing(b, radius):
     lo, hi = np.maximum(nz.min(0) - m, 0), np.minimum(nz.max(0) + m + 1, b.shape)
     sl = tuple(slice(a, z) for a, z in zip(lo, hi))
     out = np.zeros_like(b)
-    out[sl] = ndimage.binary_erosion(ndimage.binary_dilation(b[sl], fp, border_value=0), fp, border_value=1)
+    out[sl] = ndimage.binary_erosion(ndimage.binary_dilation(b[sl], fp, border_value=0), fp, border_value=outside)
     return out
 
-def head_mask(image, closing_radius=4):
-    "Boolean head mask of one contrast: Otsu -> closing with a ball -> fill holes -> largest 6-connected component."
+def _check_method(method):
+    if method not in HEAD_METHODS:
+        raise ValueError(f"preprocessing.head_method must be one of {', '.join(HEAD_METHODS)}, got {method!r}")
+
+def head_mask(image, closing_radius=4, method='original'):
+    """Boolean head mask of one contrast: Otsu -> closing with a ball -> fill holes -> largest 6-connected component.
+    `method`: 'original' (closing sees zeros outside the volume, as scipy's) or 'outside-ignored'."""
+    _check_method(method)
     from skimage.filters import threshold_otsu
     image = np.asarray(image)
     if image.max() <= image.min(): return np.zeros(image.shape, bool)      # blank volume: no head
     b = image > threshold_otsu(image)
-    b = ndimage.binary_fill_holes(_closing(b, closing_radius))
+    b = ndimage.binary_fill_holes(_closing(b, closing_radius, outside=0 if method == 'original' else 1))
     lab, n = ndimage.label(b, ndimage.generate_binary_structure(3, 1))
     if n == 0: return b
     return lab == (np.argmax(np.bincount(lab.ravel())[1:]) + 1)
 
-def add_head_label(seg_gliomagen, image_contrast, closing_radius=4):
-    "GliomaGen mask: background voxels of `seg_gliomagen` inside the head of `image_contrast` become label 1 (head)."
+def add_head_label(seg_gliomagen, image_contrast, closing_radius=4, method='original'):
+    """GliomaGen mask: background voxels of `seg_gliomagen` inside the head of `image_contrast` become label 1 (head);
+    with `method='original'` also the background enclosed by head and tumour together (the second hole filling)."""
     mask = np.array(seg_gliomagen, dtype=np.uint8, copy=True)
-    mask[head_mask(image_contrast, closing_radius) & (mask == 0)] = HEAD
+    mask[head_mask(image_contrast, closing_radius, method) & (mask == 0)] = HEAD
+    if method == 'original': mask[ndimage.binary_fill_holes(mask > 0) & (mask == 0)] = HEAD
     return mask
 
 # %% ../nbs/01_data.ipynb #faccfd8b
@@ -194,30 +206,31 @@ def grid_transform(native_shape, shape=(192, 192, 144)) -> GridTransform:
     crop = tuple(((k - g) // 2, (k - g) - (k - g) // 2) if k > g else (0, 0) for g, k in zip(shape, m))
     return GridTransform(native_shape, shape, s, m, pad, crop)
 
-def _resize(vol, shape, order, anti_aliasing=None):
+def _resize(vol, shape, order, anti_aliasing=None, mode='constant'):
     from skimage.transform import resize
     if tuple(vol.shape) == tuple(shape): return vol.copy()
     if order == 0:
-        return resize(vol, shape, order=0, anti_aliasing=False, preserve_range=True).astype(vol.dtype)
-    return resize(vol, shape, order=order, anti_aliasing=anti_aliasing, preserve_range=True).astype(np.float32)
+        return resize(vol, shape, order=0, anti_aliasing=False, preserve_range=True, mode=mode).astype(vol.dtype)
+    return resize(vol, shape, order=order, anti_aliasing=anti_aliasing, preserve_range=True, mode=mode).astype(np.float32)
 
-def resize_to_grid(vol, shape=(192, 192, 144), order=1):
-    "Map a native volume (3D, or channel-first 4D) onto the grid: uniform resize, symmetric pad, centre crop. order 1: images, 0: masks."
+def resize_to_grid(vol, shape=(192, 192, 144), order=1, mode='constant'):
+    """Map a native volume (3D, or channel-first 4D) onto the grid: uniform resize, symmetric pad, centre crop. order 1:
+    images, 0: masks; `mode`: skimage's edge handling ('constant', zeros beyond the edge, as the original; or 'reflect')."""
     vol = np.asarray(vol)
-    if vol.ndim == 4: return np.stack([resize_to_grid(v, shape, order) for v in vol])
+    if vol.ndim == 4: return np.stack([resize_to_grid(v, shape, order, mode) for v in vol])
     t = grid_transform(vol.shape, shape)
-    v = _resize(vol, t.resized, order, anti_aliasing=(order > 0) and t.scale < 1)
+    v = _resize(vol, t.resized, order, anti_aliasing=(order > 0) and t.scale < 1, mode=mode)
     v = v[tuple(slice(c[0], m - c[1]) for c, m in zip(t.crop, t.resized))]
     return np.pad(v, t.pad)
 
-def resize_from_grid(vol, native_shape, order=1):
+def resize_from_grid(vol, native_shape, order=1, mode='constant'):
     "The inverse of `resize_to_grid`: undo padding / crop, resize back to `native_shape`."
     vol = np.asarray(vol)
-    if vol.ndim == 4: return np.stack([resize_from_grid(v, native_shape, order) for v in vol])
+    if vol.ndim == 4: return np.stack([resize_from_grid(v, native_shape, order, mode) for v in vol])
     t = grid_transform(native_shape, vol.shape)
     v = vol[tuple(slice(p[0], p[0] + m - c[0] - c[1]) for p, c, m in zip(t.pad, t.crop, t.resized))]
     v = np.pad(v, t.crop)
-    return _resize(v, t.native_shape, order, anti_aliasing=(order > 0) and t.scale > 1)
+    return _resize(v, t.native_shape, order, anti_aliasing=(order > 0) and t.scale > 1, mode=mode)
 
 def grid_affine(affine, native_shape, shape=(192, 192, 144)):
     "Affine of the grid volume: maps each grid voxel to the world point of the native voxel it came from."
@@ -292,7 +305,8 @@ def load_exclusions(exclude='original') -> dict:
     return {str(c): f'listed in {p.name} (dataset.exclude)' for c in ids}
 
 def _settings(shape, pre):
-    return {'shape': list(shape), 'head_contrast': pre['head_contrast'], 'closing_radius': pre['closing_radius']}
+    return {'shape': list(shape), 'head_contrast': pre['head_contrast'], 'closing_radius': pre['closing_radius'],
+            'head_method': pre['head_method'], 'resize_mode': pre['resize_mode']}
 
 def prepare_case(case, out_dir, shape=(192, 192, 144), preprocessing=None) -> dict:
     "Prepare one case (a `find_cases` row) into `out_dir` (atomically) and return its manifest row; raises `CaseError`."
@@ -300,7 +314,8 @@ def prepare_case(case, out_dir, shape=(192, 192, 144), preprocessing=None) -> di
     row = _case_row(case); cid = row['case_id']; t0 = time.time()
     if pre['head_contrast'] not in CONTRASTS: raise ValueError(f"head_contrast must be one of {CONTRASTS}")
     image, seg, affine = load_case(row)
-    mask = add_head_label(brats2024_to_gliomagen(seg), image[CONTRASTS.index(pre['head_contrast'])], pre['closing_radius'])
+    mask = add_head_label(brats2024_to_gliomagen(seg), image[CONTRASTS.index(pre['head_contrast'])], pre['closing_radius'],
+                          pre['head_method'])
     qc = head_qc(mask > 0, image) if (mask == HEAD).any() else {'head_fraction': 0.0, 'hole_fraction': 0.0,
                                                                  'touches_border': False, 'head_coverage': 0.0}
     out = {'case_id': cid, 'naming': row.get('naming'), 'src': row.get('dir'),
@@ -310,7 +325,7 @@ def prepare_case(case, out_dir, shape=(192, 192, 144), preprocessing=None) -> di
            **{k: (round(v, 6) if isinstance(v, float) else v) for k, v in qc.items()}}
     why = qc_reason(qc, pre)
     if why: raise CaseError(f"{cid}: {why}", out)
-    img_g = np.clip(resize_to_grid(normalise_minmax(image), shape, order=1), 0, 1).astype(np.float32)
+    img_g = np.clip(resize_to_grid(normalise_minmax(image), shape, order=1, mode=pre['resize_mode']), 0, 1).astype(np.float32)
     mask_g = resize_to_grid(mask, shape, order=0)
     aff_g = grid_affine(affine, seg.shape, shape)
     out_dir = Path(out_dir); out_dir.parent.mkdir(parents=True, exist_ok=True)

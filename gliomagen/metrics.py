@@ -11,7 +11,7 @@ import numpy as np
 import nibabel as nib
 from scipy import linalg, ndimage, stats
 
-from .core import CONTRASTS, TUMOUR_CLASSES, BRATS2024_LABELS, atomic_path, case_paths
+from .core import CONTRASTS, TUMOUR_CLASSES, BRATS2024_LABELS, atomic_path, case_paths, gliomagen_to_brats2024
 
 # %% auto #0
 __all__ = ['MS_SSIM_WEIGHTS', 'TORCHVISION_INCEPTION_FILE', 'TORCHVISION_INCEPTION_URL', 'IMAGENET_MEAN', 'IMAGENET_STD',
@@ -545,8 +545,11 @@ def find_label_maps(root) -> dict:
         elif p.is_dir() and (p / f'{p.name}-seg.nii.gz').exists(): out[p.name] = p / f'{p.name}-seg.nii.gz'
     return out
 
-def evaluate_segmentation(pred_dir, gt_dir, lesion_kw=None, progress=True) -> dict:
-    "Segmentation metrics of the predictions in `pred_dir` against the ground truths in `gt_dir` (BraTS 2024 labels)."
+def evaluate_segmentation(pred_dir, gt_dir, lesion_kw=None, progress=True, labels='brats') -> dict:
+    """Segmentation metrics of the predictions in `pred_dir` against the ground truths in `gt_dir`. `labels`: 'brats'
+    (BraTS 2024 label maps) or 'head' (GliomaGen masks, the poster's nnU-Net protocol: both go through
+    `gliomagen_to_brats2024`, so a predicted head counts as 0 and labels 2..5 are scored as NETC..RC)."""
+    if labels not in ('brats', 'head'): raise ValueError(f"labels must be 'brats' or 'head', got {labels!r}")
     from tqdm.auto import tqdm
     preds, gts = find_label_maps(pred_dir), find_label_maps(gt_dir)
     if not gts: raise FileNotFoundError(f"no label maps (<case>.nii.gz or <case>/<case>-seg.nii.gz) in {gt_dir}")
@@ -558,12 +561,14 @@ def evaluate_segmentation(pred_dir, gt_dir, lesion_kw=None, progress=True) -> di
             gi = nib.load(str(gts[c]))
             g = np.asarray(gi.dataobj).round().astype(np.int16)
             p = np.asarray(nib.load(str(preds[c])).dataobj).round().astype(np.int16)
+            if labels == 'head': g, p = gliomagen_to_brats2024(g), gliomagen_to_brats2024(p)   # head -> 0, 2..5 -> 1..4
             sp = tuple(float(z) for z in gi.header.get_zooms()[:3])
             per_case[c] = case_scores(g, p, sp, lesion_kw)
         except Exception as e: rejected.append(f"{c}: {e} ({preds[c]} vs {gts[c]})")
     if not per_case: raise ValueError(f"no case could be evaluated: {'; '.join(rejected[:5])}")
     res = aggregate_scores(per_case)
     res['rejected'] = rejected
+    res['labels'] = labels
     res['per_case'] = {c: {'dice': v['dice'], 'hd95_mm': v['hd95_mm'], 'assd_mm': v['assd_mm'],
                            'vol_gt_mm3': v['vol_gt_mm3'], 'vol_pred_mm3': v['vol_pred_mm3']} for c, v in per_case.items()}
     return res
@@ -592,6 +597,8 @@ def main_evaluate(argv=None) -> int:
     s.add_argument('--gt', required=True, help='ground-truth label maps, same layouts')
     s.add_argument('--out', required=True, help='output JSON file')
     s.add_argument('--min-lesion-voxels', type=int, default=50, help='lesion-wise: ignore smaller ground-truth lesions')
+    s.add_argument('--labels', choices=('brats', 'head'), default='brats', help="label maps in BraTS 2024 labels, or GliomaGen "
+                   "masks with head (the poster's nnU-Net protocol: a predicted head counts as 0)")
     s.add_argument('--quiet', action='store_true')
     i = sub.add_parser('images', help='MS-SSIM, FID, KID per contrast between a real and a synthetic cohort')
     i.add_argument('--real', required=True, help='real cohort (BraTS case folders)')
@@ -613,7 +620,8 @@ def main_evaluate(argv=None) -> int:
     except SystemExit as e: return int(e.code or 0)
     try:
         if a.what == 'segmentation':
-            res = evaluate_segmentation(a.pred, a.gt, lesion_kw={'min_lesion_voxels': a.min_lesion_voxels}, progress=not a.quiet)
+            res = evaluate_segmentation(a.pred, a.gt, lesion_kw={'min_lesion_voxels': a.min_lesion_voxels}, progress=not a.quiet,
+                                        labels=a.labels)
         else:
             if a.extractor not in EXTRACTORS:
                 print(f"gliomagen evaluate: unknown extractor {a.extractor!r}; registered: {', '.join(EXTRACTORS)}", file=sys.stderr)

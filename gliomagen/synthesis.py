@@ -136,13 +136,13 @@ def run_synthesis(masks: dict, out, generate, seed: int = 0, shard=None, batch_s
 
     def flush(batch):
         if not batch: return
-        seeds = [case_seed(seed, c) for c, _, _ in batch]
+        seeds = [case_seed(seed, c) for c, *_ in batch]
         t0 = time.perf_counter()
-        imgs = np.asarray(generate([to_canonical(m, aff)[0] for _, m, aff in batch], seeds))   # the network's voxel order
+        imgs = np.asarray(generate([mc for *_, mc in batch], seeds))           # canonical masks: the network's voxel order
         dt = (time.perf_counter() - t0) / len(batch)
-        for (c, m, aff), s, im in zip(batch, seeds, imgs):
+        for (c, m, aff, _), s, im in zip(batch, seeds, imgs):
             im = from_canonical(im, aff)                                        # back to the mask's own order
-            rec = dict(case_id=c, mask=str(masks[c]), **(record or {}), run_seed=seed, seed=s, seconds=round(dt, 4),
+            rec = dict(case_id=c, mask=str(Path(masks[c]).resolve()), **(record or {}), run_seed=seed, seed=s, seconds=round(dt, 4),
                        batch=len(batch), shard=f'{i}/{n}', finished=datetime.now(timezone.utc).isoformat(timespec='seconds'))
             write_synthetic_case(out, c, im, m, aff, record=rec)
             rows[c] = dict(case_id=c, status='written', seconds=dt, reason='')
@@ -152,12 +152,13 @@ def run_synthesis(masks: dict, out, generate, seed: int = 0, shard=None, batch_s
     for c in todo:
         try:
             m, aff = read_mask(masks[c])
-            if check is not None: check(to_canonical(m, aff)[0])
+            mc = to_canonical(m, aff)[0]
+            if check is not None: check(mc)
         except ValueError as e:
             rows[c] = dict(case_id=c, status='error', seconds=None, reason=str(e))
             print(f"synthesize: skipping {c}: {e}", file=sys.stderr); bar.update(1); continue
-        if batch and to_canonical(batch[0][1], batch[0][2])[0].shape != to_canonical(m, aff)[0].shape: flush(batch)
-        batch.append((c, m, aff))
+        if batch and batch[0][3].shape != mc.shape: flush(batch)
+        batch.append((c, m, aff, mc))
         if len(batch) == batch_size: flush(batch)
     flush(batch); bar.close()
     collect_manifest(out)

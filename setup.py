@@ -27,6 +27,7 @@ setuptools.setup(
     url=cfg['git_url'],
     packages=setuptools.find_packages(include=['gliomagen', 'gliomagen.*']),
     include_package_data=True,
+    package_data={'gliomagen': ['resources/*.json']},   # e.g. the original's removed case ids (01_data)
     install_requires=shlex.split(cfg.get('requirements', '')),
     extras_require={'dev': (cfg.get('dev_requirements') or '').split()},
     python_requires='>=' + cfg['min_python'],

@@ -108,11 +108,16 @@ DEFAULT_CONFIG = {
         'prepared': 'data/prepared',            # output of `gliomagen prepare` (train/, val/, manifest)
         'modalities': list(CONTRASTS),
         'shape': [192, 192, 144],               # model grid (X, Y, Z)
-        'n_val': 48,                            # poster: 1235 train / 48 val
-        'split_seed': 42,                       # original: subjects sorted, random.seed(42), shuffled
+        'n_val': 50,                            # original: 1300 train / 50 val of the 1350 BraTS 2024 GLI cases ...
+        'split_seed': 42,                       # original: subjects sorted, random.seed(42), shuffled, last n_val = val
+        'exclude': 'original',                  # ... minus its 67 removed cases -> 1235 / 48 (the poster's cohort);
+                                                # 'original' (packaged list), 'none', or a file of case ids
     },
     'preprocessing': {
         'head_contrast': 't2f',                 # contrast the head mask is computed from (original: t2f, by accident)
+        'head_method': 'original',              # 'original': scipy closing (outside = 0) + second fill over head and
+                                                # tumour; 'outside-ignored': closing that ignores the volume's outside
+        'resize_mode': 'constant',              # skimage resize mode of images (original: 'constant'; 'reflect' also)
         'closing_radius': 4,                    # ball radius of the binary closing
         'qc_max_hole_fraction': None,           # reject cases whose head mask has more holes than this (None: keep)
         'qc_min_head_fraction': None,           # reject cases whose head covers less of the volume than this
@@ -178,12 +183,15 @@ DEFAULT_CONFIG = {
     },
     'evaluation': {
         'inception_weights': None,              # path to Inception-v3 IMAGENET1K_V1 weights (else the torch hub cache)
-        'bootstrap': 1000,
+        'bootstrap': 1000,                      # bootstrap replicates over subjects (FID/KID intervals)
+        'rescale_images': False,                # min-max rescale every volume before MS-SSIM/FID/KID (original: no)
         'kid_subsets': 10,
         'ms_ssim_window': 11,
         'nnunet_configuration': '3d_fullres',
         'nnunet_fold': 'all',
         'nnunet_trainer': 'nnUNetTrainer',
+        'nnunet_labels': 'head',                # 'head': the poster's 6-label masks (head predicted, then set to 0);
+                                                # 'brats': BraTS 2024 labels 0..4
     },
 }
 

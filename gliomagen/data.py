@@ -20,9 +20,10 @@ from .core import (CONTRASTS, BRATS2021_CONTRASTS, GLIOMAGEN_LABELS, HEAD, N_MAS
                             load_config, save_config, validate_config, is_temp_file)
 
 # %% auto #0
-__all__ = ['CASE_COLUMNS', 'LABEL_COLUMNS', 'find_cases', 'CaseError', 'load_case', 'head_mask', 'add_head_label', 'head_qc',
-           'normalise_minmax', 'GridTransform', 'grid_transform', 'resize_to_grid', 'resize_from_grid', 'grid_affine',
-           'save_nifti', 'load_mask', 'qc_reason', 'split_cases', 'prepare_case', 'prepare_dataset', 'main_prepare',
+__all__ = ['CASE_COLUMNS', 'HEAD_METHODS', 'LABEL_COLUMNS', 'ORIGINAL_REMOVED', 'find_cases', 'CaseError', 'load_case',
+           'head_mask', 'add_head_label', 'head_qc', 'normalise_minmax', 'GridTransform', 'grid_transform',
+           'resize_to_grid', 'resize_from_grid', 'grid_affine', 'save_nifti', 'load_mask', 'qc_reason', 'split_cases',
+           'load_exclusions', 'prepare_case', 'prepare_dataset', 'main_prepare', 'to_canonical', 'from_canonical',
            'mask_to_onehot', 'GliomaGenDataset']
 
 # %% ../nbs/01_data.ipynb #b7e86eca
@@ -116,8 +117,12 @@ def load_case(case, affine_tol=1e-3):
     return np.stack(vols), seg, affines[0]
 
 # %% ../nbs/01_data.ipynb #b4628b41
-def _closing(b, radius):
-    "Binary closing with a ball, outside of the volume ignored (skimage's `binary_closing` semantics)."
+HEAD_METHODS = ('original', 'outside-ignored')
+"How the head is closed and filled: the original's (scipy closing, outside = 0, second fill) or outside ignored."
+
+def _closing(b, radius, outside=0):
+    """Binary closing with a ball (skimage `ball(radius)`); `outside`: what the erosion sees beyond the volume —
+    0 as `scipy.ndimage.binary_closing` (the original), 1 to leave a head touching a face intact."""
     if radius <= 0 or not b.any(): return b.copy()
     fp = ndimage.generate_binary_structure(3, 1) if radius == 1 else None
     if fp is None:
@@ -127,24 +132,32 @@ def _closing(b, radius):
     lo, hi = np.maximum(nz.min(0) - m, 0), np.minimum(nz.max(0) + m + 1, b.shape)
     sl = tuple(slice(a, z) for a, z in zip(lo, hi))
     out = np.zeros_like(b)
-    out[sl] = ndimage.binary_erosion(ndimage.binary_dilation(b[sl], fp, border_value=0), fp, border_value=1)
+    out[sl] = ndimage.binary_erosion(ndimage.binary_dilation(b[sl], fp, border_value=0), fp, border_value=outside)
     return out
 
-def head_mask(image, closing_radius=4):
-    "Boolean head mask of one contrast: Otsu -> closing with a ball -> fill holes -> largest 6-connected component."
+def _check_method(method):
+    if method not in HEAD_METHODS:
+        raise ValueError(f"preprocessing.head_method must be one of {', '.join(HEAD_METHODS)}, got {method!r}")
+
+def head_mask(image, closing_radius=4, method='original'):
+    """Boolean head mask of one contrast: Otsu -> closing with a ball -> fill holes -> largest 6-connected component.
+    `method`: 'original' (closing sees zeros outside the volume, as scipy's) or 'outside-ignored'."""
+    _check_method(method)
     from skimage.filters import threshold_otsu
     image = np.asarray(image)
     if image.max() <= image.min(): return np.zeros(image.shape, bool)      # blank volume: no head
     b = image > threshold_otsu(image)
-    b = ndimage.binary_fill_holes(_closing(b, closing_radius))
+    b = ndimage.binary_fill_holes(_closing(b, closing_radius, outside=0 if method == 'original' else 1))
     lab, n = ndimage.label(b, ndimage.generate_binary_structure(3, 1))
     if n == 0: return b
     return lab == (np.argmax(np.bincount(lab.ravel())[1:]) + 1)
 
-def add_head_label(seg_gliomagen, image_contrast, closing_radius=4):
-    "GliomaGen mask: background voxels of `seg_gliomagen` inside the head of `image_contrast` become label 1 (head)."
+def add_head_label(seg_gliomagen, image_contrast, closing_radius=4, method='original'):
+    """GliomaGen mask: background voxels of `seg_gliomagen` inside the head of `image_contrast` become label 1 (head);
+    with `method='original'` also the background enclosed by head and tumour together (the second hole filling)."""
     mask = np.array(seg_gliomagen, dtype=np.uint8, copy=True)
-    mask[head_mask(image_contrast, closing_radius) & (mask == 0)] = HEAD
+    mask[head_mask(image_contrast, closing_radius, method) & (mask == 0)] = HEAD
+    if method == 'original': mask[ndimage.binary_fill_holes(mask > 0) & (mask == 0)] = HEAD
     return mask
 
 # %% ../nbs/01_data.ipynb #faccfd8b
@@ -193,30 +206,31 @@ def grid_transform(native_shape, shape=(192, 192, 144)) -> GridTransform:
     crop = tuple(((k - g) // 2, (k - g) - (k - g) // 2) if k > g else (0, 0) for g, k in zip(shape, m))
     return GridTransform(native_shape, shape, s, m, pad, crop)
 
-def _resize(vol, shape, order, anti_aliasing=None):
+def _resize(vol, shape, order, anti_aliasing=None, mode='constant'):
     from skimage.transform import resize
     if tuple(vol.shape) == tuple(shape): return vol.copy()
     if order == 0:
-        return resize(vol, shape, order=0, anti_aliasing=False, preserve_range=True).astype(vol.dtype)
-    return resize(vol, shape, order=order, anti_aliasing=anti_aliasing, preserve_range=True).astype(np.float32)
+        return resize(vol, shape, order=0, anti_aliasing=False, preserve_range=True, mode=mode).astype(vol.dtype)
+    return resize(vol, shape, order=order, anti_aliasing=anti_aliasing, preserve_range=True, mode=mode).astype(np.float32)
 
-def resize_to_grid(vol, shape=(192, 192, 144), order=1):
-    "Map a native volume (3D, or channel-first 4D) onto the grid: uniform resize, symmetric pad, centre crop. order 1: images, 0: masks."
+def resize_to_grid(vol, shape=(192, 192, 144), order=1, mode='constant'):
+    """Map a native volume (3D, or channel-first 4D) onto the grid: uniform resize, symmetric pad, centre crop. order 1:
+    images, 0: masks; `mode`: skimage's edge handling ('constant', zeros beyond the edge, as the original; or 'reflect')."""
     vol = np.asarray(vol)
-    if vol.ndim == 4: return np.stack([resize_to_grid(v, shape, order) for v in vol])
+    if vol.ndim == 4: return np.stack([resize_to_grid(v, shape, order, mode) for v in vol])
     t = grid_transform(vol.shape, shape)
-    v = _resize(vol, t.resized, order, anti_aliasing=(order > 0) and t.scale < 1)
+    v = _resize(vol, t.resized, order, anti_aliasing=(order > 0) and t.scale < 1, mode=mode)
     v = v[tuple(slice(c[0], m - c[1]) for c, m in zip(t.crop, t.resized))]
     return np.pad(v, t.pad)
 
-def resize_from_grid(vol, native_shape, order=1):
+def resize_from_grid(vol, native_shape, order=1, mode='constant'):
     "The inverse of `resize_to_grid`: undo padding / crop, resize back to `native_shape`."
     vol = np.asarray(vol)
-    if vol.ndim == 4: return np.stack([resize_from_grid(v, native_shape, order) for v in vol])
+    if vol.ndim == 4: return np.stack([resize_from_grid(v, native_shape, order, mode) for v in vol])
     t = grid_transform(native_shape, vol.shape)
     v = vol[tuple(slice(p[0], p[0] + m - c[0] - c[1]) for p, c, m in zip(t.pad, t.crop, t.resized))]
     v = np.pad(v, t.crop)
-    return _resize(v, t.native_shape, order, anti_aliasing=(order > 0) and t.scale > 1)
+    return _resize(v, t.native_shape, order, anti_aliasing=(order > 0) and t.scale > 1, mode=mode)
 
 def grid_affine(affine, native_shape, shape=(192, 192, 144)):
     "Affine of the grid volume: maps each grid voxel to the world point of the native voxel it came from."
@@ -268,8 +282,31 @@ def split_cases(case_ids, n_val, seed=42) -> dict:
     n_val = max(0, min(int(n_val), len(ids)))
     return {c: ('val' if i >= len(ids) - n_val else 'train') for i, c in enumerate(ids)}
 
+ORIGINAL_REMOVED = 'original_removed_cases.json'
+"Packaged list of the 67 cases the original removed after visual review (in `gliomagen/resources/`)."
+
+def load_exclusions(exclude='original') -> dict:
+    """`{case_id: reason}` of the cases to leave out: `'original'` (the original's 67 removed cases, packaged),
+    `None`/`'none'`/`''` (none), or a file of ids (a JSON list, a JSON object with `train`/`val` lists, or text with one
+    id per line, `#` comments)."""
+    if exclude is None or str(exclude).strip().lower() in ('', 'none'): return {}
+    if str(exclude) == 'original':
+        from importlib.resources import files
+        d = json.loads((files('gliomagen') / 'resources' / ORIGINAL_REMOVED).read_text())
+        return {c: f"removed by the original after visual review of its head mask ({ORIGINAL_REMOVED}, {sp} list)"
+                for sp in ('train', 'val') for c in d[sp]}
+    p = Path(exclude)
+    if not p.is_file(): raise FileNotFoundError(f"dataset.exclude: {p} is not a file of case ids (or use 'original' / 'none')")
+    txt = p.read_text()
+    if p.suffix == '.json':
+        d = json.loads(txt)
+        ids = d if isinstance(d, list) else [c for k in ('train', 'val', 'cases') for c in d.get(k, [])]
+    else: ids = [l.split('#')[0].strip() for l in txt.splitlines() if l.split('#')[0].strip()]
+    return {str(c): f'listed in {p.name} (dataset.exclude)' for c in ids}
+
 def _settings(shape, pre):
-    return {'shape': list(shape), 'head_contrast': pre['head_contrast'], 'closing_radius': pre['closing_radius']}
+    return {'shape': list(shape), 'head_contrast': pre['head_contrast'], 'closing_radius': pre['closing_radius'],
+            'head_method': pre['head_method'], 'resize_mode': pre['resize_mode']}
 
 def prepare_case(case, out_dir, shape=(192, 192, 144), preprocessing=None) -> dict:
     "Prepare one case (a `find_cases` row) into `out_dir` (atomically) and return its manifest row; raises `CaseError`."
@@ -277,7 +314,8 @@ def prepare_case(case, out_dir, shape=(192, 192, 144), preprocessing=None) -> di
     row = _case_row(case); cid = row['case_id']; t0 = time.time()
     if pre['head_contrast'] not in CONTRASTS: raise ValueError(f"head_contrast must be one of {CONTRASTS}")
     image, seg, affine = load_case(row)
-    mask = add_head_label(brats2024_to_gliomagen(seg), image[CONTRASTS.index(pre['head_contrast'])], pre['closing_radius'])
+    mask = add_head_label(brats2024_to_gliomagen(seg), image[CONTRASTS.index(pre['head_contrast'])], pre['closing_radius'],
+                          pre['head_method'])
     qc = head_qc(mask > 0, image) if (mask == HEAD).any() else {'head_fraction': 0.0, 'hole_fraction': 0.0,
                                                                  'touches_border': False, 'head_coverage': 0.0}
     out = {'case_id': cid, 'naming': row.get('naming'), 'src': row.get('dir'),
@@ -287,7 +325,7 @@ def prepare_case(case, out_dir, shape=(192, 192, 144), preprocessing=None) -> di
            **{k: (round(v, 6) if isinstance(v, float) else v) for k, v in qc.items()}}
     why = qc_reason(qc, pre)
     if why: raise CaseError(f"{cid}: {why}", out)
-    img_g = np.clip(resize_to_grid(normalise_minmax(image), shape, order=1), 0, 1).astype(np.float32)
+    img_g = np.clip(resize_to_grid(normalise_minmax(image), shape, order=1, mode=pre['resize_mode']), 0, 1).astype(np.float32)
     mask_g = resize_to_grid(mask, shape, order=0)
     aff_g = grid_affine(affine, seg.shape, shape)
     out_dir = Path(out_dir); out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -326,13 +364,15 @@ def _resolve_config(config):
     return validate_config(config)
 
 def prepare_dataset(src, dst, shape=None, n_val=None, workers=None, config=None, head_contrast=None,
-                    split_seed=None, progress=True) -> pd.DataFrame:
+                    split_seed=None, progress=True, exclude=None) -> pd.DataFrame:
     "Prepare every case under `src` into `dst/{train,val}/<case>/` + `dst/manifest.csv`; returns the manifest."
     cfg = _resolve_config(config)
     shape = tuple(shape or cfg['dataset']['shape'])
     n_val = cfg['dataset']['n_val'] if n_val is None else n_val
     workers = int(workers or cfg['preprocessing']['workers'])
     split_seed = cfg['dataset']['split_seed'] if split_seed is None else split_seed
+    exclude = cfg['dataset']['exclude'] if exclude is None else exclude
+    excluded = load_exclusions(exclude)
     pre = dict(cfg['preprocessing'])
     if head_contrast: pre['head_contrast'] = head_contrast
     if pre['head_contrast'] not in CONTRASTS:
@@ -340,7 +380,8 @@ def prepare_dataset(src, dst, shape=None, n_val=None, workers=None, config=None,
     cases = find_cases(src)
     if cases.empty: raise FileNotFoundError(f"no BraTS case folders found in {src} (expected <case>/<case>-t1n.nii.gz, ...)")
     dst = Path(dst); dst.mkdir(parents=True, exist_ok=True)
-    cfg['dataset'].update(root=str(src), prepared=str(dst), shape=list(shape), n_val=int(n_val), split_seed=int(split_seed))
+    cfg['dataset'].update(root=str(src), prepared=str(dst), shape=list(shape), n_val=int(n_val), split_seed=int(split_seed),
+                          exclude=str(exclude))
     cfg['preprocessing'].update(pre, workers=workers)
     save_config(cfg, dst / 'config.yaml')                        # the resolved config, beside the outputs
     for sp in ('train', 'val'):                                  # leftovers of a killed run
@@ -350,6 +391,10 @@ def prepare_dataset(src, dst, shape=None, n_val=None, workers=None, config=None,
     rows, todo = {}, []
     for case in cases.to_dict('records'):
         cid, sp = case['case_id'], split[case['case_id']]
+        if cid in excluded:                                      # left out, as the original did
+            for d in (dst / 'train' / cid, dst / 'val' / cid):
+                if d.exists(): shutil.rmtree(d)
+            rows[cid] = {'case_id': cid, 'status': 'excluded', 'reason': f'{cid}: {excluded[cid]}', 'skipped': False}; continue
         other = dst / ('val' if sp == 'train' else 'train') / cid
         if other.exists(): shutil.rmtree(other)                  # the split changed (n_val, seed)
         done = _finished(dst / sp / cid, settings)
@@ -386,7 +431,7 @@ def prepare_dataset(src, dst, shape=None, n_val=None, workers=None, config=None,
 
 # %% ../nbs/01_data.ipynb #84e13bff
 def main_prepare(argv=None) -> int:
-    "`gliomagen prepare`: BraTS case folders -> model-ready train/ val/ + manifest.csv. Exit 1 if any case was rejected."
+    "`gliomagen prepare`: BraTS case folders -> model-ready train/ val/ + manifest.csv. Exit 1 if any case was rejected (not merely excluded)."
     p = argparse.ArgumentParser(prog='gliomagen prepare', description='Prepare BraTS cases for GliomaGen: validate, '
                                 'add the head label, min-max normalise, resize to the model grid, split into train/val.')
     p.add_argument('src', help='folder of BraTS case folders (BraTS 2024 or 2021 naming)')
@@ -396,19 +441,46 @@ def main_prepare(argv=None) -> int:
     p.add_argument('--n-val', type=int, help='validation cases (default: dataset.n_val)')
     p.add_argument('--workers', type=int, help='parallel processes (default: preprocessing.workers)')
     p.add_argument('--head-contrast', choices=CONTRASTS, help='contrast of the head mask (default: preprocessing.head_contrast)')
+    p.add_argument('--exclude', help="cases to leave out: 'original' (the original's 67 removed cases), 'none', or a file "
+                   "of case ids (default: dataset.exclude, i.e. original)")
     p.add_argument('--quiet', action='store_true', help='no progress bar')
     try: a = p.parse_args(argv)
     except SystemExit as e: return int(e.code or 0)
     try:
         man = prepare_dataset(a.src, a.dst, shape=a.shape, n_val=a.n_val, workers=a.workers, config=a.config,
-                              head_contrast=a.head_contrast, progress=not a.quiet)
+                              head_contrast=a.head_contrast, progress=not a.quiet, exclude=a.exclude)
     except (FileNotFoundError, ValueError) as e:
         print(f'gliomagen prepare: {e}', file=sys.stderr); return 2
-    ok, rej = man[man.status == 'ok'], man[man.status != 'ok']
+    ok, rej, exc = man[man.status == 'ok'], man[man.status == 'rejected'], man[man.status == 'excluded']
     print(f"{len(ok)} cases ready in {a.dst} (train {int((ok.split == 'train').sum())}, val {int((ok.split == 'val').sum())}; "
-          f"{int(man.skipped.sum())} already done), {len(rej)} rejected; manifest: {Path(a.dst) / 'manifest.csv'}")
+          f"{int(man.skipped.sum())} already done), {len(exc)} excluded (dataset.exclude), {len(rej)} rejected; "
+          f"manifest: {Path(a.dst) / 'manifest.csv'}")
     for r in rej.itertuples(): print(f'  rejected {r.reason}', file=sys.stderr)
     return 1 if len(rej) else 0
+
+# %% ../nbs/01_data.ipynb #9689bf08
+_RAS = np.array([[0, 1], [1, 1], [2, 1]])
+
+def _apply_ornt(arr, ornt):
+    "`nib.orientations.apply_orientation` on the last three axes of `arr` (channel axes may lead)."
+    moved = np.moveaxis(np.asarray(arr), (-3, -2, -1), (0, 1, 2))
+    return np.ascontiguousarray(np.moveaxis(nib.orientations.apply_orientation(moved, ornt), (0, 1, 2), (-3, -2, -1)))
+
+def to_canonical(arr, affine):
+    """`(array, affine)` in the closest RAS+ canonical voxel order: what `nib.as_closest_canonical` gives for a
+    volume stored with `affine`. `arr`: `[X, Y, Z]` or `[..., X, Y, Z]` (leading channel axes kept)."""
+    affine = np.asarray(affine, float)
+    ornt = nib.orientations.io_orientation(affine)
+    arr = np.asarray(arr)
+    if (ornt == _RAS).all(): return arr, affine
+    return _apply_ornt(arr, ornt), affine @ nib.orientations.inv_ornt_aff(ornt, arr.shape[-3:])
+
+def from_canonical(arr, affine):
+    "The inverse of `to_canonical`: an array in canonical order back to the voxel order of a volume stored with `affine`."
+    ornt = nib.orientations.io_orientation(np.asarray(affine, float))
+    arr = np.asarray(arr)
+    if (ornt == _RAS).all(): return arr
+    return _apply_ornt(arr, nib.orientations.ornt_transform(_RAS, ornt))
 
 # %% ../nbs/01_data.ipynb #93c1d77c
 def mask_to_onehot(mask, n_channels: int = 6):
@@ -421,20 +493,29 @@ def mask_to_onehot(mask, n_channels: int = 6):
 
 class GliomaGenDataset(torch.utils.data.Dataset):
     "A prepared split (`<root>/<split>/<case>/`) as (image [4,X,Y,Z] float32 in [0,1], cond one-hot [6,X,Y,Z] float32)."
-    def __init__(self, root, split='train', contrasts=CONTRASTS, n_condition=6, transform=None):
+    def __init__(self, root, split='train', contrasts=CONTRASTS, n_condition=6, transform=None, canonical=True):
         self.dir = Path(root) / split if split else Path(root)
         if not self.dir.is_dir():
             raise FileNotFoundError(f"{self.dir} does not exist: run `gliomagen prepare SRC {root}` first")
         self.contrasts, self.n_condition, self.transform = tuple(contrasts), n_condition, transform
+        self.canonical = canonical                     # RAS-canonical arrays, as the original's dataset
         self.case_ids = sorted(d.name for d in self.dir.iterdir()
                                if d.is_dir() and not d.name.startswith('.') and (d / f'{d.name}-mask.nii.gz').exists())
     def __len__(self): return len(self.case_ids)
     def paths(self, i):
         c = self.case_ids[i]
         return {k: self.dir / c / f'{c}-{k}.nii.gz' for k in self.contrasts + ('mask',)}
+    def affine(self, i):
+        "The affine of the arrays item `i` yields (the mask's, made canonical when `canonical`)."
+        img = nib.load(str(self.paths(i)['mask']))
+        return nib.as_closest_canonical(img).affine if self.canonical else img.affine
+    def _array(self, path, dtype):
+        img = nib.load(str(path)); a = np.asarray(img.dataobj, dtype=dtype)
+        return to_canonical(a, img.affine)[0] if self.canonical else a
     def __getitem__(self, i):
         p = self.paths(i)
-        img = np.stack([np.asarray(nib.load(str(p[k])).dataobj, dtype=np.float32) for k in self.contrasts])
-        cond = mask_to_onehot(load_mask(p['mask']), self.n_condition)
+        img = np.stack([self._array(p[k], np.float32) for k in self.contrasts])
+        m, aff = load_mask(p['mask'], return_affine=True)
+        cond = mask_to_onehot(to_canonical(m, aff)[0] if self.canonical else m, self.n_condition)
         img, cond = torch.from_numpy(img), torch.from_numpy(cond)
         return self.transform(img, cond) if self.transform else (img, cond)

@@ -11,12 +11,12 @@ import numpy as np
 import yaml
 
 # %% auto #0
-__all__ = ['LABEL_COLOURS', 'MASK_CMAP', 'MASK_NORM', 'PIPELINE', 'FIGURES', 'run_paths', 'find_case_dirs', 'case_file',
-           'load_volume', 'tumour_slice', 'axial', 'show_mask', 'show_image', 'mask_legend', 'robust_window',
-           'save_figure', 'figure_head_label', 'figure_mask_augmentation', 'figure_training_samples', 'read_log',
-           'figure_training_loss', 'figure_generated_vs_real', 'mean_sd', 'fmt', 'md_table', 'write_table',
+__all__ = ['LABEL_COLOURS', 'MASK_CMAP', 'MASK_NORM', 'PIPELINE', 'FIGURES', 'POSTER_CHOICES', 'run_paths', 'find_case_dirs',
+           'case_file', 'load_volume', 'tumour_slice', 'axial', 'show_mask', 'show_image', 'mask_legend',
+           'robust_window', 'save_figure', 'figure_head_label', 'figure_mask_augmentation', 'figure_training_samples',
+           'read_log', 'figure_training_loss', 'figure_generated_vs_real', 'mean_sd', 'fmt', 'md_table', 'write_table',
            'table_image_metrics', 'load_segmentation_results', 'table_segmentation', 'table_boundary',
-           'figure_pipeline', 'FigureSet', 'make_all_figures', 'write_index', 'main_figures']
+           'figure_pipeline', 'FigureSet', 'make_all_figures', 'write_index', 'poster_differences', 'main_figures']
 
 # %% ../nbs/11_figures.ipynb #f4635698
 import matplotlib
@@ -859,6 +859,65 @@ def write_index(run_dir, out=None, html_page=True, embed=False, title=None) -> P
                 f'<style>{style}</style></head>\n<body>\n' + '\n'.join(body) + '\n</body></html>\n')
         with atomic_path(run / 'index.html') as t: t.write_text(page)
     return idx
+
+# %% ../nbs/11_figures.ipynb #15242fab
+POSTER_CHOICES = [
+    # (stage, choice, the poster / original, config key or None, package default if no key, option)
+    ('data', 'orientation the network sees', 'RAS-canonical (nib.as_closest_canonical)', None, None,
+     'GliomaGenDataset(canonical=False)'),
+    ('data', 'head mask closing and filling', 'original', ('preprocessing', 'head_method'), None, 'preprocessing.head_method'),
+    ('data', 'contrast of the head mask', 't2f', ('preprocessing', 'head_contrast'), None, 'preprocessing.head_contrast, --head-contrast'),
+    ('data', 'closing ball radius', 4, ('preprocessing', 'closing_radius'), None, 'preprocessing.closing_radius'),
+    ('data', 'resize edge mode', 'constant', ('preprocessing', 'resize_mode'), None, 'preprocessing.resize_mode'),
+    ('data', 'resized shape', 'int(n·s) (truncation)', None, 'round(n·s) (same for 182×218×182 and 240×240×155)', '—'),
+    ('data', 'affine of prepared files', 'native affine, unchanged (voxel sizes wrong)', None,
+     'grid affine (true voxel sizes, invertible)', '—'),
+    ('data', 'validation cases before removal', 50, ('dataset', 'n_val'), None, 'dataset.n_val, --n-val'),
+    ('data', 'split seed (sorted ids, random.shuffle)', 42, ('dataset', 'split_seed'), None, 'dataset.split_seed'),
+    ('data', 'removed cases (-> 1235 / 48)', 'original', ('dataset', 'exclude'), None, "dataset.exclude ('none', a file), --exclude"),
+    ('data', 'automatic head QC rejection', None, ('preprocessing', 'qc_max_hole_fraction'), None,
+     'preprocessing.qc_max_hole_fraction, qc_min_head_fraction, qc_reject_touching_border'),
+    ('model', 'intensity range of the training target', [0.0, 1.0], ('diffusion', 'intensity_range'), None, 'diffusion.intensity_range'),
+    ('model', 'clamp of the predicted x0 (source: [-1, 1]; one compiled copy: [0, 1], ambiguous)', [-1.0, 1.0],
+     ('diffusion', 'clip_range'), None, 'diffusion.clip_range'),
+    ('training', 'validation batches per check', 1, ('training', 'n_val_batches'), None, 'training.n_val_batches'),
+    ('training', 'sampler of the checkpoint samples', 'ddpm', ('training', 'sample_sampler'), None,
+     'training.sample_sampler, sample_steps'),
+    ('training', 'mixed precision', 'none', ('training', 'amp'), None, 'training.amp'),
+    ('augmentation', 'tries per augmentation', 'retry until the head is in bounds (2,470 tries -> 2,124 kept)',
+     ('augmentation', 'max_tries'), None, 'augmentation.max_tries'),
+    ('synthesis', 'sampler', 'ddpm', ('synthesis', 'sampler'), None, 'synthesis.sampler, --sampler (from the config)'),
+    ('synthesis', 'steps', 1000, ('synthesis', 'steps'), None, 'synthesis.steps, --steps'),
+    ('synthesis', 'orientation of written cases', 'canonical (evaluation flips slices back)', None,
+     "the mask's own (nothing to flip)", '—'),
+    ('evaluation', 'volumes before MS-SSIM / FID / KID', False, ('evaluation', 'rescale_images'), None,
+     'evaluation.rescale_images, --rescale'),
+    ('evaluation', 'MS-SSIM window', 11, ('evaluation', 'ms_ssim_window'), None, 'evaluation.ms_ssim_window'),
+    ('evaluation', 'FID "±"', 'std of per-pair feature distances', None, 'bootstrap std + 95 % interval; fid_poster_pm beside',
+     'evaluation.bootstrap, --bootstrap'),
+    ('evaluation', 'KID "±"', 'std over the 10 subsets (unseeded)', None, 'bootstrap std + 95 % interval; kid_poster_pm beside (seeded)',
+     'evaluation.kid_subsets, --seed'),
+    ('evaluation', 'nnU-Net labels', 'head', ('evaluation', 'nnunet_labels'), None, 'evaluation.nnunet_labels, --labels'),
+    ('evaluation', 'nnU-Net configuration / fold', '3d_fullres', ('evaluation', 'nnunet_configuration'), None,
+     'evaluation.nnunet_configuration, nnunet_fold, --configuration'),
+    ('evaluation', 'HD95 / ASSD units (figure 14)', 'voxels (medpy without spacing)', None, 'mm and voxels (figure14, figure14_vox)',
+     "boundary_table(units='vox')"),
+    ('evaluation', 'ASSD definition', 'medpy >= 0.5: mean of the pooled distances of both directions', None, None, '—'),
+    ('evaluation', 'empty masks in HD95 / ASSD', 'raised, case dropped', None, 'dropped from that class, counted (empty_masks)', '—'),
+]
+"The choices of the table below: (stage, choice, poster's value, config key, default where no key (None: the poster's), option)."
+
+def poster_differences():
+    "Table: every choice where the package may differ from the poster, the poster's value, the default, the option."
+    import pandas as pd
+    from gliomagen.core import DEFAULT_CONFIG
+    rows = []
+    for stage, choice, poster, key, default, option in POSTER_CHOICES:
+        if key is not None: default, differs = DEFAULT_CONFIG[key[0]][key[1]], poster != DEFAULT_CONFIG[key[0]][key[1]]
+        else: default, differs = (poster, False) if default is None else (default, True)
+        rows.append({'stage': stage, 'choice': choice, 'poster / original': poster, 'package default': default,
+                     'option': option, 'differs': differs})
+    return pd.DataFrame(rows)
 
 # %% ../nbs/11_figures.ipynb #96eaa78e
 def main_figures(argv=None) -> int:

@@ -11,7 +11,7 @@ import numpy as np
 import nibabel as nib
 from scipy import linalg, ndimage, stats
 
-from .core import CONTRASTS, TUMOUR_CLASSES, BRATS2024_LABELS, atomic_path, case_paths
+from .core import CONTRASTS, TUMOUR_CLASSES, BRATS2024_LABELS, atomic_path, case_paths, gliomagen_to_brats2024
 
 # %% auto #0
 __all__ = ['MS_SSIM_WEIGHTS', 'TORCHVISION_INCEPTION_FILE', 'TORCHVISION_INCEPTION_URL', 'IMAGENET_MEAN', 'IMAGENET_STD',
@@ -159,9 +159,9 @@ def bootstrap_fid_kid(real_by_subject, fake_by_subject, n_bootstrap=100, seed=0,
     "FID and KID with a bootstrap over subjects; inputs are lists of `(n_slices, D)` feature arrays, one per subject."
     R, F = np.concatenate(real_by_subject), np.concatenate(fake_by_subject)
     if kid_subset_size is None: kid_subsets = max(1, min(kid_subsets, min(len(R), len(F)) // 2))
+    kid, kid_sub = kid_from_features(R, F, subset_size=kid_subset_size, n_subsets=kid_subsets, seed=seed, return_subsets=True)
     out = {'fid': {'value': fid_from_features(R, F, method=fid_method)},
-           'kid': {'value': kid_from_features(R, F, subset_size=kid_subset_size, n_subsets=kid_subsets, seed=seed),
-                   'n_subsets': kid_subsets}}
+           'kid': {'value': kid, 'n_subsets': kid_subsets, 'subset_std': float(np.std(kid_sub))}}
     rng = np.random.default_rng(seed)
     fids, kids = [], []
     for b in range(n_bootstrap):
@@ -178,6 +178,7 @@ def bootstrap_fid_kid(real_by_subject, fake_by_subject, n_bootstrap=100, seed=0,
     out['n_subjects'] = {'real': len(real_by_subject), 'fake': len(fake_by_subject)}
     out['n_slices'] = {'real': len(R), 'fake': len(F)}
     if R.shape == F.shape: out['fid_poster_pm'] = pair_distance_spread(R, F)
+    out['kid_poster_pm'] = out['kid']['subset_std']          # the poster's KID "±": std over the subsets
     return out
 
 # %% ../nbs/08_metrics.ipynb #d0faf9e9
@@ -281,15 +282,18 @@ def axial_slices(vol, step=1) -> np.ndarray:
 
 def evaluate_images(real_dir, fake_dir, extractor='torchvision-inception-v3', weights=None, device='cpu',
                     n_bootstrap=100, seed=0, slice_step=1, kid_subsets=10, win_size=11, batch_size=32,
-                    contrasts=CONTRASTS, progress=True, extractor_obj=None) -> dict:
-    "MS-SSIM, FID and KID per contrast between two BraTS-layout cohorts (see the notes above)."
+                    contrasts=CONTRASTS, progress=True, extractor_obj=None, rescale=False) -> dict:
+    """MS-SSIM, FID and KID per contrast between two BraTS-layout cohorts (see the notes above). `rescale`: min-max
+    every volume to [0, 1] first; False (the original): raw synthetic values against the [0, 1] prepared reals."""
     from tqdm.auto import tqdm
     real, fake = find_case_dirs(real_dir), find_case_dirs(fake_dir)
     if not real: raise FileNotFoundError(f"no BraTS case folders in {real_dir}")
     if not fake: raise FileNotFoundError(f"no BraTS case folders in {fake_dir}")
     res = {'extractor': None, 'n_cases': {'real': len(real), 'fake': len(fake)},
            'paired_cases': sorted(set(real) & set(fake)), 'slice_step': slice_step,
-           'normalisation': 'min-max per volume', 'notes': [], 'rejected': []}
+           'normalisation': 'min-max per volume' if rescale else 'none (as the original: raw values)',
+           'n_bootstrap': n_bootstrap, 'notes': [], 'rejected': []}
+    outside = set()
     ext = extractor_obj
     if ext is None and extractor:
         try: ext = get_extractor(extractor, weights=weights, device=device, batch_size=batch_size)
@@ -307,8 +311,9 @@ def evaluate_images(real_dir, fake_dir, extractor='torchvision-inception-v3', we
                 if case not in cases: continue
                 p = cases[case] / f'{case}-{c}.nii.gz'
                 if not p.exists(): res['rejected'].append(f"{p}: missing ({side} cohort)"); continue
-                try: sl[side] = axial_slices(load_volume(p), slice_step)
+                try: sl[side] = axial_slices(load_volume(p, normalise=rescale), slice_step)
                 except ValueError as e: res['rejected'].append(str(e)); continue
+                if side == 'real' and not rescale and (sl[side].min() < -1e-3 or sl[side].max() > 1 + 1e-3): outside.add(case)
                 if ext is not None: feats[side].append(ext(sl[side]))
             if len(sl) == 2:
                 if sl['real'].shape != sl['fake'].shape:
@@ -323,10 +328,12 @@ def evaluate_images(real_dir, fake_dir, extractor='torchvision-inception-v3', we
         if ext is not None and feats['real'] and feats['fake']:
             bs = bootstrap_fid_kid(feats['real'], feats['fake'], n_bootstrap=n_bootstrap, seed=seed, kid_subsets=kid_subsets)
             r['fid'], r['kid'] = bs['fid'], bs['kid']
-            r['fid_poster_pm'] = bs.get('fid_poster_pm')
+            r['fid_poster_pm'] = bs.get('fid_poster_pm'); r['kid_poster_pm'] = bs['kid_poster_pm']
             r['n_slices'] = bs['n_slices']
         res[c] = r
     if not res['paired_cases']: res['notes'].append('no case ids in common: MS-SSIM (a paired metric) was not computed')
+    if outside: res['notes'].append(f"{len(outside)} real case(s) (e.g. {sorted(outside)[0]}) have values outside [0, 1]: "
+                                    "compare with prepared cases (gliomagen prepare), or rescale (--rescale)")
     return res
 
 # %% ../nbs/08_metrics.ipynb #f011db5d
@@ -379,8 +386,8 @@ def hd95(a, b, spacing=None, mode='medpy'):
     raise ValueError(f"mode must be 'medpy' or 'max', got {mode!r}")
 
 def assd(a, b, spacing=None) -> float:
-    "Average symmetric surface distance: the mean of the two directed mean surface distances (medpy's definition)."
-    return float((surface_distances(a, b, spacing).mean() + surface_distances(b, a, spacing).mean()) / 2)
+    "Average symmetric surface distance: the mean of all surface distances of both directions, pooled (medpy >= 0.5)."
+    return float(np.hstack([surface_distances(a, b, spacing), surface_distances(b, a, spacing)]).mean())
 
 def dice(a, b) -> float:
     "Dice coefficient of two masks; 1.0 when both are empty."
@@ -448,7 +455,7 @@ def case_scores(gt, pred, spacing=(1.0, 1.0, 1.0), lesion_kw=None) -> dict:
         for unit, sp in (('mm', spacing), ('vox', None)):
             d1, d2 = surface_distances(g, p, sp), surface_distances(p, g, sp)
             out[f'hd95_{unit}'][cls] = float(np.percentile(np.hstack([d1, d2]), 95))
-            out[f'assd_{unit}'][cls] = float((d1.mean() + d2.mean()) / 2)
+            out[f'assd_{unit}'][cls] = float(np.hstack([d1, d2]).mean())        # pooled, as medpy >= 0.5
     for reg, labels in BRATS_REGIONS.items():
         out['lesion_wise'][reg] = lesion_wise_scores(np.isin(gt, labels), np.isin(pred, labels), spacing, **(lesion_kw or {}))
     return out
@@ -538,8 +545,11 @@ def find_label_maps(root) -> dict:
         elif p.is_dir() and (p / f'{p.name}-seg.nii.gz').exists(): out[p.name] = p / f'{p.name}-seg.nii.gz'
     return out
 
-def evaluate_segmentation(pred_dir, gt_dir, lesion_kw=None, progress=True) -> dict:
-    "Segmentation metrics of the predictions in `pred_dir` against the ground truths in `gt_dir` (BraTS 2024 labels)."
+def evaluate_segmentation(pred_dir, gt_dir, lesion_kw=None, progress=True, labels='brats') -> dict:
+    """Segmentation metrics of the predictions in `pred_dir` against the ground truths in `gt_dir`. `labels`: 'brats'
+    (BraTS 2024 label maps) or 'head' (GliomaGen masks, the poster's nnU-Net protocol: both go through
+    `gliomagen_to_brats2024`, so a predicted head counts as 0 and labels 2..5 are scored as NETC..RC)."""
+    if labels not in ('brats', 'head'): raise ValueError(f"labels must be 'brats' or 'head', got {labels!r}")
     from tqdm.auto import tqdm
     preds, gts = find_label_maps(pred_dir), find_label_maps(gt_dir)
     if not gts: raise FileNotFoundError(f"no label maps (<case>.nii.gz or <case>/<case>-seg.nii.gz) in {gt_dir}")
@@ -551,12 +561,14 @@ def evaluate_segmentation(pred_dir, gt_dir, lesion_kw=None, progress=True) -> di
             gi = nib.load(str(gts[c]))
             g = np.asarray(gi.dataobj).round().astype(np.int16)
             p = np.asarray(nib.load(str(preds[c])).dataobj).round().astype(np.int16)
+            if labels == 'head': g, p = gliomagen_to_brats2024(g), gliomagen_to_brats2024(p)   # head -> 0, 2..5 -> 1..4
             sp = tuple(float(z) for z in gi.header.get_zooms()[:3])
             per_case[c] = case_scores(g, p, sp, lesion_kw)
         except Exception as e: rejected.append(f"{c}: {e} ({preds[c]} vs {gts[c]})")
     if not per_case: raise ValueError(f"no case could be evaluated: {'; '.join(rejected[:5])}")
     res = aggregate_scores(per_case)
     res['rejected'] = rejected
+    res['labels'] = labels
     res['per_case'] = {c: {'dice': v['dice'], 'hd95_mm': v['hd95_mm'], 'assd_mm': v['assd_mm'],
                            'vol_gt_mm3': v['vol_gt_mm3'], 'vol_pred_mm3': v['vol_pred_mm3']} for c, v in per_case.items()}
     return res
@@ -585,16 +597,22 @@ def main_evaluate(argv=None) -> int:
     s.add_argument('--gt', required=True, help='ground-truth label maps, same layouts')
     s.add_argument('--out', required=True, help='output JSON file')
     s.add_argument('--min-lesion-voxels', type=int, default=50, help='lesion-wise: ignore smaller ground-truth lesions')
+    s.add_argument('--labels', choices=('brats', 'head'), default='brats', help="label maps in BraTS 2024 labels, or GliomaGen "
+                   "masks with head (the poster's nnU-Net protocol: a predicted head counts as 0)")
     s.add_argument('--quiet', action='store_true')
     i = sub.add_parser('images', help='MS-SSIM, FID, KID per contrast between a real and a synthetic cohort')
     i.add_argument('--real', required=True, help='real cohort (BraTS case folders)')
     i.add_argument('--fake', required=True, help='synthetic cohort (BraTS case folders)')
     i.add_argument('--out', required=True, help='output JSON file')
     i.add_argument('--weights', default=None, help='Inception-v3 IMAGENET1K_V1 weights file (else the torch hub cache)')
-    i.add_argument('--config', default=None, help='config.yaml: its evaluation.inception_weights is used when --weights is not given')
+    i.add_argument('--config', default=None, help='config.yaml whose evaluation section gives the defaults (inception_weights, '
+                   'bootstrap, kid_subsets, ms_ssim_window, rescale_images)')
     i.add_argument('--extractor', default='torchvision-inception-v3', help=f'feature extractor: one of {", ".join(EXTRACTORS)}')
     i.add_argument('--device', default='cpu')
-    i.add_argument('--bootstrap', type=int, default=100, help='bootstrap replicates over subjects for FID/KID uncertainty')
+    i.add_argument('--bootstrap', type=int, default=None, help='bootstrap replicates over subjects for FID/KID intervals '
+                   '(default: evaluation.bootstrap of --config, else of the built-in config: 1000)')
+    i.add_argument('--rescale', action='store_true', default=None, help='min-max rescale every volume to [0, 1] first '
+                   '(default: evaluation.rescale_images, off: raw synthetic values against prepared reals, as the original)')
     i.add_argument('--slice-step', type=int, default=1, help='use every n-th axial slice (1: all, as the poster)')
     i.add_argument('--seed', type=int, default=0)
     i.add_argument('--quiet', action='store_true')
@@ -602,18 +620,22 @@ def main_evaluate(argv=None) -> int:
     except SystemExit as e: return int(e.code or 0)
     try:
         if a.what == 'segmentation':
-            res = evaluate_segmentation(a.pred, a.gt, lesion_kw={'min_lesion_voxels': a.min_lesion_voxels}, progress=not a.quiet)
+            res = evaluate_segmentation(a.pred, a.gt, lesion_kw={'min_lesion_voxels': a.min_lesion_voxels}, progress=not a.quiet,
+                                        labels=a.labels)
         else:
             if a.extractor not in EXTRACTORS:
                 print(f"gliomagen evaluate: unknown extractor {a.extractor!r}; registered: {', '.join(EXTRACTORS)}", file=sys.stderr)
                 return 2
-            if a.weights is None and a.config:
-                from gliomagen.core import load_config
-                a.weights = load_config(a.config)['evaluation']['inception_weights']
+            from gliomagen.core import load_config
+            ev = load_config(a.config)['evaluation']             # the built-in defaults without --config
+            if a.weights is None: a.weights = ev['inception_weights']
+            if a.bootstrap is None: a.bootstrap = ev['bootstrap']
+            if a.rescale is None: a.rescale = ev['rescale_images']
             if a.weights and not Path(a.weights).is_file():
                 print(f"gliomagen evaluate: weights file {a.weights} does not exist", file=sys.stderr); return 2
             res = evaluate_images(a.real, a.fake, extractor=a.extractor, weights=a.weights, device=a.device,
-                                  n_bootstrap=a.bootstrap, seed=a.seed, slice_step=a.slice_step, progress=not a.quiet)
+                                  n_bootstrap=a.bootstrap, seed=a.seed, slice_step=a.slice_step, progress=not a.quiet,
+                                  kid_subsets=ev['kid_subsets'], win_size=ev['ms_ssim_window'], rescale=a.rescale)
     except (FileNotFoundError, ValueError) as e:   # (ConfigError is a ValueError)
         print(f"gliomagen evaluate: {e}", file=sys.stderr); return 2
     write_json(res, a.out)

@@ -9,16 +9,20 @@ from pathlib import Path
 
 import numpy as np
 
-from .core import CONTRASTS, case_paths, derive_seed, atomic_path
+from .core import CONTRASTS, case_paths, derive_seed, atomic_path, load_config
 from .metrics import (find_case_dirs, evaluate_segmentation, segmentation_table, boundary_table, write_json)
 
 # %% auto #0
-__all__ = ['NNUNET_LABELS', 'CONFIGURATIONS', 'SYNTHETIC_PREFIX', 'SMOKE_TRAINER', 'export_dataset', 'write_smoke_trainer',
-           'find_dataset', 'nnunet_env', 'run_nnunet', 'run_label', 'evaluate_run', 'evaluate_study', 'main_nnunet']
+__all__ = ['NNUNET_LABELS', 'NNUNET_LABELS_HEAD', 'LABEL_PROTOCOLS', 'CONFIGURATIONS', 'SYNTHETIC_PREFIX', 'SMOKE_TRAINER',
+           'label_file', 'export_dataset', 'write_smoke_trainer', 'find_dataset', 'nnunet_env', 'run_nnunet',
+           'run_label', 'evaluate_run', 'evaluate_study', 'main_nnunet']
 
 # %% ../nbs/09_nnunet.ipynb #04a7cd86
 NNUNET_LABELS = {'background': 0, 'NETC': 1, 'SNFH': 2, 'ET': 3, 'RC': 4}
-"nnU-Net label names of the BraTS 2024 label values (labelsTr/labelsTs are in BraTS 2024 labels)."
+"nnU-Net label names of the BraTS 2024 label values (the `brats` protocol)."
+NNUNET_LABELS_HEAD = {'background': 0, 'head': 1, 'NETC': 2, 'SNFH': 3, 'ET': 4, 'RC': 5}
+"nnU-Net label names of the GliomaGen mask values (the `head` protocol, the poster's)."
+LABEL_PROTOCOLS = {'head': NNUNET_LABELS_HEAD, 'brats': NNUNET_LABELS}
 CONFIGURATIONS = {
     'real': "all real training cases",
     'real+synthetic': "all real training cases plus n_synthetic synthetic ones",
@@ -48,9 +52,26 @@ def _check_case(root, case):
     if missing: raise FileNotFoundError(f"case {case} in {root} lacks {', '.join(str(p[k].name) for k in missing)}")
     return p
 
+def label_file(root, case, labels='head') -> Path:
+    "The label map of `case` under the protocol `labels`: its BraTS `-seg` file ('brats') or its GliomaGen mask ('head')."
+    if labels not in LABEL_PROTOCOLS: raise ValueError(f"labels must be one of {', '.join(LABEL_PROTOCOLS)}, got {labels!r}")
+    if labels == 'brats': return case_paths(root, case)['seg']
+    m = Path(root) / case / f'{case}-mask.nii.gz'
+    if m.exists(): return m
+    from gliomagen.synthesis import RECORDS
+    rec = Path(root) / RECORDS / f'{case}.json'
+    src = json.loads(rec.read_text()).get('mask') if rec.exists() else None
+    if src and Path(src).exists(): return Path(src)
+    raise FileNotFoundError(f"labels='head' (the poster's protocol) needs the GliomaGen mask of {case}: {m} (written by "
+                            f"gliomagen prepare) or the mask recorded by gliomagen synthesize in {rec}; found neither. "
+                            "Use labels='brats' (--labels brats) to train on BraTS 2024 labels")
+
 def export_dataset(run_dir, configuration, real_dir, test_dir, synthetic_dir=None, n_synthetic=None, n_real=None,
-                   dataset_id=501, name=None, seed=0, mode='symlink') -> Path:
-    "Write one nnU-Net v2 raw dataset (one training-data configuration + the held-out real test set) under `run_dir/nnUNet_raw`."
+                   dataset_id=501, name=None, seed=0, mode='symlink', labels=None) -> Path:
+    """Write one nnU-Net v2 raw dataset (one training-data configuration + the held-out real test set) under
+    `run_dir/nnUNet_raw`. `labels`: 'head' (the poster's 6-label masks) or 'brats'; None: `evaluation.nnunet_labels`."""
+    if labels is None: labels = load_config()['evaluation']['nnunet_labels']
+    if labels not in LABEL_PROTOCOLS: raise ValueError(f"labels must be one of {', '.join(LABEL_PROTOCOLS)}, got {labels!r}")
     if configuration not in CONFIGURATIONS:
         raise ValueError(f"unknown configuration {configuration!r}; choose from {', '.join(CONFIGURATIONS)}")
     from nnunetv2.dataset_conversion.generate_dataset_json import generate_dataset_json
@@ -82,11 +103,11 @@ def export_dataset(run_dir, configuration, real_dir, test_dir, synthetic_dir=Non
     for root, case, out_id, img_dir, lab_dir in entries:
         p = _check_case(root, case)
         for k, c in enumerate(CONTRASTS): _place(p[c], ds / img_dir / f'{out_id}_{k:04d}.nii.gz', mode)
-        _place(p['seg'], ds / lab_dir / f'{out_id}.nii.gz', mode)
-    generate_dataset_json(str(ds), channel_names={str(k): c for k, c in enumerate(CONTRASTS)}, labels=NNUNET_LABELS,
+        _place(label_file(root, case, labels), ds / lab_dir / f'{out_id}.nii.gz', mode)
+    generate_dataset_json(str(ds), channel_names={str(k): c for k, c in enumerate(CONTRASTS)}, labels=LABEL_PROTOCOLS[labels],
                           num_training_cases=len(tr_real) + len(tr_syn), file_ending='.nii.gz',
                           dataset_name=ds.name, description=f'GliomaGen {configuration}: {CONFIGURATIONS[configuration]}',
-                          gliomagen={'configuration': configuration, 'n_real': len(tr_real), 'n_synthetic': len(tr_syn),
+                          gliomagen={'configuration': configuration, 'labels': labels, 'n_real': len(tr_real), 'n_synthetic': len(tr_syn),
                                      'n_test': len(test), 'seed': seed, 'real_dir': str(real_dir),
                                      'synthetic_dir': str(synthetic_dir) if synthetic_dir else None,
                                      'test_dir': str(test_dir), 'real_cases': tr_real, 'synthetic_cases': tr_syn,
@@ -220,7 +241,8 @@ def evaluate_run(run_dir, progress=False) -> dict:
     run_dir = Path(run_dir)
     ds, pred = find_dataset(run_dir), run_dir / 'predictions'
     if not pred.is_dir(): raise FileNotFoundError(f"{pred} does not exist: run `gliomagen nnunet run {run_dir}` first")
-    res = evaluate_segmentation(pred, ds / 'labelsTs', progress=progress)
+    labels = json.loads((ds / 'dataset.json').read_text()).get('gliomagen', {}).get('labels', 'brats')
+    res = evaluate_segmentation(pred, ds / 'labelsTs', progress=progress, labels=labels)
     res['run'] = {'dir': str(run_dir), 'label': run_label(run_dir), **_state(run_dir)}
     write_json(res, run_dir / 'metrics.json')
     return res
@@ -259,6 +281,10 @@ def main_nnunet(argv=None) -> int:
     e.add_argument('--name', help='dataset name (default from the configuration)')
     e.add_argument('--seed', type=int, default=0)
     e.add_argument('--copy', action='store_true', help='copy files instead of symlinking them')
+    e.add_argument('--labels', choices=list(LABEL_PROTOCOLS), default=None,
+                   help="head: the poster's 6-label masks with head (predicted head set to 0 when scoring); brats: BraTS 2024 "
+                   "labels (default: evaluation.nnunet_labels of --config, built-in: head)")
+    e.add_argument('--config', help='config.yaml (its evaluation.nnunet_labels is the default of --labels)')
     r = sub.add_parser('run', help="nnU-Net's plan+preprocess, train and predict for a run directory")
     r.add_argument('run_dir')
     r.add_argument('--configuration', default='3d_fullres')
@@ -279,10 +305,12 @@ def main_nnunet(argv=None) -> int:
         if a.cmd == 'export':
             if a.configuration != 'synthetic' and not a.real:
                 print(f"gliomagen nnunet export: --real is required for configuration {a.configuration}", file=sys.stderr); return 2
+            labels = a.labels or load_config(a.config)['evaluation']['nnunet_labels']
             ds = export_dataset(a.out, a.configuration, a.real, a.test, a.synthetic, a.n_synthetic, a.n_real,
-                                a.dataset_id, a.name, a.seed, 'copy' if a.copy else 'symlink')
+                                a.dataset_id, a.name, a.seed, 'copy' if a.copy else 'symlink', labels)
             info = json.loads((ds / 'dataset.json').read_text())['gliomagen']
-            print(f"wrote {ds}: {info['n_real']} real + {info['n_synthetic']} synthetic training cases, {info['n_test']} test cases")
+            print(f"wrote {ds}: {info['n_real']} real + {info['n_synthetic']} synthetic training cases, {info['n_test']} test cases, "
+                  f"{info['labels']} labels")
         elif a.cmd == 'run':
             st = run_nnunet(a.run_dir, a.configuration, a.fold, a.trainer, a.device, a.smoke,
                             tuple(s.strip() for s in a.steps.split(',')), a.num_processes, a.disable_tta, a.force)

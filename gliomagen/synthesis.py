@@ -11,13 +11,15 @@ from pathlib import Path
 import numpy as np
 import nibabel as nib
 
-from .core import CONTRASTS, case_paths, atomic_path, derive_seed, gliomagen_to_brats2024, load_config
+from .core import (CONTRASTS, case_paths, atomic_path, derive_seed, gliomagen_to_brats2024, load_config,
+                            validate_config)
 from .augment import find_masks, read_mask
+from .data import to_canonical, from_canonical
 
 # %% auto #0
 __all__ = ['RECORDS', 'parse_shard', 'resolve_shard', 'shard_ids', 'case_complete', 'temp_dirs', 'write_synthetic_case',
-           'collect_manifest', 'case_seed', 'run_synthesis', 'resolve_checkpoint', 'load_generator', 'synthesize',
-           'main_synthesize']
+           'collect_manifest', 'case_seed', 'run_synthesis', 'resolve_checkpoint', 'synthesis_settings',
+           'load_generator', 'synthesize', 'main_synthesize']
 
 # %% ../nbs/07_synthesis.ipynb #16710913
 def parse_shard(shard) -> tuple:
@@ -134,12 +136,13 @@ def run_synthesis(masks: dict, out, generate, seed: int = 0, shard=None, batch_s
 
     def flush(batch):
         if not batch: return
-        seeds = [case_seed(seed, c) for c, _, _ in batch]
+        seeds = [case_seed(seed, c) for c, *_ in batch]
         t0 = time.perf_counter()
-        imgs = np.asarray(generate([m for _, m, _ in batch], seeds))
+        imgs = np.asarray(generate([mc for *_, mc in batch], seeds))           # canonical masks: the network's voxel order
         dt = (time.perf_counter() - t0) / len(batch)
-        for (c, m, aff), s, im in zip(batch, seeds, imgs):
-            rec = dict(case_id=c, mask=str(masks[c]), **(record or {}), run_seed=seed, seed=s, seconds=round(dt, 4),
+        for (c, m, aff, _), s, im in zip(batch, seeds, imgs):
+            im = from_canonical(im, aff)                                        # back to the mask's own order
+            rec = dict(case_id=c, mask=str(Path(masks[c]).resolve()), **(record or {}), run_seed=seed, seed=s, seconds=round(dt, 4),
                        batch=len(batch), shard=f'{i}/{n}', finished=datetime.now(timezone.utc).isoformat(timespec='seconds'))
             write_synthetic_case(out, c, im, m, aff, record=rec)
             rows[c] = dict(case_id=c, status='written', seconds=dt, reason='')
@@ -149,12 +152,13 @@ def run_synthesis(masks: dict, out, generate, seed: int = 0, shard=None, batch_s
     for c in todo:
         try:
             m, aff = read_mask(masks[c])
-            if check is not None: check(m)
+            mc = to_canonical(m, aff)[0]
+            if check is not None: check(mc)
         except ValueError as e:
             rows[c] = dict(case_id=c, status='error', seconds=None, reason=str(e))
             print(f"synthesize: skipping {c}: {e}", file=sys.stderr); bar.update(1); continue
-        if batch and batch[0][1].shape != m.shape: flush(batch)
-        batch.append((c, m, aff))
+        if batch and batch[0][3].shape != mc.shape: flush(batch)
+        batch.append((c, m, aff, mc))
         if len(batch) == batch_size: flush(batch)
     flush(batch); bar.close()
     collect_manifest(out)
@@ -176,10 +180,25 @@ def resolve_checkpoint(checkpoint) -> Path:
                                 "(written by gliomagen train / model.save_checkpoint)")
     return p
 
-def load_generator(checkpoint, sampler='ddim', steps=None, device='cpu'):
+def synthesis_settings(checkpoint=None, config=None) -> dict:
+    """The `synthesis` section that supplies the defaults of `synthesize`: that of `config` (a config.yaml path or
+    dict) if given, else the one stored in the checkpoint's sidecar, else the built-in one (ancestral DDPM, all steps)."""
+    if config is not None:
+        return dict((load_config(config) if isinstance(config, (str, os.PathLike)) else validate_config(config))['synthesis'])
+    if checkpoint is not None:
+        from gliomagen.model import read_sidecar
+        stored = (read_sidecar(resolve_checkpoint(checkpoint)).get('config') or {}).get('synthesis')
+        if stored: return dict(load_config(None, synthesis=stored)['synthesis'])
+    return dict(load_config()['synthesis'])
+
+def load_generator(checkpoint, sampler=None, steps=None, device='cpu', config=None):
     """`(generate, check, info)` for `run_synthesis` from a checkpoint: the diffusion sampler on its EMA network.
-    `steps`: denoiser evaluations of ddim/pndm (None: 50); for 'ddpm' None or the checkpoint's T (the chain runs all T)."""
+    `sampler`/`steps` None: from `synthesis_settings(checkpoint, config)` (the poster's: ancestral 'ddpm' over all
+    T steps); ddim/pndm without steps and without a config naming them: 50. 'ddpm' always runs all T steps."""
     base = resolve_checkpoint(checkpoint)
+    s = synthesis_settings(base, config)
+    if sampler is None: sampler = s['sampler']
+    if steps is None and sampler != 'ddpm' and sampler == s['sampler']: steps = s['steps']
     import torch
     from gliomagen.model import load_checkpoint
     from gliomagen.diffusion import GaussianDiffusion, SAMPLERS
@@ -211,14 +230,18 @@ def load_generator(checkpoint, sampler='ddim', steps=None, device='cpu'):
     return generate, check, info
 
 # %% ../nbs/07_synthesis.ipynb #bdf0d6e0
-def synthesize(checkpoint, masks_dir, out, sampler='ddim', steps=None, seed=0, shard=None, batch_size=1, device='cpu',
-               progress=True):
+def synthesize(checkpoint, masks_dir, out, sampler=None, steps=None, seed=None, shard=None, batch_size=None, device='cpu',
+               progress=True, config=None):
     """Generate the four contrasts for every mask in `masks_dir` into the BraTS-layout cohort `out`; returns the share's table.
-    `steps` None: 50 for ddim/pndm, all T for ddpm."""
+    `sampler`, `steps`, `seed`, `batch_size` None: from the `synthesis` section of `config` (path or dict) if given,
+    else of the checkpoint's stored config (`synthesis_settings`; the poster's: ancestral DDPM over all T steps)."""
+    s = synthesis_settings(checkpoint, config)
+    seed = s['seed'] if seed is None else seed
+    batch_size = s['batch_size'] if batch_size is None else batch_size
     masks = find_masks(masks_dir)
     if not masks: raise FileNotFoundError(f"no masks in {masks_dir} (expected <id>/<id>-mask.nii.gz or *.nii.gz)")
     if str(device) == 'cuda' and 'LOCAL_RANK' in os.environ: device = f"cuda:{os.environ['LOCAL_RANK']}"
-    generate, check, info = load_generator(checkpoint, sampler=sampler, steps=steps, device=device)
+    generate, check, info = load_generator(checkpoint, sampler=sampler, steps=steps, device=device, config=config)
     return run_synthesis(masks, out, generate, seed=seed, shard=shard, batch_size=batch_size, record=info,
                          check=check, progress=progress)
 
@@ -231,17 +254,21 @@ def main_synthesize(argv=None) -> int:
     p.add_argument('--checkpoint', required=True, help='checkpoint base path (.safetensors + .json) or a training run folder')
     p.add_argument('--masks', required=True, help='folder of masks: <id>/<id>-mask.nii.gz (gliomagen augment) or *.nii.gz')
     p.add_argument('--out', required=True, help='output cohort folder (<id>/<id>-{t1n,t1c,t2w,t2f,seg}.nii.gz)')
-    p.add_argument('--sampler', default='ddim', help="ddim (default), pndm or ddpm (the poster's: ancestral, all T steps)")
-    p.add_argument('--steps', type=int, default=None, help="denoiser evaluations (default: 50 for ddim/pndm, all T for ddpm)")
-    p.add_argument('--seed', type=int, default=0, help='run seed; case seeds derive from it and the case id')
+    p.add_argument('--config', default=None, help="config.yaml whose synthesis section gives the defaults below "
+                   "(default: the config stored with the checkpoint)")
+    p.add_argument('--sampler', default=None, help="ddpm (the poster's: ancestral, all T steps), ddim or pndm "
+                   "(default: synthesis.sampler of the config)")
+    p.add_argument('--steps', type=int, default=None, help="denoiser evaluations of ddim/pndm (default: synthesis.steps when "
+                   "the config names the same sampler, else 50); ddpm always runs all T")
+    p.add_argument('--seed', type=int, default=None, help='run seed; case seeds derive from it and the case id (default: synthesis.seed)')
     p.add_argument('--shard', default=None, help="this worker's share 'i/N' (default: RANK/WORLD_SIZE, else 0/1)")
-    p.add_argument('--batch-size', type=int, default=1, help='masks per forward pass')
+    p.add_argument('--batch-size', type=int, default=None, help='masks per forward pass (default: synthesis.batch_size)')
     p.add_argument('--device', default='cpu', help="torch device, e.g. cpu, cuda, cuda:1")
     p.add_argument('--quiet', action='store_true', help='no progress bar')
     a = p.parse_args(argv)
     try:
         res = synthesize(a.checkpoint, a.masks, a.out, sampler=a.sampler, steps=a.steps, seed=a.seed, shard=a.shard,
-                         batch_size=a.batch_size, device=a.device, progress=not a.quiet)
+                         batch_size=a.batch_size, device=a.device, progress=not a.quiet, config=a.config)
     except (FileNotFoundError, ValueError) as e:
         print(f"gliomagen synthesize: {e}", file=sys.stderr); return 2
     counts = res.status.value_counts().to_dict()

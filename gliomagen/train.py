@@ -282,8 +282,8 @@ def _case_id(ds, i) -> str:
     return ids[i] if ids is not None else f'case{i:04d}'
 
 def _affine(ds, i) -> np.ndarray:
-    "The affine of item `i`'s mask file (identity for datasets without files)."
-    try: return nib.load(str(ds.paths(i)['mask'])).affine
+    "The affine of the arrays item `i` yields (`GliomaGenDataset.affine`: RAS-canonical), else of its mask file, else identity."
+    try: return ds.affine(i) if hasattr(ds, 'affine') else nib.load(str(ds.paths(i)['mask'])).affine
     except (AttributeError, KeyError, FileNotFoundError): return np.eye(4)
 
 # %% ../nbs/05_train.ipynb #e67fa249

@@ -17,8 +17,8 @@ __all__ = ['CONTRASTS', 'BRATS2021_CONTRASTS', 'BRATS2024_LABELS', 'BRATS2021_LA
            'DEFAULT_CONFIG', 'MAX_YAML_BYTES', 'REFUSED', 'EXPECTED', 'case_paths', 'atomic_path', 'current_umask',
            'temp_dir', 'is_temp_file', 'derive_seed', 'seed_everything', 'ConfigError', 'validate_config',
            'load_config', 'save_config', 'load_yaml', 'UsageError', 'check_range', 'check_pair', 'check_shape',
-           'require_finite', 'plain_name', 'inside', 'check_disjoint', 'check_config_ranges', 'one_line', 'run_command',
-           'command']
+           'check_device', 'require_finite', 'plain_name', 'inside', 'check_disjoint', 'check_config_ranges',
+           'one_line', 'run_command', 'command']
 
 # %% ../nbs/00_core.ipynb #5b8df370
 CONTRASTS = ('t1n', 't1c', 't2w', 't2f')
@@ -334,6 +334,20 @@ def check_shape(name: str, shape, lo: int = 8, hi: int = 1024, copies: int = 16)
                          f"this machine's {have / 2**30:.0f} GiB; choose a smaller grid")
     return shape
 
+def check_device(name: str, device) -> str:
+    "`device` if torch can parse it and it exists here (e.g. cpu, cuda, cuda:1, mps), else `UsageError` naming `name`."
+    import torch
+    try: d = torch.device(str(device))
+    except (RuntimeError, ValueError): raise UsageError(f"{name} {device!r} is not a torch device (cpu, cuda, cuda:N, mps)") from None
+    if d.type == 'cuda':
+        n = torch.cuda.device_count() if torch.cuda.is_available() else 0
+        if n == 0: raise UsageError(f"{name} {device}: no CUDA device is available here; use --device cpu")
+        if d.index is not None and d.index >= n: raise UsageError(f"{name} {device}: this machine has {n} CUDA device(s)")
+    elif d.type == 'mps' and not (hasattr(torch.backends, 'mps') and torch.backends.mps.is_available()):
+        raise UsageError(f"{name} {device}: MPS is not available here; use --device cpu")
+    elif d.type not in ('cpu', 'cuda', 'mps'): raise UsageError(f"{name} {device!r}: use cpu, cuda, cuda:N or mps")
+    return str(device)
+
 def require_finite(arr, what: str):
     "`arr` (NumPy array or torch tensor) if it holds no NaN/Inf, else `ValueError` naming `what`."
     if hasattr(arr, 'detach'):
@@ -452,5 +466,6 @@ def command(prog: str):
     def deco(f):
         @functools.wraps(f)
         def main(argv=None) -> int: return run_command(f, argv, prog)
+        main.cli_contract = True                 # `cli.main` calls it directly
         return main
     return deco

@@ -422,6 +422,7 @@ def main_prepare(argv=None) -> int:
     if a.n_val is not None: check_range('--n-val', a.n_val, 0, integer=True)
     if a.workers is not None: check_range('--workers', a.workers, 1, 1024, integer=True)
     check_disjoint(a.dst, {'SRC': a.src}, 'DST', either_way=True)
+    if Path(a.dst).exists() and not Path(a.dst).is_dir(): raise NotADirectoryError(f"DST {a.dst} is a file; give a folder")
     man = prepare_dataset(a.src, a.dst, shape=a.shape, n_val=a.n_val, workers=a.workers, config=a.config,
                           head_contrast=a.head_contrast, progress=not a.quiet)
     if man.attrs.get('kept'):

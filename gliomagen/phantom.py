@@ -244,6 +244,7 @@ def main_phantom(argv=None) -> int:
     p.add_argument('--quiet', action='store_true', help='no progress bar')
     a = p.parse_args(argv)
     check_range('--n', a.n, 1, integer=True); check_shape('--shape', a.shape); plain_name(a.prefix, '--prefix')
+    if Path(a.dst).exists() and not Path(a.dst).is_dir(): raise NotADirectoryError(f"DST {a.dst} is a file; give a folder")
     ids = make_phantom_cohort(a.dst, a.n, tuple(a.shape), a.seed, prefix=a.prefix, overwrite=a.overwrite,
                               progress=not a.quiet)
     msg = f'wrote {len(ids)} phantom cases at {tuple(a.shape)} to {a.dst}'

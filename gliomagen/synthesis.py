@@ -41,6 +41,9 @@ def shard_ids(ids, shard) -> list:
     i, n = parse_shard(shard)
     return sorted(ids)[i::n]
 
+# %% ../nbs/07_synthesis.ipynb #53dbc5e8
+from .core import temp_dir, plain_name, require_finite, check_disjoint, check_pair
+
 # %% ../nbs/07_synthesis.ipynb #65611f61
 RECORDS = '.synthesis'
 "Folder (inside the output) of the per-case JSON records the manifest is built from."
@@ -187,9 +190,9 @@ def load_generator(checkpoint, sampler='ddim', steps=None, device='cpu'):
     from gliomagen.data import mask_to_onehot
     if sampler not in SAMPLERS: raise ValueError(f"unknown sampler {sampler!r}; choose one of {', '.join(SAMPLERS)}")
     model, side = load_checkpoint(base, device=device)
-    try: check_pair('clip_range', side['diffusion']['clip_range'])
-    except (KeyError, TypeError, ValueError) as e:
-        raise ValueError(f"checkpoint {base}.json: bad diffusion.clip_range ({e}); fix the sidecar") from None
+    try: check_pair('clip_range', side.get('intensity', {}).get('clip_range', (-1., 1.)))
+    except (AttributeError, TypeError, ValueError) as e:
+        raise ValueError(f"checkpoint {base}.json: bad intensity.clip_range ({e}); fix the sidecar") from None
     diffusion = GaussianDiffusion.from_sidecar(side)
     T = diffusion.num_timesteps
     if sampler == 'ddpm':                      # the ancestral chain always runs all T steps

@@ -204,6 +204,7 @@ def main_augment(argv=None) -> int:
         check_range('--' + k.replace('_', '-'), opts[k], **kw)
     if opts['scale_min'] > opts['scale_max']: check_range('--scale-max', opts['scale_max'], opts['scale_min'])
     check_disjoint(a.out, {'MASKS_DIR': a.masks_dir}, 'OUT', either_way=True)
+    if Path(a.out).exists() and not Path(a.out).is_dir(): raise NotADirectoryError(f"OUT {a.out} is a file; give a folder")
     rep = augment_masks(a.masks_dir, a.out, progress=not a.quiet, **opts)
     s = rep.attrs['summary']
     bad = f", {s['errors']} unreadable" if s['errors'] else ''

@@ -401,7 +401,7 @@ def prepare_dataset(src, dst, shape=None, n_val=None, workers=None, config=None,
     return man
 
 # %% ../nbs/01_data.ipynb #9ea95308
-from .core import command, check_range, check_shape, check_disjoint, require_finite
+from .core import command, check_range, check_shape, check_disjoint, require_finite, one_line
 
 # %% ../nbs/01_data.ipynb #84e13bff
 @command('gliomagen prepare')
@@ -460,8 +460,12 @@ class GliomaGenDataset(torch.utils.data.Dataset):
         return {k: self.dir / c / f'{c}-{k}.nii.gz' for k in self.contrasts + ('mask',)}
     def __getitem__(self, i):
         p = self.paths(i)
-        img = np.stack([require_finite(np.asarray(nib.load(str(p[k])).dataobj, dtype=np.float32), str(p[k]))
-                        for k in self.contrasts])
-        cond = mask_to_onehot(load_mask(p['mask']), self.n_condition)
+        try:
+            img = np.stack([np.asarray(nib.load(str(p[k])).dataobj, dtype=np.float32) for k in self.contrasts])
+            cond = mask_to_onehot(load_mask(p['mask']), self.n_condition)
+        except Exception as e:    # truncated or damaged files: name them, say what to do
+            raise ValueError(f"prepared case {self.case_ids[i]} in {self.dir} cannot be read ({type(e).__name__}: "
+                             f"{one_line(e)}); prepare it again (gliomagen prepare)") from None
+        for k, v in zip(self.contrasts, img): require_finite(v, str(p[k]))
         img, cond = torch.from_numpy(img), torch.from_numpy(cond)
         return self.transform(img, cond) if self.transform else (img, cond)

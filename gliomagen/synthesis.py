@@ -222,6 +222,7 @@ def synthesize(checkpoint, masks_dir, out, sampler='ddim', steps=None, seed=0, s
                progress=True):
     """Generate the four contrasts for every mask in `masks_dir` into the BraTS-layout cohort `out`; returns the share's table.
     `steps` None: 50 for ddim/pndm, all T for ddpm."""
+    if Path(out).exists() and not Path(out).is_dir(): raise NotADirectoryError(f"--out {out} is a file; give a folder")
     check_disjoint(out, {'--masks': masks_dir}, '--out', either_way=True)      # the writer replaces case folders
     check_disjoint(out, {'--checkpoint': Path(checkpoint).parent if Path(checkpoint).is_file() else checkpoint}, '--out')
     masks = find_masks(masks_dir)

@@ -33,6 +33,7 @@ def _parser():
                                 epilog='commands:\n' + '\n'.join(f'  {k:<16} {v[2]}' for k, v in COMMANDS.items())
                                 + "\n\n'gliomagen COMMAND --help' shows a command's options.")
     p.add_argument('--version', action='store_true', help='print the version and exit')
+    p.add_argument('--debug', action='store_true', help='show the traceback of an error instead of its one-line message')
     p.add_argument('command', nargs='?', help='one of the commands below')
     return p
 

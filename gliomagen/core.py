@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #f310e909
 from __future__ import annotations
-import copy, functools, hashlib, math, os, random, sys, tempfile, traceback
+import copy, functools, hashlib, math, os, random, re, sys, tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -359,7 +359,7 @@ def require_finite(arr, what: str):
     if bad: raise ValueError(f"{what} holds {bad} non-finite values (NaN or Inf)")
     return arr
 
-_PLAIN = __import__('re').compile(r'[A-Za-z0-9][A-Za-z0-9._+-]{0,127}')
+_PLAIN = re.compile(r'[A-Za-z0-9][A-Za-z0-9._+-]{0,127}')
 
 def plain_name(name, what: str) -> str:
     "`name` if it is a plain file name (letters, digits, `._+-`, not starting with a dot), else `UsageError`: ids never become paths."

@@ -176,7 +176,11 @@ def plot_augmentation(mask, affine, result: dict, axis: int = 2, index=None, axs
     axs[2].contour(sl(flipped) > 0, levels=[0.5], colors='w', linewidths=0.6)
     return axs
 
+# %% ../nbs/06_augment.ipynb #049e2408
+from .core import command, check_range, check_disjoint
+
 # %% ../nbs/06_augment.ipynb #b60b0ec5
+@command('gliomagen augment')
 def main_augment(argv=None) -> int:
     "`gliomagen augment MASKS_DIR OUT --per-mask K --seed S`"
     p = argparse.ArgumentParser(prog='gliomagen augment', description="Augment GliomaGen masks with the poster's "
@@ -192,13 +196,16 @@ def main_augment(argv=None) -> int:
     p.add_argument('--max-tries', type=int, default=None, help='scale draws before discarding (1: the poster\'s counts)')
     p.add_argument('--quiet', action='store_true', help='no progress bar')
     a = p.parse_args(argv)
-    try:
-        cfg = load_config(a.config)['augmentation']
-        opts = {k: (getattr(a, k) if getattr(a, k) is not None else cfg[k])
-                for k in ('per_mask', 'seed', 'flip_p', 'scale_min', 'scale_max', 'max_tries')}
-        rep = augment_masks(a.masks_dir, a.out, progress=not a.quiet, **opts)
-    except (FileNotFoundError, ValueError) as e:
-        print(f"gliomagen augment: {e}", file=sys.stderr); return 2
+    cfg = load_config(a.config)['augmentation']
+    opts = {k: (getattr(a, k) if getattr(a, k) is not None else cfg[k])
+            for k in ('per_mask', 'seed', 'flip_p', 'scale_min', 'scale_max', 'max_tries')}
+    for k, kw in (('per_mask', dict(lo=1, integer=True)), ('max_tries', dict(lo=1, integer=True)), ('seed', dict(lo=0)),
+                  ('flip_p', dict(lo=0, hi=1)), ('scale_min', dict(lo=0, lo_open=True)), ('scale_max', dict(lo=0, lo_open=True))):
+        check_range('--' + k.replace('_', '-'), opts[k], **kw)
+    if opts['scale_min'] > opts['scale_max']: check_range('--scale-max', opts['scale_max'], opts['scale_min'])
+    check_disjoint(a.out, {'MASKS_DIR': a.masks_dir}, 'OUT', either_way=True)
+    if Path(a.out).exists() and not Path(a.out).is_dir(): raise NotADirectoryError(f"OUT {a.out} is a file; give a folder")
+    rep = augment_masks(a.masks_dir, a.out, progress=not a.quiet, **opts)
     s = rep.attrs['summary']
     bad = f", {s['errors']} unreadable" if s['errors'] else ''
     print(f"{s['masks']} masks x {s['per_mask']}: {s['tries']} tries -> {s['kept']} kept, {s['discarded']} discarded"

@@ -106,7 +106,11 @@ def benchmark(shape=(32, 32, 32), base_channels: int = 64, channel_mult=(1, 1, 2
     else: res['peak_memory_mb'] = {'process_peak_rss': _peak_mb(dev), 'note': 'CPU: peak resident set size of the whole process'}
     return res
 
+# %% ../nbs/13_bench.ipynb #bccf9a57
+from .core import command, check_range, check_shape, check_device
+
 # %% ../nbs/13_bench.ipynb #4d169974
+@command('gliomagen bench')
 def main_bench(argv=None) -> int:
     "`gliomagen bench`: print a JSON timing report of the denoiser, a train step and the samplers."
     p = argparse.ArgumentParser(prog='gliomagen bench', description=main_bench.__doc__)
@@ -125,8 +129,13 @@ def main_bench(argv=None) -> int:
     p.add_argument('--threads', type=int, default=None, help='torch CPU threads')
     p.add_argument('--out', default=None, help='also write the JSON to this file')
     a = p.parse_args(argv)
-    if a.device.startswith('cuda') and not torch.cuda.is_available():
-        print('gliomagen bench: --device cuda but no CUDA device is available', file=sys.stderr); return 2
+    check_shape('--shape', a.shape)
+    for k in ('width', 'res_blocks', 'batch', 'repeats', 'probe_steps'): check_range('--' + k.replace('_', '-'), getattr(a, k), 1, integer=True)
+    check_range('--warmup', a.warmup, 0, integer=True)
+    for m in a.mult: check_range('--mult', m, 1, 64, integer=True)
+    if a.groups is not None: check_range('--groups', a.groups, 1, integer=True)
+    if a.threads is not None: check_range('--threads', a.threads, 1, 1024, integer=True)
+    check_device('--device', a.device)
     if any(s % 2 ** (len(a.mult) - 1) for s in a.shape):
         print(f'gliomagen bench: --shape {a.shape} must be divisible by {2 ** (len(a.mult) - 1)} for {len(a.mult)} levels', file=sys.stderr)
         return 2

@@ -6,6 +6,8 @@
 from __future__ import annotations
 import argparse, importlib, sys
 
+from .core import run_command
+
 # %% auto #0
 __all__ = ['COMMANDS', 'main']
 
@@ -32,12 +34,15 @@ def _parser():
                                 epilog='commands:\n' + '\n'.join(f'  {k:<16} {v[2]}' for k, v in COMMANDS.items())
                                 + "\n\n'gliomagen COMMAND --help' shows a command's options.")
     p.add_argument('--version', action='store_true', help='print the version and exit')
+    p.add_argument('--debug', action='store_true', help='show the traceback of an error instead of its one-line message')
     p.add_argument('command', nargs='?', help='one of the commands below')
     return p
 
 def main(argv=None) -> int:
-    "Entry point of the `gliomagen` console script."
+    "Entry point of the `gliomagen` console script (`gliomagen [--debug] COMMAND ...`)."
     argv = list(sys.argv[1:] if argv is None else argv)
+    debug = bool(argv) and argv[0] == '--debug'
+    if debug: argv = argv[1:]
     p = _parser()
     if not argv or argv[0] in ('-h', '--help'): p.print_help(); return 0
     if argv[0] == '--version':
@@ -51,4 +56,6 @@ def main(argv=None) -> int:
     try: f = getattr(importlib.import_module(mod), fn)
     except (ImportError, AttributeError) as e:
         print(f"gliomagen {cmd}: not available in this installation ({e})", file=sys.stderr); return 2
-    return int(f(rest) or 0)
+    if debug: rest = rest + ['--debug']
+    if getattr(f, 'cli_contract', False): return f(rest)     # decorated with `core.command`
+    return run_command(f, rest, f'gliomagen {cmd}')

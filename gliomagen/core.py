@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #f310e909
 from __future__ import annotations
-import copy, hashlib, os, random, tempfile
+import copy, functools, hashlib, math, os, random, re, sys, tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -14,8 +14,11 @@ import yaml
 # %% auto #0
 __all__ = ['CONTRASTS', 'BRATS2021_CONTRASTS', 'BRATS2024_LABELS', 'BRATS2021_LABELS', 'GLIOMAGEN_LABELS', 'TUMOUR_CLASSES',
            'HEAD', 'N_MASK_LABELS', 'brats2021_to_brats2024', 'brats2024_to_gliomagen', 'gliomagen_to_brats2024',
-           'DEFAULT_CONFIG', 'case_paths', 'atomic_path', 'is_temp_file', 'derive_seed', 'seed_everything',
-           'ConfigError', 'validate_config', 'load_config', 'save_config']
+           'DEFAULT_CONFIG', 'MAX_YAML_BYTES', 'REFUSED', 'EXPECTED', 'case_paths', 'atomic_path', 'current_umask',
+           'temp_dir', 'is_temp_file', 'derive_seed', 'seed_everything', 'ConfigError', 'validate_config',
+           'load_config', 'save_config', 'load_yaml', 'UsageError', 'check_range', 'check_pair', 'check_shape',
+           'check_device', 'require_finite', 'plain_name', 'inside', 'check_disjoint', 'check_config_ranges',
+           'one_line', 'run_command', 'command']
 
 # %% ../nbs/00_core.ipynb #5b8df370
 CONTRASTS = ('t1n', 't1c', 't2w', 't2f')
@@ -73,6 +76,7 @@ def atomic_path(dst):
     suffix = ''.join(dst.suffixes)
     fd, tmp = tempfile.mkstemp(prefix=f'.{dst.name}.', suffix='.tmp' + suffix, dir=dst.parent)
     os.close(fd)
+    os.chmod(tmp, 0o666 & ~current_umask())          # mkstemp makes 0600 files; outputs follow the user's umask
     tmp = Path(tmp)
     try:
         yield tmp
@@ -80,6 +84,18 @@ def atomic_path(dst):
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+def current_umask() -> int:
+    "The process's file-creation mask (read without changing it for longer than a call)."
+    m = os.umask(0o022); os.umask(m)
+    return m
+
+def temp_dir(parent, prefix: str, suffix: str = '') -> Path:
+    "A new temporary folder inside `parent` (created if needed) with the user's umask (mkdtemp alone makes it 0700)."
+    Path(parent).mkdir(parents=True, exist_ok=True)
+    d = Path(tempfile.mkdtemp(prefix=prefix, suffix=suffix, dir=parent))
+    os.chmod(d, 0o777 & ~current_umask())
+    return d
 
 def is_temp_file(path) -> bool:
     "True for the leftovers of an interrupted `atomic_path` (`.<name>.<random>.tmp<suffix>`)."
@@ -237,7 +253,7 @@ def validate_config(cfg: dict, src=None) -> dict:
             raise ConfigError(f"unknown config section '{k}'" + (f" in {src}" if src else '')
                               + f"; known sections: {', '.join(DEFAULT_CONFIG)}")
     for sec, default in DEFAULT_CONFIG.items(): out[sec] = _check(cfg.get(sec, {}), default, sec, src)
-    return out
+    return check_config_ranges(out, src)
 
 def load_config(path=None, **overrides) -> dict:
     "Read a `config.yaml` (or the defaults if `path` is None), validate it and apply `section={key: value}` overrides."
@@ -245,8 +261,7 @@ def load_config(path=None, **overrides) -> dict:
     if path is not None:
         path = Path(path)
         if not path.exists(): raise FileNotFoundError(f"config file {path} does not exist")
-        try: cfg = yaml.safe_load(path.read_text()) or {}
-        except yaml.YAMLError as e: raise ConfigError(f"{path} is not valid YAML: {e}") from None
+        cfg = load_yaml(path) or {}
     cfg = validate_config(cfg, src=path)
     for sec, vals in overrides.items():
         cfg = validate_config({**cfg, sec: {**cfg.get(sec, {}), **vals}}, src=f'{path or "defaults"} + overrides')
@@ -256,3 +271,209 @@ def save_config(cfg: dict, path):
     "Write a resolved config as YAML (atomically), e.g. beside a run's outputs."
     with atomic_path(path) as tmp: tmp.write_text(yaml.safe_dump(validate_config(cfg), sort_keys=False))
     return Path(path)
+
+# %% ../nbs/00_core.ipynb #1b77390c
+class _NoAliasLoader(yaml.SafeLoader):
+    "PyYAML's safe loader, refusing anchors and aliases (`&a`, `*a`): a config never needs them, and nested aliases expand exponentially."
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            ev = self.peek_event()
+            raise ConfigError(f"{self.name}: line {ev.start_mark.line + 1}: YAML aliases (*{ev.anchor}) are not accepted; "
+                              "write the values out")
+        return super().compose_node(parent, index)
+
+MAX_YAML_BYTES = 1 << 20
+"Largest config file read (a config is a few KB)."
+
+def load_yaml(path, max_bytes: int = MAX_YAML_BYTES):
+    "Read a small YAML file safely: no aliases, at most `max_bytes`; errors are `ConfigError`s naming the file."
+    path = Path(path)
+    if path.is_dir(): raise ConfigError(f"{path} is a folder, not a YAML file")
+    if path.stat().st_size > max_bytes: raise ConfigError(f"{path} is larger than {max_bytes} bytes: not a config file")
+    try:
+        text = path.read_text()
+        ld = _NoAliasLoader(text); ld.name = str(path)
+        try: return ld.get_single_data()
+        finally: ld.dispose()
+    except UnicodeDecodeError: raise ConfigError(f"{path} is not a text (YAML) file") from None
+    except yaml.YAMLError as e: raise ConfigError(f"{path} is not valid YAML: {str(e).splitlines()[0]}") from None
+
+# %% ../nbs/00_core.ipynb #4ef1642c
+class UsageError(ValueError):
+    "An option or argument that is out of range or unsafe: refused before any work is done (exit 2)."
+
+def _num(name, value, integer):
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise UsageError(f"{name} must be a number, got {value!r}")
+    if not math.isfinite(value): raise UsageError(f"{name} must be finite, got {value!r}")
+    if integer and value != int(value): raise UsageError(f"{name} must be a whole number, got {value!r}")
+    return value
+
+def check_range(name: str, value, lo=None, hi=None, *, lo_open=False, hi_open=False, integer=False):
+    "`value` if it is finite and within `lo..hi` (bounds excluded with `lo_open`/`hi_open`), else `UsageError` naming `name`."
+    _num(name, value, integer)
+    below = lo is not None and (value <= lo if lo_open else value < lo)
+    above = hi is not None and (value >= hi if hi_open else value > hi)
+    if below or above:
+        rng = (f"{'(' if lo_open else '['}{'-inf' if lo is None else lo}, "
+               f"{'inf' if hi is None else hi}{')' if hi_open else ']'}")
+        raise UsageError(f"{name} must be in {rng}, got {value!r}")
+    return value
+
+def check_pair(name: str, pair) -> tuple:
+    "A finite `(lo, hi)` with lo < hi (clip and intensity ranges), else `UsageError` naming `name`."
+    if pair is None or len(pair) != 2: raise UsageError(f"{name} must be two numbers LO HI, got {pair!r}")
+    lo, hi = (_num(name, v, False) for v in pair)
+    if not lo < hi: raise UsageError(f"{name} must have LO < HI, got {list(pair)}")
+    return float(lo), float(hi)
+
+def _memory_bytes() -> int | None:
+    try: return os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES')
+    except (ValueError, OSError, AttributeError): return None
+
+def check_shape(name: str, shape, lo: int = 8, hi: int = 1024, copies: int = 16) -> tuple:
+    """A grid of 3 whole numbers within [lo, hi] whose `copies` float32 volumes fit in this machine's memory
+    (so that an impossible grid fails at once, not after minutes of work); else `UsageError` naming `name`."""
+    if shape is None or len(shape) != 3: raise UsageError(f"{name} must be three numbers X Y Z, got {shape!r}")
+    shape = tuple(int(check_range(name, s, lo, hi, integer=True)) for s in shape)
+    need, have = 4 * copies * math.prod(shape), _memory_bytes()
+    if have and need > have:
+        raise UsageError(f"{name} {' '.join(map(str, shape))} needs about {need / 2**30:.0f} GiB of memory, more than "
+                         f"this machine's {have / 2**30:.0f} GiB; choose a smaller grid")
+    return shape
+
+def check_device(name: str, device) -> str:
+    "`device` if torch can parse it and it exists here (e.g. cpu, cuda, cuda:1, mps), else `UsageError` naming `name`."
+    import torch
+    try: d = torch.device(str(device))
+    except (RuntimeError, ValueError): raise UsageError(f"{name} {device!r} is not a torch device (cpu, cuda, cuda:N, mps)") from None
+    if d.type == 'cuda':
+        n = torch.cuda.device_count() if torch.cuda.is_available() else 0
+        if n == 0: raise UsageError(f"{name} {device}: no CUDA device is available here; use --device cpu")
+        if d.index is not None and d.index >= n: raise UsageError(f"{name} {device}: this machine has {n} CUDA device(s)")
+    elif d.type == 'mps' and not (hasattr(torch.backends, 'mps') and torch.backends.mps.is_available()):
+        raise UsageError(f"{name} {device}: MPS is not available here; use --device cpu")
+    elif d.type not in ('cpu', 'cuda', 'mps'): raise UsageError(f"{name} {device!r}: use cpu, cuda, cuda:N or mps")
+    return str(device)
+
+def require_finite(arr, what: str):
+    "`arr` (NumPy array or torch tensor) if it holds no NaN/Inf, else `ValueError` naming `what`."
+    if hasattr(arr, 'detach'):
+        import torch
+        bad = int((~torch.isfinite(arr.detach())).sum()) if arr.is_floating_point() else 0
+    else:
+        a = np.asarray(arr)
+        bad = int((~np.isfinite(a)).sum()) if np.issubdtype(a.dtype, np.inexact) else 0
+    if bad: raise ValueError(f"{what} holds {bad} non-finite values (NaN or Inf)")
+    return arr
+
+_PLAIN = re.compile(r'[A-Za-z0-9][A-Za-z0-9._+-]{0,127}')
+
+def plain_name(name, what: str) -> str:
+    "`name` if it is a plain file name (letters, digits, `._+-`, not starting with a dot), else `UsageError`: ids never become paths."
+    s = str(name)
+    if not _PLAIN.fullmatch(s) or s.endswith('.'):
+        raise UsageError(f"{what} {s!r} must be a plain name (letters, digits, '.', '_', '+', '-'; no '/' or leading '.')")
+    return s
+
+def inside(path, folder) -> bool:
+    "True if `path` is `folder` or lies inside it (symlinks resolved)."
+    p, f = Path(path).resolve(), Path(folder).resolve()
+    return p == f or f in p.parents
+
+def check_disjoint(out, inputs: dict, what: str = '--out', either_way: bool = False) -> Path:
+    """Refuse an output that equals an input or lies inside one (`inputs`: {option: path}); with `either_way`
+    also an input inside the output. Returns `Path(out)`."""
+    for opt, src in inputs.items():
+        if src is None: continue
+        if inside(out, src) or (either_way and inside(src, out)):
+            rel = 'is' if Path(out).resolve() == Path(src).resolve() else ('lies inside' if inside(out, src) else 'contains')
+            raise UsageError(f"{what} {out} {rel} {opt} {src}: outputs must not overlap the inputs (they could be "
+                             "overwritten or deleted); choose another folder")
+    return Path(out)
+
+# %% ../nbs/00_core.ipynb #686ef3d4
+_COUNT, _NONNEG = dict(lo=1, integer=True), dict(lo=0, integer=True)
+_RANGES = {
+    'dataset.n_val': _NONNEG, 'preprocessing.closing_radius': dict(lo=0, hi=64, integer=True),
+    'preprocessing.workers': dict(lo=1, hi=1024, integer=True),
+    'preprocessing.qc_max_hole_fraction': dict(lo=0, hi=1), 'preprocessing.qc_min_head_fraction': dict(lo=0, hi=1),
+    'model.base_channels': _COUNT, 'model.num_res_blocks': _COUNT, 'model.num_heads': _COUNT, 'model.num_groups': _COUNT,
+    'model.dropout': dict(lo=0, hi=1, hi_open=True), 'model.in_channels': _COUNT, 'model.out_channels': _COUNT,
+    'model.condition_channels': _NONNEG, 'diffusion.timesteps': dict(lo=2, hi=100000, integer=True),
+    'training.iterations': _COUNT, 'training.lr': dict(lo=0, lo_open=True), 'training.batch_size': _COUNT,
+    'training.grad_accum': _COUNT, 'training.ema_decay': dict(lo=0, hi=1, hi_open=True), 'training.ema_every': _COUNT,
+    'training.ema_start': _NONNEG, 'training.save_every': _NONNEG, 'training.val_every': _NONNEG,
+    'training.n_val_batches': _COUNT, 'training.log_every': _COUNT, 'training.num_workers': _NONNEG,
+    'training.sample_steps': _COUNT, 'training.seed': _NONNEG,
+    'augmentation.per_mask': _COUNT, 'augmentation.flip_p': dict(lo=0, hi=1),
+    'augmentation.scale_min': dict(lo=0, lo_open=True), 'augmentation.scale_max': dict(lo=0, lo_open=True),
+    'augmentation.max_tries': _COUNT, 'augmentation.seed': _NONNEG,
+    'synthesis.steps': _COUNT, 'synthesis.batch_size': _COUNT, 'synthesis.seed': _NONNEG,
+    'evaluation.bootstrap': _NONNEG, 'evaluation.kid_subsets': _COUNT, 'evaluation.ms_ssim_window': _COUNT,
+}
+"Allowed range of every numeric config key (`check_range` arguments)."
+
+def check_config_ranges(cfg: dict, src=None) -> dict:
+    "Raise `ConfigError` naming the key (and `src`) for a value out of its range in a merged config; returns `cfg`."
+    at = f" in {src}" if src else ''
+    try:
+        for key, kw in _RANGES.items():
+            sec, k = key.split('.')
+            if cfg[sec][k] is not None: check_range(key, cfg[sec][k], **kw)
+        for s in cfg['dataset']['shape']: check_range('dataset.shape', s, 8, 1024, integer=True)
+        if len(cfg['dataset']['shape']) != 3: raise UsageError('dataset.shape must be three numbers')
+        if not cfg['model']['channel_mult']: raise UsageError('model.channel_mult must be a non-empty list')
+        for m in cfg['model']['channel_mult']: check_range('model.channel_mult', m, 1, 64, integer=True)
+        for r in ('intensity_range', 'clip_range'): check_pair(f'diffusion.{r}', cfg['diffusion'][r])
+        for m in cfg['lr_schedule']['milestones']: check_range('lr_schedule.milestones', m, 0, integer=True)
+        for f in cfg['lr_schedule']['factors']: check_range('lr_schedule.factors', f, 0)
+        a = cfg['augmentation']
+        if a['scale_min'] > a['scale_max']:
+            raise UsageError(f"augmentation.scale_min must be <= scale_max, got {a['scale_min']} > {a['scale_max']}")
+    except UsageError as e: raise ConfigError(f"config{at}: {e}") from None
+    return cfg
+
+# %% ../nbs/00_core.ipynb #0aa3f737
+REFUSED = (ValueError, FileNotFoundError, NotADirectoryError, IsADirectoryError, FileExistsError)
+"Errors meaning 'the command refused its inputs' (exit 2); other expected errors mean 'the work failed' (exit 1)."
+EXPECTED = REFUSED + (OSError, RuntimeError, ArithmeticError, MemoryError)
+"Errors a user can cause and fix; anything else is a bug and says so."
+
+def one_line(e: BaseException) -> str:
+    "The first line of an exception's message (its type name if it has none)."
+    lines = [l.strip() for l in str(e).splitlines() if l.strip()]
+    msg = lines[0] if lines else type(e).__name__
+    if isinstance(e, MemoryError): msg = f"out of memory ({msg}); use a smaller grid, batch or width"
+    return msg[:1000]
+
+def run_command(main, argv=None, prog: str = 'gliomagen') -> int:
+    """Run `main(argv) -> int` under the CLI contract: exit codes 0 ok, 1 failed work, 2 refused input or usage
+    (argparse's `SystemExit` included), 130 interrupted; an error prints ONE line `prog: message`.
+    `--debug` anywhere in `argv` (or `GLIOMAGEN_DEBUG=1`) lets the exception through with its traceback."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = '--debug' in argv or os.environ.get('GLIOMAGEN_DEBUG', '') not in ('', '0')
+    argv = [a for a in argv if a != '--debug']
+    try: return int(main(argv) or 0)
+    except SystemExit as e:                      # argparse: 0 after --help, 2 after a usage error
+        if e.code is None or isinstance(e.code, int): return int(e.code or 0)
+        print(f'{prog}: {e.code}', file=sys.stderr); return 1
+    except KeyboardInterrupt:
+        if debug: raise
+        print(f'{prog}: interrupted', file=sys.stderr); return 130
+    except Exception as e:
+        if debug: raise
+        msg = one_line(e)
+        if not isinstance(e, EXPECTED):
+            msg = f"unexpected {type(e).__name__}: {msg} (a bug: rerun with --debug and report the traceback)"
+        print(f'{prog}: {msg}', file=sys.stderr)
+        return 2 if isinstance(e, REFUSED) else 1
+
+def command(prog: str):
+    "Decorator giving a `main_x(argv=None) -> int` the CLI contract of `run_command`."
+    def deco(f):
+        @functools.wraps(f)
+        def main(argv=None) -> int: return run_command(f, argv, prog)
+        main.cli_contract = True                 # `cli.main` calls it directly
+        return main
+    return deco

@@ -271,6 +271,9 @@ def qc_reason(qc: dict, preprocessing: dict) -> str | None:
         return 'head QC: the head touches the volume border (qc_reject_touching_border)'
     return None
 
+# %% ../nbs/01_data.ipynb #cef924af
+from .core import temp_dir
+
 # %% ../nbs/01_data.ipynb #600066c7
 _DONE = '.gliomagen-case.json'
 LABEL_COLUMNS = tuple(f'vox_{v}' for v in GLIOMAGEN_LABELS.values())
@@ -329,7 +332,7 @@ def prepare_case(case, out_dir, shape=(192, 192, 144), preprocessing=None) -> di
     mask_g = resize_to_grid(mask, shape, order=0)
     aff_g = grid_affine(affine, seg.shape, shape)
     out_dir = Path(out_dir); out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp_dir = Path(tempfile.mkdtemp(prefix=f'.{cid}.', suffix='.tmp', dir=out_dir.parent))
+    tmp_dir = temp_dir(out_dir.parent, f'.{cid}.', '.tmp')          # (mkdtemp would make it 0700)
     try:
         for k, c in enumerate(CONTRASTS): save_nifti(img_g[k], aff_g, tmp_dir / f'{cid}-{c}.nii.gz')
         save_nifti(mask_g, aff_g, tmp_dir / f'{cid}-mask.nii.gz', np.uint8)
@@ -383,12 +386,13 @@ def prepare_dataset(src, dst, shape=None, n_val=None, workers=None, config=None,
     cfg['dataset'].update(root=str(src), prepared=str(dst), shape=list(shape), n_val=int(n_val), split_seed=int(split_seed),
                           exclude=str(exclude))
     cfg['preprocessing'].update(pre, workers=workers)
-    save_config(cfg, dst / 'config.yaml')                        # the resolved config, beside the outputs
     for sp in ('train', 'val'):                                  # leftovers of a killed run
         for d in (dst / sp).glob('.*.tmp'): shutil.rmtree(d, ignore_errors=True)
     split = split_cases(cases.case_id, n_val, split_seed)
     settings = _settings(shape, pre)
-    rows, todo = {}, []
+    rows, todo, kept = {}, [], []
+    stage = dst / '.rerun.tmp'                                   # new outputs of cases prepared before
+    shutil.rmtree(stage, ignore_errors=True)
     for case in cases.to_dict('records'):
         cid, sp = case['case_id'], split[case['case_id']]
         if cid in excluded:                                      # left out, as the original did
@@ -403,16 +407,17 @@ def prepare_dataset(src, dst, shape=None, n_val=None, workers=None, config=None,
             if why is None: rows[cid] = {**done, 'status': 'ok', 'reason': '', 'skipped': True}; continue
             shutil.rmtree(dst / sp / cid)
             rows[cid] = {**done, 'status': 'rejected', 'reason': f'{cid}: {why}', 'skipped': True}; continue
-        todo.append((case, str(dst / sp / cid), shape, pre))
+        earlier = (dst / sp / cid / _DONE).exists()             # complete, other settings: staged, swapped at the end
+        todo.append((case, str((stage if earlier else dst) / sp / cid), shape, pre))
     from tqdm.auto import tqdm
     bar = tqdm(total=len(todo), desc='prepare', disable=not progress, unit='case')
     def _record(res):
         cid, row, err = res
         rows[cid] = {**row, 'case_id': cid, 'status': 'rejected' if err else 'ok', 'reason': err or '', 'skipped': False}
-        if err:
-            stale = [dst / sp_ / cid for sp_ in ('train', 'val')]
-            for d in stale:
-                if d.exists(): shutil.rmtree(d)
+        if err:                                                  # never delete an earlier complete output
+            for d in (dst / sp_ / cid for sp_ in ('train', 'val')):
+                if (d / _DONE).exists(): kept.append(cid); rows[cid]['reason'] += f' (earlier output {d} kept)'
+                elif d.exists(): shutil.rmtree(d)
         bar.update(1)
     if workers <= 1 or len(todo) <= 1:
         for a in todo: _record(_prepare_worker(a))
@@ -426,10 +431,25 @@ def prepare_dataset(src, dst, shape=None, n_val=None, workers=None, config=None,
     front = ['case_id', 'split', 'status', 'reason']
     man = pd.DataFrame([{**rows[c], 'split': split[c]} for c in sorted(rows)])
     man = man[front + [c for c in man.columns if c not in front]]
+    man.attrs['kept'] = kept
+    if kept:      # this run failed on cases prepared before: keep the whole earlier dataset as it was
+        shutil.rmtree(stage, ignore_errors=True)
+        with atomic_path(dst / 'manifest.rerun.csv') as t_: man.to_csv(t_, index=False)
+        return man
+    for new in sorted(stage.glob('*/*')):                        # no failure: swap the re-prepared cases in
+        old = dst / new.parent.name / new.name
+        if old.exists(): shutil.rmtree(old)
+        os.replace(new, old)
+    shutil.rmtree(stage, ignore_errors=True)
+    save_config(cfg, dst / 'config.yaml')                        # the resolved config, beside the outputs
     with atomic_path(dst / 'manifest.csv') as t_: man.to_csv(t_, index=False)
     return man
 
+# %% ../nbs/01_data.ipynb #9ea95308
+from .core import command, check_range, check_shape, check_disjoint, require_finite, one_line
+
 # %% ../nbs/01_data.ipynb #84e13bff
+@command('gliomagen prepare')
 def main_prepare(argv=None) -> int:
     "`gliomagen prepare`: BraTS case folders -> model-ready train/ val/ + manifest.csv. Exit 1 if any case was rejected (not merely excluded)."
     p = argparse.ArgumentParser(prog='gliomagen prepare', description='Prepare BraTS cases for GliomaGen: validate, '
@@ -444,13 +464,19 @@ def main_prepare(argv=None) -> int:
     p.add_argument('--exclude', help="cases to leave out: 'original' (the original's 67 removed cases), 'none', or a file "
                    "of case ids (default: dataset.exclude, i.e. original)")
     p.add_argument('--quiet', action='store_true', help='no progress bar')
-    try: a = p.parse_args(argv)
-    except SystemExit as e: return int(e.code or 0)
-    try:
-        man = prepare_dataset(a.src, a.dst, shape=a.shape, n_val=a.n_val, workers=a.workers, config=a.config,
-                              head_contrast=a.head_contrast, progress=not a.quiet, exclude=a.exclude)
-    except (FileNotFoundError, ValueError) as e:
-        print(f'gliomagen prepare: {e}', file=sys.stderr); return 2
+    a = p.parse_args(argv)
+    if a.shape is not None: check_shape('--shape', a.shape)
+    if a.n_val is not None: check_range('--n-val', a.n_val, 0, integer=True)
+    if a.workers is not None: check_range('--workers', a.workers, 1, 1024, integer=True)
+    check_disjoint(a.dst, {'SRC': a.src}, 'DST', either_way=True)
+    if Path(a.dst).exists() and not Path(a.dst).is_dir(): raise NotADirectoryError(f"DST {a.dst} is a file; give a folder")
+    man = prepare_dataset(a.src, a.dst, shape=a.shape, n_val=a.n_val, workers=a.workers, config=a.config,
+                          head_contrast=a.head_contrast, progress=not a.quiet, exclude=a.exclude)
+    if man.attrs.get('kept'):
+        print(f"gliomagen prepare: this run failed on {len(man.attrs['kept'])} case(s) prepared earlier "
+              f"({', '.join(man.attrs['kept'][:3])}); their earlier outputs and {Path(a.dst) / 'manifest.csv'} were kept, "
+              f"this run's table is {Path(a.dst) / 'manifest.rerun.csv'}", file=sys.stderr)
+        return 1
     ok, rej, exc = man[man.status == 'ok'], man[man.status == 'rejected'], man[man.status == 'excluded']
     print(f"{len(ok)} cases ready in {a.dst} (train {int((ok.split == 'train').sum())}, val {int((ok.split == 'val').sum())}; "
           f"{int(man.skipped.sum())} already done), {len(exc)} excluded (dataset.exclude), {len(rej)} rejected; "
@@ -514,8 +540,13 @@ class GliomaGenDataset(torch.utils.data.Dataset):
         return to_canonical(a, img.affine)[0] if self.canonical else a
     def __getitem__(self, i):
         p = self.paths(i)
-        img = np.stack([self._array(p[k], np.float32) for k in self.contrasts])
-        m, aff = load_mask(p['mask'], return_affine=True)
+        try:
+            img = np.stack([self._array(p[k], np.float32) for k in self.contrasts])
+            m, aff = load_mask(p['mask'], return_affine=True)
+        except Exception as e:    # truncated or damaged files: name them, say what to do
+            raise ValueError(f"prepared case {self.case_ids[i]} in {self.dir} cannot be read ({type(e).__name__}: "
+                             f"{one_line(e)}); prepare it again (gliomagen prepare)") from None
+        for k, v in zip(self.contrasts, img): require_finite(v, str(p[k]))
         cond = mask_to_onehot(to_canonical(m, aff)[0] if self.canonical else m, self.n_condition)
         img, cond = torch.from_numpy(img), torch.from_numpy(cond)
         return self.transform(img, cond) if self.transform else (img, cond)

@@ -10,7 +10,7 @@ from pathlib import Path
 from .core import atomic_path, load_config, save_config, validate_config
 
 # %% auto #0
-__all__ = ['DEMO_YAML', 'STAGES', 'demo_config', 'stage_done', 'run_demo', 'main_demo']
+__all__ = ['DEMO_YAML', 'STAGES', 'DEMO_MARK', 'demo_config', 'stage_done', 'is_demo_run', 'run_demo', 'main_demo']
 
 # %% ../nbs/14_demo.ipynb #3ec45c41
 DEMO_YAML = """
@@ -74,6 +74,30 @@ def stage_done(run, stage) -> dict | None:
 def _mark_done(run, stage, info):
     with atomic_path(_stage_file(run, stage)) as t: t.write_text(json.dumps(info, indent=2, default=str))
 
+# %% ../nbs/14_demo.ipynb #cfd32e42
+from .core import command, check_range, check_shape, check_device, inside
+
+# %% ../nbs/14_demo.ipynb #371a3e95
+DEMO_MARK = '.gliomagen-demo'
+"File that marks a folder as a demo run: only such a folder is reused or deleted (`--fresh`)."
+
+def is_demo_run(run) -> bool:
+    "True if `run` is a folder made by `gliomagen demo` (its mark, or the stage records of older runs)."
+    run = Path(run)
+    return (run / DEMO_MARK).is_file() or (run / '.stages').is_dir()
+
+def _claim_run(run: Path, fresh: bool):
+    "Refuse a `run` folder that holds something other than a demo run; with `fresh`, empty a demo run."
+    if run.exists() and not run.is_dir(): raise NotADirectoryError(f"--out {run} is a file; give a folder")
+    if run.is_dir() and any(run.iterdir()) and not is_demo_run(run):
+        raise FileExistsError(f"--out {run} is not empty and is not a demo run (no {DEMO_MARK}): nothing in it is "
+                              "touched; choose a new or empty folder")
+    if fresh and run.is_dir():
+        if inside(Path.cwd(), run): raise ValueError(f"--fresh would delete {run}, which holds the current directory")
+        shutil.rmtree(run)
+    run.mkdir(parents=True, exist_ok=True)
+    (run / DEMO_MARK).write_text('made by gliomagen demo\n')
+
 # %% ../nbs/14_demo.ipynb #f36720d0
 def run_demo(out='runs/demo', config=None, n_cases: int = 24, phantom_shape=(64, 64, 64), iterations: int | None = None,
              n_synth_val: int | None = None, nnunet: bool = False, seed: int = 0, fresh: bool = False,
@@ -81,8 +105,7 @@ def run_demo(out='runs/demo', config=None, n_cases: int = 24, phantom_shape=(64,
     "Run the pipeline on a phantom cohort into `out`; returns `{stage: record}`. Resumable (see above)."
     from gliomagen import phantom, data, train, augment, synthesis, metrics, figures
     run = Path(out)
-    if fresh and run.exists(): shutil.rmtree(run)
-    run.mkdir(parents=True, exist_ok=True)
+    _claim_run(run, fresh)
     cfg = validate_config(config) if isinstance(config, dict) else load_config(config) if config else demo_config()
     if iterations is not None: cfg['training']['iterations'] = int(iterations)
     cfg['dataset']['root'], cfg['dataset']['prepared'] = str(run / 'phantom'), str(run / 'prepared')
@@ -166,6 +189,7 @@ def run_demo(out='runs/demo', config=None, n_cases: int = 24, phantom_shape=(64,
     return summary
 
 # %% ../nbs/14_demo.ipynb #16942ad8
+@command('gliomagen demo')
 def main_demo(argv=None) -> int:
     "`gliomagen demo [--out DIR] [--nnunet] [--fresh] ...`"
     p = argparse.ArgumentParser(prog='gliomagen demo', description='Run the whole GliomaGen pipeline on the built-in '
@@ -177,18 +201,17 @@ def main_demo(argv=None) -> int:
     p.add_argument('--iterations', type=int, help='training iterations (default: the config\'s)')
     p.add_argument('--nnunet', action='store_true', help='also run a smoke nnU-Net study (real vs real + synthetic; adds minutes)')
     p.add_argument('--stages', nargs='+', choices=STAGES, default=list(STAGES), help='run only these stages')
-    p.add_argument('--fresh', action='store_true', help='delete --out first')
+    p.add_argument('--fresh', action='store_true', help='delete --out first (only a folder made by gliomagen demo)')
     p.add_argument('--device', default='cpu')
     p.add_argument('--seed', type=int, default=0)
     p.add_argument('--quiet', action='store_true', help='no progress bars')
-    try: a = p.parse_args(argv)
-    except SystemExit as e: return int(e.code or 0)
-    try:
-        res = run_demo(a.out, config=a.config, n_cases=a.cases, phantom_shape=a.phantom_shape, iterations=a.iterations,
-                       nnunet=a.nnunet, seed=a.seed, fresh=a.fresh, device=a.device, progress=not a.quiet,
-                       stages=[s for s in STAGES if s in a.stages])
-    except (FileNotFoundError, ValueError) as e:
-        print(f'gliomagen demo: {e}', file=sys.stderr); return 2
+    a = p.parse_args(argv)
+    check_range('--cases', a.cases, 2, integer=True); check_shape('--phantom-shape', a.phantom_shape)
+    if a.iterations is not None: check_range('--iterations', a.iterations, 1, integer=True)
+    check_range('--seed', a.seed, 0, integer=True); check_device('--device', a.device)
+    res = run_demo(a.out, config=a.config, n_cases=a.cases, phantom_shape=a.phantom_shape, iterations=a.iterations,
+                   nnunet=a.nnunet, seed=a.seed, fresh=a.fresh, device=a.device, progress=not a.quiet,
+                   stages=[s for s in STAGES if s in a.stages])
     idx = res['stages'].get('figures', {}).get('index')
     print(f"gliomagen demo: finished in {res['seconds']:.0f} s" + (f'; open {idx}' if idx else ''))
     return 0

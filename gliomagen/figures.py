@@ -919,7 +919,11 @@ def poster_differences():
                      'option': option, 'differs': differs})
     return pd.DataFrame(rows)
 
+# %% ../nbs/11_figures.ipynb #dfd98a7f
+from .core import command
+
 # %% ../nbs/11_figures.ipynb #96eaa78e
+@command('gliomagen figures')
 def main_figures(argv=None) -> int:
     "`gliomagen figures RUN_DIR [--out DIR]`: regenerate the poster's figures and tables and the run's index."
     p = argparse.ArgumentParser(prog='gliomagen figures', description=main_figures.__doc__.split(': ', 1)[1])
@@ -929,9 +933,10 @@ def main_figures(argv=None) -> int:
     p.add_argument('--no-index', action='store_true', help='do not write RUN_DIR/index.md and index.html')
     p.add_argument('--embed', action='store_true', help='embed the images in index.html (one self-contained file)')
     p.add_argument('-q', '--quiet', action='store_true')
-    try: a = p.parse_args(argv)
-    except SystemExit as e: return int(e.code or 0)
+    a = p.parse_args(argv)
     run = Path(a.run_dir)
+    if a.out is not None and Path(a.out).exists() and not Path(a.out).is_dir():
+        print(f"gliomagen figures: --out {a.out} is a file; give a folder", file=sys.stderr); return 2
     if not run.is_dir():
         print(f"gliomagen figures: run directory {run} does not exist", file=sys.stderr); return 2
     res = make_all_figures(run, out=a.out, names=a.only, verbose=not a.quiet)

@@ -257,6 +257,9 @@ def get_extractor(name='torchvision-inception-v3', **kwargs) -> FeatureExtractor
     if name not in EXTRACTORS: raise KeyError(f"unknown feature extractor {name!r}; registered: {', '.join(EXTRACTORS)}")
     return EXTRACTORS[name](**kwargs)
 
+# %% ../nbs/08_metrics.ipynb #e6302dbd
+from .core import require_finite
+
 # %% ../nbs/08_metrics.ipynb #ad08cb2e
 def find_case_dirs(root) -> dict:
     "Case folders of a BraTS-layout cohort: {case_id: folder} for folders holding `<case>-<contrast>.nii.gz`."
@@ -274,6 +277,7 @@ def load_volume(path, normalise=True) -> np.ndarray:
     try: v = np.asarray(nib.load(str(path)).dataobj, dtype=np.float32)
     except Exception as e: raise ValueError(f"cannot read {path}: {e}") from None
     if v.ndim != 3: raise ValueError(f"{path}: expected a 3D volume, got shape {v.shape}")
+    require_finite(v, str(path))                   # a NaN volume must not be scored (its min-max would be NaN)
     return _minmax(v) if normalise else v
 
 def axial_slices(vol, step=1) -> np.ndarray:
@@ -558,9 +562,12 @@ def evaluate_segmentation(pred_dir, gt_dir, lesion_kw=None, progress=True, label
     per_case = {}
     for c in tqdm(sorted(set(gts) & set(preds)), desc='evaluating', disable=not progress):
         try:
-            gi = nib.load(str(gts[c]))
-            g = np.asarray(gi.dataobj).round().astype(np.int16)
-            p = np.asarray(nib.load(str(preds[c])).dataobj).round().astype(np.int16)
+            gi, pi = nib.load(str(gts[c])), nib.load(str(preds[c]))
+            g, p = (require_finite(np.asarray(x.dataobj), str(f)) for x, f in ((gi, gts[c]), (pi, preds[c])))
+            if not np.allclose(gi.affine, pi.affine, atol=1e-3):
+                raise ValueError(f"the prediction's affine differs from the ground truth's (different grids); "
+                                 "resample the prediction onto the ground truth")
+            g, p = g.round().astype(np.int16), p.round().astype(np.int16)
             if labels == 'head': g, p = gliomagen_to_brats2024(g), gliomagen_to_brats2024(p)   # head -> 0, 2..5 -> 1..4
             sp = tuple(float(z) for z in gi.header.get_zooms()[:3])
             per_case[c] = case_scores(g, p, sp, lesion_kw)
@@ -572,6 +579,9 @@ def evaluate_segmentation(pred_dir, gt_dir, lesion_kw=None, progress=True, label
     res['per_case'] = {c: {'dice': v['dice'], 'hd95_mm': v['hd95_mm'], 'assd_mm': v['assd_mm'],
                            'vol_gt_mm3': v['vol_gt_mm3'], 'vol_pred_mm3': v['vol_pred_mm3']} for c, v in per_case.items()}
     return res
+
+# %% ../nbs/08_metrics.ipynb #9201d784
+from .core import command, check_range, check_device, require_finite
 
 # %% ../nbs/08_metrics.ipynb #ced41f19
 def _jsonable(o):
@@ -588,6 +598,7 @@ def write_json(obj, path):
     with atomic_path(path) as tmp: tmp.write_text(json.dumps(_jsonable(obj), indent=2, allow_nan=False))
     return Path(path)
 
+@command('gliomagen evaluate')
 def main_evaluate(argv=None) -> int:
     "`gliomagen evaluate segmentation|images ...`"
     p = argparse.ArgumentParser(prog='gliomagen evaluate', description='Image-quality and segmentation metrics.')
@@ -616,28 +627,30 @@ def main_evaluate(argv=None) -> int:
     i.add_argument('--slice-step', type=int, default=1, help='use every n-th axial slice (1: all, as the poster)')
     i.add_argument('--seed', type=int, default=0)
     i.add_argument('--quiet', action='store_true')
-    try: a = p.parse_args(argv)
-    except SystemExit as e: return int(e.code or 0)
-    try:
-        if a.what == 'segmentation':
-            res = evaluate_segmentation(a.pred, a.gt, lesion_kw={'min_lesion_voxels': a.min_lesion_voxels}, progress=not a.quiet,
-                                        labels=a.labels)
-        else:
-            if a.extractor not in EXTRACTORS:
-                print(f"gliomagen evaluate: unknown extractor {a.extractor!r}; registered: {', '.join(EXTRACTORS)}", file=sys.stderr)
-                return 2
-            from gliomagen.core import load_config
-            ev = load_config(a.config)['evaluation']             # the built-in defaults without --config
-            if a.weights is None: a.weights = ev['inception_weights']
-            if a.bootstrap is None: a.bootstrap = ev['bootstrap']
-            if a.rescale is None: a.rescale = ev['rescale_images']
-            if a.weights and not Path(a.weights).is_file():
-                print(f"gliomagen evaluate: weights file {a.weights} does not exist", file=sys.stderr); return 2
-            res = evaluate_images(a.real, a.fake, extractor=a.extractor, weights=a.weights, device=a.device,
-                                  n_bootstrap=a.bootstrap, seed=a.seed, slice_step=a.slice_step, progress=not a.quiet,
-                                  kid_subsets=ev['kid_subsets'], win_size=ev['ms_ssim_window'], rescale=a.rescale)
-    except (FileNotFoundError, ValueError) as e:   # (ConfigError is a ValueError)
-        print(f"gliomagen evaluate: {e}", file=sys.stderr); return 2
+    a = p.parse_args(argv)
+    if a.what == 'segmentation': check_range('--min-lesion-voxels', a.min_lesion_voxels, 0, integer=True)
+    else:
+        if a.bootstrap is not None: check_range('--bootstrap', a.bootstrap, 0, integer=True)
+        check_range('--slice-step', a.slice_step, 1, integer=True)
+        check_device('--device', a.device)
+    if Path(a.out).is_dir(): raise IsADirectoryError(f"--out {a.out} is a folder; give a JSON file name")
+    if a.what == 'segmentation':
+        res = evaluate_segmentation(a.pred, a.gt, lesion_kw={'min_lesion_voxels': a.min_lesion_voxels}, progress=not a.quiet,
+                                    labels=a.labels)
+    else:
+        if a.extractor not in EXTRACTORS:
+            print(f"gliomagen evaluate: unknown extractor {a.extractor!r}; registered: {', '.join(EXTRACTORS)}", file=sys.stderr)
+            return 2
+        from gliomagen.core import load_config
+        ev = load_config(a.config)['evaluation']             # the built-in defaults without --config
+        if a.weights is None: a.weights = ev['inception_weights']
+        if a.bootstrap is None: a.bootstrap = ev['bootstrap']
+        if a.rescale is None: a.rescale = ev['rescale_images']
+        if a.weights and not Path(a.weights).is_file():
+            print(f"gliomagen evaluate: weights file {a.weights} does not exist", file=sys.stderr); return 2
+        res = evaluate_images(a.real, a.fake, extractor=a.extractor, weights=a.weights, device=a.device,
+                              n_bootstrap=a.bootstrap, seed=a.seed, slice_step=a.slice_step, progress=not a.quiet,
+                              kid_subsets=ev['kid_subsets'], win_size=ev['ms_ssim_window'], rescale=a.rescale)
     write_json(res, a.out)
     for n in res.get('notes', []): print('note:', n, file=sys.stderr)
     for r in res.get('rejected', []): print('rejected:', r, file=sys.stderr)

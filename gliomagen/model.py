@@ -202,6 +202,9 @@ def deterministic_fill(shapes: dict) -> dict:
         else: sd[name] = 0.1 * r
     return sd
 
+# %% ../nbs/03_model.ipynb #9b45d705
+from .core import plain_name, require_finite, one_line
+
 # %% ../nbs/03_model.ipynb #dc36ff72
 CHECKPOINT_FORMAT = 'gliomagen-checkpoint'
 
@@ -252,17 +255,27 @@ def read_sidecar(path) -> dict:
     if not p.exists(): raise FileNotFoundError(f'{p}: checkpoint sidecar not found (a GliomaGen checkpoint is '
                                                '<stem>.safetensors + <stem>.json; convert .pt files with '
                                                '`gliomagen convert-weights`)')
-    side = json.loads(p.read_text())
-    if side.get('format') != CHECKPOINT_FORMAT: raise ValueError(f'{p}: not a GliomaGen checkpoint sidecar')
+    try: side = json.loads(p.read_text())
+    except (ValueError, UnicodeDecodeError) as e:
+        raise ValueError(f'{p}: damaged checkpoint sidecar (not JSON: {e}); restore it or use another checkpoint') from None
+    if not isinstance(side, dict) or side.get('format') != CHECKPOINT_FORMAT:
+        raise ValueError(f'{p}: not a GliomaGen checkpoint sidecar')
     return side
 
 def load_checkpoint_tensors(path, device='cpu'):
     "(live state dict, EMA state dict or None, sidecar) of a checkpoint."
     from safetensors.torch import load_file
     side = read_sidecar(path)
-    st = _stem(path).parent / side.get('weights', _stem(path).name + '.safetensors')
+    w = side.get('weights', _stem(path).name + '.safetensors')     # a file name beside the sidecar, never a path
+    try: plain_name(w, 'weights')
+    except ValueError: raise ValueError(f"{_stem(path)}.json: its 'weights' entry {w!r} must be a file name beside the "
+                                        "sidecar, not a path") from None
+    st = _stem(path).parent / w
     if not st.exists(): raise FileNotFoundError(f'{st}: weights of checkpoint {_stem(path)} are missing')
-    t = load_file(str(st), device=str(device))
+    try: t = load_file(str(st), device=str(device))
+    except Exception as e:   # safetensors raises its own error type for truncated or foreign files
+        raise ValueError(f'{st}: damaged weights file ({one_line(e)}); restore it or use another checkpoint') from None
+    for k, v in t.items(): require_finite(v, f'{st}: tensor {k}')
     live = {k[6:]: v for k, v in t.items() if k.startswith('model.')}
     ema = {k[4:]: v for k, v in t.items() if k.startswith('ema.')} or None
     return live, ema, side
@@ -273,6 +286,9 @@ def load_checkpoint(path, device='cpu', **overrides):
     model = GliomaGenUNet(**{**side['model'], **overrides})
     model.load_state_dict(ema if ema is not None else live, strict=True)
     return model.to(device).eval(), side
+
+# %% ../nbs/03_model.ipynb #7f5e3462
+from .core import command, check_range, check_pair
 
 # %% ../nbs/03_model.ipynb #ffd12c51
 class CheckpointError(ValueError):
@@ -370,6 +386,7 @@ def convert_released_checkpoint(pt_path, out, clip_range=(-1., 1.), **kw) -> Pat
     return save_checkpoint(out, model, ema=model if info['ema'] else None, step=info['step'], config=cfg,
                            extra={'converted_from': info['source'], 'source_weights': info['weights']})
 
+@command('gliomagen convert-weights')
 def main_convert(argv=None) -> int:
     "`gliomagen convert-weights IN OUT`: released GliomaGen/Med-DDPM `.pt` -> OUT.safetensors + OUT.json."
     p = argparse.ArgumentParser(prog='gliomagen convert-weights', description=main_convert.__doc__)
@@ -381,11 +398,9 @@ def main_convert(argv=None) -> int:
     p.add_argument('--no-check-schedule', action='store_true', help='convert even if the betas differ from ours')
     p.add_argument('--num-groups', type=int, default=32, help='GroupNorm groups of the network (original: 32)')
     a = p.parse_args(argv)
-    try:
-        side = convert_released_checkpoint(a.src, a.out, clip_range=a.clip_range, prefer=a.weights,
-                                           check_schedule=not a.no_check_schedule, num_groups=a.num_groups)
-    except (CheckpointError, FileNotFoundError) as e:
-        print(f'gliomagen convert-weights: {e}', file=sys.stderr); return 2
+    check_pair('--clip-range', a.clip_range); check_range('--num-groups', a.num_groups, 1, integer=True)
+    side = convert_released_checkpoint(a.src, a.out, clip_range=a.clip_range, prefer=a.weights,
+                                       check_schedule=not a.no_check_schedule, num_groups=a.num_groups)
     s = json.loads(Path(side).read_text())
     print(f"wrote {Path(side).with_suffix('.safetensors')} (+ .json): step {s['step']}, "
           f"{'EMA' if s['ema'] else 'live'} weights, T={s['schedule']['timesteps']}")

@@ -17,6 +17,9 @@ __all__ = ['NNUNET_LABELS', 'NNUNET_LABELS_HEAD', 'LABEL_PROTOCOLS', 'CONFIGURAT
            'label_file', 'export_dataset', 'write_smoke_trainer', 'find_dataset', 'nnunet_env', 'run_nnunet',
            'run_label', 'evaluate_run', 'evaluate_study', 'main_nnunet']
 
+# %% ../nbs/09_nnunet.ipynb #866cf560
+from .core import check_range, plain_name
+
 # %% ../nbs/09_nnunet.ipynb #04a7cd86
 NNUNET_LABELS = {'background': 0, 'NETC': 1, 'SNFH': 2, 'ET': 3, 'RC': 4}
 "nnU-Net label names of the BraTS 2024 label values (the `brats` protocol)."
@@ -74,6 +77,10 @@ def export_dataset(run_dir, configuration, real_dir, test_dir, synthetic_dir=Non
     if labels not in LABEL_PROTOCOLS: raise ValueError(f"labels must be one of {', '.join(LABEL_PROTOCOLS)}, got {labels!r}")
     if configuration not in CONFIGURATIONS:
         raise ValueError(f"unknown configuration {configuration!r}; choose from {', '.join(CONFIGURATIONS)}")
+    check_range('--dataset-id', dataset_id, 1, 999, integer=True)          # nnU-Net's DatasetXXX ids
+    if name is not None: plain_name(name, '--name')                        # it becomes a folder that is replaced
+    for k, v in (('--n-real', n_real), ('--n-synthetic', n_synthetic)):
+        if v is not None: check_range(k, v, 1, integer=True)
     from nnunetv2.dataset_conversion.generate_dataset_json import generate_dataset_json
     real = find_case_dirs(real_dir) if real_dir is not None else {}
     test = find_case_dirs(test_dir)
@@ -264,7 +271,11 @@ def evaluate_study(run_dirs, out=None, progress=False) -> dict:
             with atomic_path(out / f'{k}.csv') as tmp: study[k].to_csv(tmp)
     return study
 
+# %% ../nbs/09_nnunet.ipynb #ccac07b2
+from .core import command, check_range, check_device, check_disjoint
+
 # %% ../nbs/09_nnunet.ipynb #4c809ccb
+@command('gliomagen nnunet')
 def main_nnunet(argv=None) -> int:
     "`gliomagen nnunet export|run|evaluate ...`"
     p = argparse.ArgumentParser(prog='gliomagen nnunet', description='nnU-Net v2 downstream study: export, run, evaluate.')
@@ -299,8 +310,14 @@ def main_nnunet(argv=None) -> int:
     v = sub.add_parser('evaluate', help="score runs' test predictions: the poster's figures 13 and 14")
     v.add_argument('run_dirs', nargs='+')
     v.add_argument('--out', help='folder for study.json and figure13/14 CSVs')
-    try: a = p.parse_args(argv)
-    except SystemExit as ex: return int(ex.code or 0)
+    a = p.parse_args(argv)
+    if a.cmd == 'export':
+        for k in ('n_real', 'n_synthetic'):
+            if getattr(a, k) is not None: check_range('--' + k.replace('_', '-'), getattr(a, k), 1, integer=True)
+        check_disjoint(a.out, {'--real': a.real, '--test': a.test, '--synthetic': a.synthetic})
+    elif a.cmd == 'run':
+        check_range('--num-processes', a.num_processes, 1, 256, integer=True)
+        if a.device is not None: check_device('--device', a.device)
     try:
         if a.cmd == 'export':
             if a.configuration != 'synthetic' and not a.real:

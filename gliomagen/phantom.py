@@ -225,7 +225,11 @@ def make_broken_cases(dst, shape=(32, 32, 32), seed=0, kinds=tuple(BROKEN_KINDS)
         out[cid] = BROKEN_KINDS[kind]
     return out
 
+# %% ../nbs/02_phantom.ipynb #9b79baf8
+from .core import command, check_range, check_shape, plain_name
+
 # %% ../nbs/02_phantom.ipynb #15f5a252
+@command('gliomagen phantom')
 def main_phantom(argv=None) -> int:
     "`gliomagen phantom`: write a synthetic BraTS 2024-format cohort."
     p = argparse.ArgumentParser(prog='gliomagen phantom', description='Write a synthetic BraTS 2024-layout cohort '
@@ -238,10 +242,9 @@ def main_phantom(argv=None) -> int:
     p.add_argument('--broken', action='store_true', help='also write one broken case per failure mode')
     p.add_argument('--overwrite', action='store_true', help='rewrite existing cases')
     p.add_argument('--quiet', action='store_true', help='no progress bar')
-    try: a = p.parse_args(argv)
-    except SystemExit as e: return int(e.code or 0)       # --help (0) or a usage error (2), without leaving Python
-    if a.n < 0 or min(a.shape) < 8:
-        print('gliomagen phantom: --n must be >= 0 and every --shape value >= 8', file=sys.stderr); return 2
+    a = p.parse_args(argv)
+    check_range('--n', a.n, 1, integer=True); check_shape('--shape', a.shape); plain_name(a.prefix, '--prefix')
+    if Path(a.dst).exists() and not Path(a.dst).is_dir(): raise NotADirectoryError(f"DST {a.dst} is a file; give a folder")
     ids = make_phantom_cohort(a.dst, a.n, tuple(a.shape), a.seed, prefix=a.prefix, overwrite=a.overwrite,
                               progress=not a.quiet)
     msg = f'wrote {len(ids)} phantom cases at {tuple(a.shape)} to {a.dst}'

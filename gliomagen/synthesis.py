@@ -43,6 +43,9 @@ def shard_ids(ids, shard) -> list:
     i, n = parse_shard(shard)
     return sorted(ids)[i::n]
 
+# %% ../nbs/07_synthesis.ipynb #53dbc5e8
+from .core import temp_dir, plain_name, require_finite, check_disjoint, check_pair
+
 # %% ../nbs/07_synthesis.ipynb #65611f61
 RECORDS = '.synthesis'
 "Folder (inside the output) of the per-case JSON records the manifest is built from."
@@ -68,7 +71,7 @@ def write_synthetic_case(out, case_id, image, mask, affine, record=None) -> dict
     if image.shape != (len(CONTRASTS),) + tuple(mask.shape):
         raise ValueError(f"{case_id}: image shape {image.shape} does not match mask shape {mask.shape} x 4 contrasts")
     affine = np.asarray(affine, float)
-    tmp = Path(tempfile.mkdtemp(prefix=f'.tmp-{case_id}.', dir=out))
+    tmp = temp_dir(out, f'.tmp-{plain_name(case_id, "case id")}.')
     try:
         paths = {k: tmp / p.name for k, p in case_paths(out, case_id).items()}
         def save(arr, p):
@@ -79,10 +82,10 @@ def write_synthetic_case(out, case_id, image, mask, affine, record=None) -> dict
         if record is not None:
             with atomic_path(out / RECORDS / f'{case_id}.json') as t: t.write_text(json.dumps(record, indent=1))
         dst = out / case_id
-        if dst.exists():                      # an incomplete folder not written by us: move it aside first
+        if dst.exists():                      # never replace a folder this writer did not make
             if case_complete(out, case_id): shutil.rmtree(tmp); return case_paths(out, case_id)
-            old = Path(tempfile.mkdtemp(prefix=f'.tmp-{case_id}.', dir=out)); os.rename(dst, old / 'old')
-            shutil.rmtree(old)
+            raise FileExistsError(f"{dst} exists but is not a complete synthetic case (not written here): move it "
+                                  "away or choose another --out")
         os.rename(tmp, dst)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True); raise
@@ -138,7 +141,8 @@ def run_synthesis(masks: dict, out, generate, seed: int = 0, shard=None, batch_s
         if not batch: return
         seeds = [case_seed(seed, c) for c, *_ in batch]
         t0 = time.perf_counter()
-        imgs = np.asarray(generate([mc for *_, mc in batch], seeds))           # canonical masks: the network's voxel order
+        imgs = require_finite(np.asarray(generate([mc for *_, mc in batch], seeds)),           # canonical masks: the network's voxel order
+                              f"the images generated for {', '.join(c for c, *_ in batch)} (check the checkpoint's weights)")
         dt = (time.perf_counter() - t0) / len(batch)
         for (c, m, aff, _), s, im in zip(batch, seeds, imgs):
             im = from_canonical(im, aff)                                        # back to the mask's own order
@@ -205,6 +209,9 @@ def load_generator(checkpoint, sampler=None, steps=None, device='cpu', config=No
     from gliomagen.data import mask_to_onehot
     if sampler not in SAMPLERS: raise ValueError(f"unknown sampler {sampler!r}; choose one of {', '.join(SAMPLERS)}")
     model, side = load_checkpoint(base, device=device)
+    try: check_pair('clip_range', side.get('intensity', {}).get('clip_range', (-1., 1.)))
+    except (AttributeError, TypeError, ValueError) as e:
+        raise ValueError(f"checkpoint {base}.json: bad intensity.clip_range ({e}); fix the sidecar") from None
     diffusion = GaussianDiffusion.from_sidecar(side)
     T = diffusion.num_timesteps
     if sampler == 'ddpm':                      # the ancestral chain always runs all T steps
@@ -235,6 +242,9 @@ def synthesize(checkpoint, masks_dir, out, sampler=None, steps=None, seed=None, 
     """Generate the four contrasts for every mask in `masks_dir` into the BraTS-layout cohort `out`; returns the share's table.
     `sampler`, `steps`, `seed`, `batch_size` None: from the `synthesis` section of `config` (path or dict) if given,
     else of the checkpoint's stored config (`synthesis_settings`; the poster's: ancestral DDPM over all T steps)."""
+    if Path(out).exists() and not Path(out).is_dir(): raise NotADirectoryError(f"--out {out} is a file; give a folder")
+    check_disjoint(out, {'--masks': masks_dir}, '--out', either_way=True)      # the writer replaces case folders
+    check_disjoint(out, {'--checkpoint': Path(checkpoint).parent if Path(checkpoint).is_file() else checkpoint}, '--out')
     s = synthesis_settings(checkpoint, config)
     seed = s['seed'] if seed is None else seed
     batch_size = s['batch_size'] if batch_size is None else batch_size
@@ -245,7 +255,11 @@ def synthesize(checkpoint, masks_dir, out, sampler=None, steps=None, seed=None, 
     return run_synthesis(masks, out, generate, seed=seed, shard=shard, batch_size=batch_size, record=info,
                          check=check, progress=progress)
 
+# %% ../nbs/07_synthesis.ipynb #062d9457
+from .core import command, check_range, check_device, check_disjoint, check_pair, plain_name, require_finite, temp_dir
+
 # %% ../nbs/07_synthesis.ipynb #2fe3f88b
+@command('gliomagen synthesize')
 def main_synthesize(argv=None) -> int:
     "`gliomagen synthesize --checkpoint CKPT --masks DIR --out COHORT [...]`"
     p = argparse.ArgumentParser(prog='gliomagen synthesize', description='Generate a synthetic BraTS-layout cohort '
@@ -266,11 +280,12 @@ def main_synthesize(argv=None) -> int:
     p.add_argument('--device', default='cpu', help="torch device, e.g. cpu, cuda, cuda:1")
     p.add_argument('--quiet', action='store_true', help='no progress bar')
     a = p.parse_args(argv)
-    try:
-        res = synthesize(a.checkpoint, a.masks, a.out, sampler=a.sampler, steps=a.steps, seed=a.seed, shard=a.shard,
-                         batch_size=a.batch_size, device=a.device, progress=not a.quiet, config=a.config)
-    except (FileNotFoundError, ValueError) as e:
-        print(f"gliomagen synthesize: {e}", file=sys.stderr); return 2
+    if a.steps is not None: check_range('--steps', a.steps, 1, integer=True)
+    if a.batch_size is not None: check_range('--batch-size', a.batch_size, 1, integer=True)
+    if a.seed is not None: check_range('--seed', a.seed, 0, integer=True)
+    check_device('--device', a.device)
+    res = synthesize(a.checkpoint, a.masks, a.out, sampler=a.sampler, steps=a.steps, seed=a.seed, shard=a.shard,
+                     batch_size=a.batch_size, device=a.device, progress=not a.quiet, config=a.config)
     counts = res.status.value_counts().to_dict()
     print(f"{counts.get('written', 0)} written, {counts.get('skipped', 0)} already complete, "
           f"{counts.get('error', 0)} rejected -> {a.out}")

@@ -169,6 +169,9 @@ def _unflatten_training_state(tensors, meta, opt, sched):
     if cuda: rng['cuda'] = [tensors[k] for k in cuda]
     return rng
 
+# %% ../nbs/05_train.ipynb #18b2f27b
+from .core import plain_name, one_line
+
 # %% ../nbs/05_train.ipynb #c931acd1
 def checkpoint_name(step: int) -> str: return f'step_{int(step):07d}'
 
@@ -216,8 +219,12 @@ def find_checkpoint(run_dir) -> Path | None:
     ckpt_dir = Path(run_dir) / 'checkpoints'
     ptr = ckpt_dir / 'latest.json'
     if ptr.is_file():
-        info = json.loads(ptr.read_text())
-        if _complete(ckpt_dir, info['name'], info['files']): return ckpt_dir / info['name']
+        try:
+            info = json.loads(ptr.read_text())
+            ok = plain_name(info['name'], 'latest.json name') and _complete(ckpt_dir, info['name'], info['files'])
+        except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError):
+            info, ok = {'name': '(unreadable)'}, False
+        if ok: return ckpt_dir / info['name']
         warnings.warn(f"{ptr} names {info['name']}, whose files are missing or damaged; "
                       "falling back to the newest complete checkpoint")
     for p in sorted(ckpt_dir.glob('step_*.train.safetensors'), reverse=True):
@@ -342,9 +349,13 @@ class Trainer:
         live, ema, sidecar = read_model_checkpoint(base)
         self.model.load_state_dict(live)
         self.ema.model.load_state_dict(ema if ema is not None else live)
-        with safe_open(str(base) + '.train.safetensors', 'pt') as f:
-            meta = json.loads(f.metadata()['gliomagen_train'])
-            tensors = {k: f.get_tensor(k) for k in f.keys()}
+        try:
+            with safe_open(str(base) + '.train.safetensors', 'pt') as f:
+                meta = json.loads(f.metadata()['gliomagen_train'])
+                tensors = {k: f.get_tensor(k) for k in f.keys()}
+        except Exception as e:     # truncated or foreign file: safetensors raises its own error type
+            raise ValueError(f"{base}.train.safetensors: damaged training state ({one_line(e)}); delete this checkpoint "
+                             "to resume from an earlier one") from None
         rng = _unflatten_training_state(tensors, meta, self.opt, self.sched)
         if self.rank == 0: set_rng_state(rng)          # the saved states are rank 0's; other ranks re-derive theirs
         else: _seed_global(self.seed, meta['step'], self.rank)
@@ -475,11 +486,17 @@ class Trainer:
         bar = tqdm(total=total, initial=self.step, desc='train', unit='step', dynamic_ncols=True,
                    disable=not (self.progress and self.rank == 0))
         win_loss, win_n, win_t, last = torch.zeros((), device=self.device), 0, 0.0, None
+        bad = torch.zeros((), dtype=torch.bool, device=self.device)    # a non-finite loss since the last check
         if self.device.type == 'cuda': torch.cuda.reset_peak_memory_stats(self.device)
         while self.step < total:
             t0 = time.perf_counter()
-            win_loss += self.train_step(batches); win_n += 1
+            step_loss = self.train_step(batches); win_loss += step_loss; win_n += 1
+            bad |= ~torch.isfinite(step_loss)
             s = self.step
+            if (s % log_every == 0 or s == total or (save_every and s % save_every == 0)) and bool(bad):
+                raise FloatingPointError(f"the training loss became NaN/Inf by step {s}: check the data in {self.data_root} "
+                                         f"and training.lr; no checkpoint was written for it ({self.out / 'checkpoints'} "
+                                         "and its latest.json are unchanged)")
             if s % log_every == 0 or s == total:
                 l = win_loss / win_n
                 if self.world > 1: dist.all_reduce(l); l = l / self.world
@@ -533,6 +550,9 @@ def onehot_to_mask(onehot) -> np.ndarray:
     onehot = np.asarray(onehot)
     return np.where(onehot.max(0) > 0, onehot.argmax(0) + 1, 0).astype(np.uint8)
 
+# %% ../nbs/05_train.ipynb #ae76e524
+from .core import command, check_range, check_device, check_disjoint
+
 # %% ../nbs/05_train.ipynb #198efdc8
 def _parser():
     p = argparse.ArgumentParser(prog='gliomagen train', description='Train the mask-conditioned diffusion model '
@@ -549,10 +569,15 @@ def _parser():
     p.add_argument('--no-progress', action='store_true', help='no progress bar')
     return p
 
+@command('gliomagen train')
 def main_train(argv=None) -> int:
-    "`gliomagen train`: returns 0 when the run reached its last step, 2 on a usage or input error."
+    "`gliomagen train`: returns 0 when the run reached its last step, 2 on a usage or input error, 1 if training failed."
     args = _parser().parse_args(argv)
     err = lambda msg: (print(f'gliomagen train: {msg}', file=sys.stderr), 2)[1]
+    if args.iterations is not None: check_range('--iterations', args.iterations, 1, integer=True)
+    if args.seed is not None: check_range('--seed', args.seed, 0, integer=True)
+    if args.device is not None: check_device('--device', args.device)
+    if args.out.exists() and not args.out.is_dir(): return err(f'--out {args.out} is a file; give a run folder')
     own = args.out / 'config.yaml'
     has_ckpt = find_checkpoint(args.out) is not None
     if has_ckpt and not args.resume:
@@ -576,6 +601,7 @@ def main_train(argv=None) -> int:
     if not (data / 'train').is_dir():
         return err(f"{data} is not a prepared dataset (no {data / 'train'}); run `gliomagen prepare` first "
                    f"or pass --data")
+    check_disjoint(args.out, {'--data': data})
     tr = None
     try:
         tr = Trainer(cfg, data, args.out, resume=args.resume, device=args.device, progress=not args.no_progress)

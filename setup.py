@@ -29,7 +29,8 @@ setuptools.setup(
     include_package_data=True,
     package_data={'gliomagen': ['resources/*.json']},   # e.g. the original's removed case ids (01_data)
     install_requires=shlex.split(cfg.get('requirements', '')),
-    extras_require={'dev': (cfg.get('dev_requirements') or '').split()},
+    extras_require={k[:-len('_requirements')]: (v or '').split() for k, v in cfg.items()   # dev, fid, ...: every <name>_requirements key
+                    if k.endswith('_requirements') and k != 'requirements'},
     python_requires='>=' + cfg['min_python'],
     long_description=open('README.md', encoding='utf-8').read(),
     long_description_content_type='text/markdown',

@@ -199,6 +199,8 @@ DEFAULT_CONFIG = {
     },
     'evaluation': {
         'inception_weights': None,              # path to Inception-v3 IMAGENET1K_V1 weights (else the torch hub cache)
+        'extractor': 'torchvision-inception-v3', # FID/KID features: the poster's; 'tf-inception-v3' is the standard FID network (08a)
+        'slice_step': 1,                        # every n-th axial slice enters FID/KID (1: all, as the poster)
         'bootstrap': 1000,                      # bootstrap replicates over subjects (FID/KID intervals)
         'rescale_images': False,                # min-max rescale every volume before MS-SSIM/FID/KID (original: no)
         'kid_subsets': 10,

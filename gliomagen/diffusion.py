@@ -12,7 +12,8 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 # %% auto #0
-__all__ = ['SAMPLERS', 'cosine_betas', 'register_monai_schedule', 'schedule_buffers', 'GaussianDiffusion']
+__all__ = ['SAMPLERS', 'OBJECTIVES', 'cosine_betas', 'register_monai_schedule', 'schedule_buffers', 'GaussianDiffusion',
+           'check_objective']
 
 # %% ../nbs/04_diffusion.ipynb #d0aa1191
 def cosine_betas(timesteps: int = 1000, s: float = 0.008, max_beta: float = 0.999) -> np.ndarray:
@@ -72,8 +73,10 @@ class GaussianDiffusion(nn.Module):
 
     Model input is `cat([x_t, cond], 1)`: x_t (B, C, X, Y, Z) noisy image, cond (B, K, X, Y, Z) one-hot mask.
     `clip_range` is the x̂₀ clamp of the samplers; it follows the checkpoint's intensity convention."""
-    def __init__(self, timesteps: int = 1000, schedule: str = 'cosine', loss: str = 'l1', clip_range=(-1., 1.)):
+    def __init__(self, timesteps: int = 1000, schedule: str = 'cosine', loss: str = 'l1', clip_range=(-1., 1.),
+                 objective: str = 'eps', intensity_range=(0., 1.)):
         super().__init__()
+        self.objective, self.intensity_range = check_objective(objective), tuple(float(v) for v in intensity_range)
         if schedule != 'cosine': raise ValueError(f"schedule {schedule!r}: only the original 'cosine' schedule is implemented")
         if loss not in ('l1', 'l2'): raise ValueError(f"loss {loss!r}: choose 'l1' (original) or 'l2'")
         self.num_timesteps, self.loss, self.schedule = int(timesteps), loss, schedule
@@ -84,14 +87,16 @@ class GaussianDiffusion(nn.Module):
     def from_config(cls, cfg: dict):
         "From a config's `diffusion` section (or a whole config)."
         d = cfg.get('diffusion', cfg)
-        return cls(d.get('timesteps', 1000), d.get('schedule', 'cosine'), d.get('loss', 'l1'), d.get('clip_range', (-1., 1.)))
+        return cls(d.get('timesteps', 1000), d.get('schedule', 'cosine'), d.get('loss', 'l1'), d.get('clip_range', (-1., 1.)),
+                   d.get('objective', 'eps'), d.get('intensity_range', (0., 1.)))
 
     @classmethod
     def from_sidecar(cls, side: dict):
         "From a checkpoint sidecar (`model.load_checkpoint`): its schedule and x̂₀ clamp."
         cfg = (side.get('config') or {}).get('diffusion', {})
         return cls(side['schedule']['timesteps'], side['schedule'].get('name', 'cosine'), cfg.get('loss', 'l1'),
-                   side.get('intensity', {}).get('clip_range', (-1., 1.)))
+                   side.get('intensity', {}).get('clip_range', (-1., 1.)), side['schedule'].get('objective', 'eps'),
+                   side.get('intensity', {}).get('range', (0., 1.)))
 
     def q_sample(self, x0, t, noise=None):
         "Draw x_t ~ q(x_t | x_0): sqrt(ᾱ_t) x0 + sqrt(1-ᾱ_t) noise."
@@ -104,8 +109,48 @@ class GaussianDiffusion(nn.Module):
         gdev = generator.device if generator is not None else dev
         if t is None: t = torch.randint(0, self.num_timesteps, (B,), generator=generator, device=gdev).to(dev)
         if noise is None: noise = torch.randn(x0.shape, generator=generator, device=gdev, dtype=x0.dtype).to(dev)
+        x0 = self.to_model(x0)                                   # the model's intensity scale (objective cells below)
         pred = model(torch.cat([self.q_sample(x0, t, noise), cond.to(x0.dtype)], 1), t)
-        return (noise - pred).abs().mean() if self.loss == 'l1' else F.mse_loss(pred, noise)
+        target = self.target(x0, noise, t)                       # ε (poster), x0 or v
+        return (target - pred).abs().mean() if self.loss == 'l1' else F.mse_loss(pred, target)
+
+# %% ../nbs/04_diffusion.ipynb #2b6d9630
+OBJECTIVES = ('eps', 'x0', 'v')
+"What the network predicts: the noise (poster), the clean image, or the velocity v."
+
+def check_objective(objective: str) -> str:
+    "`objective` if it is one of `OBJECTIVES`, else a ValueError naming the choices."
+    if objective not in OBJECTIVES: raise ValueError(f"diffusion.objective {objective!r}: choose one of {', '.join(OBJECTIVES)}")
+    return objective
+
+def _to_model(self, x):
+    "Data in [0, 1] -> the model's `intensity_range`."
+    lo, hi = self.intensity_range
+    return x if (lo, hi) == (0., 1.) else lo + (hi - lo) * x
+
+def _from_model(self, x):
+    "The model's `intensity_range` -> data in [0, 1]."
+    lo, hi = self.intensity_range
+    return x if (lo, hi) == (0., 1.) else (x - lo) / (hi - lo)
+
+def _target(self, x0, noise, t):
+    "The training target of `self.objective` for clean x0 (model scale), noise and t."
+    if self.objective == 'eps': return noise
+    if self.objective == 'x0': return x0
+    return _expand(self.sqrt_alphas_cumprod, t, x0.ndim) * noise - _expand(self.sqrt_one_minus_alphas_cumprod, t, x0.ndim) * x0
+
+def _model_x0_eps(self, x_t, t, out):
+    "(x̂0, ε̂) from the network output `out` at (x_t, t), by `self.objective` (no clamping)."
+    a, s = _expand(self.sqrt_alphas_cumprod, t, x_t.ndim), _expand(self.sqrt_one_minus_alphas_cumprod, t, x_t.ndim)
+    if self.objective == 'eps': return self.predict_x0(x_t, t, out), out
+    if self.objective == 'x0': return out, (x_t - a * out) / s
+    return a * x_t - s * out, s * x_t + a * out
+
+GaussianDiffusion.to_model, GaussianDiffusion.from_model, GaussianDiffusion.target = _to_model, _from_model, _target
+GaussianDiffusion.model_x0_eps = _model_x0_eps
+GaussianDiffusion.model_x0 = lambda self, x_t, t, out: self.model_x0_eps(x_t, t, out)[0]
+GaussianDiffusion.model_eps = lambda self, x_t, t, out: self.model_x0_eps(x_t, t, out)[1]
+
 
 # %% ../nbs/04_diffusion.ipynb #6a7de81d
 def _predict_x0(self, x_t, t, eps):
@@ -119,7 +164,7 @@ def _q_posterior(self, x0, x_t, t):
 
 def _p_sample(self, model, x_t, t, cond, noise):
     "One ancestral step x_t -> x_{t-1} (the original's p_sample), with the given noise; returns (x_{t-1}, x̂0)."
-    x0 = self.predict_x0(x_t, t, model(torch.cat([x_t, cond], 1), t))
+    x0 = self.model_x0(x_t, t, model(torch.cat([x_t, cond], 1), t))   # = predict_x0 for ε-prediction
     if self.clip_range is not None: x0 = x0.clamp(*self.clip_range)
     mean, _, logvar = self.q_posterior(x0, x_t, t)
     nonzero = (t != 0).float().reshape(-1, *([1] * (x_t.ndim - 1)))
@@ -182,9 +227,10 @@ def _sample(self, model, cond, sampler: str = 'ddpm', steps: int | None = None, 
         else:
             sch = _monai_scheduler(self, sampler, steps)
             for t in tqdm(sch.timesteps, desc=f'{sampler}-{steps}', disable=not progress, leave=False):
-                eps = model(torch.cat([x, cond], 1), torch.full((B,), int(t), device=dev, dtype=torch.long))
+                tb = torch.full((B,), int(t), device=dev, dtype=torch.long)
+                eps = self.model_eps(x, tb, model(torch.cat([x, cond], 1), tb))   # MONAI steps on ε
                 x, _ = sch.step(eps, int(t), x)
     finally: model.train(was_training)
-    return x
+    return self.from_model(x)
 
 GaussianDiffusion.sample = _sample

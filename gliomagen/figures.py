@@ -783,6 +783,20 @@ def _run_summary(P) -> list:
             r = tr[-1]
             lines.append(f"- training: last logged step {r.get('step', '?'):,}, loss {r['loss']:.4f}"
                          + (f", {r['sec_per_step']:.2f} s/step" if isinstance(r.get('sec_per_step'), (int, float)) else ''))
+    ev = P['eval'] / 'images.json'                 # does the generator work? label intensities and FID vs its floor (08a)
+    if ev.exists():
+        try:
+            res = _read_json(ev); lab = res.get('labels') or {}
+            if lab:
+                lines.append('- samples vs real (validation masks, [0, 1] scale): per-label mean intensity error '
+                             + ', '.join(f"{c} {lab[c]['label_error']:.3f}" for c in CONTRASTS if c in lab)
+                             + f"; background mean {lab['background_max']:.3f} (real {max(lab[c]['background']['real'] for c in CONTRASTS if c in lab):.3f})")
+            fl = {c: (res.get(c) or {}).get('floor') for c in CONTRASTS}
+            if all(v and v.get('matched') for v in fl.values()):
+                lines.append(f"- FID ({res.get('extractor')}), synthetic vs real half / real-vs-real floor, {fl[CONTRASTS[0]]['n_subjects_per_half']} "
+                             'subjects per half: ' + ', '.join(f"{c} {v['matched']['fid']:.1f} / {v['floor']['fid']:.1f}" for c, v in fl.items())
+                             + '; KID ' + ', '.join(f"{c} {v['matched']['kid']:.4f} / {v['floor']['kid']:.4f}" for c, v in fl.items()))
+        except Exception as e: lines.append(f'- {ev} could not be summarised: {e}')
     run = P['run'].resolve()
     dirs = [d for d in sorted(P['run'].iterdir()) if d.is_dir() and not d.name.startswith('.') and d.name != P['figures'].name]
     dirs += [P[k] for k in ('raw', 'prepared') if P[k].is_dir() and run not in P[k].resolve().parents]   # outside the run

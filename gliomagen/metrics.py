@@ -18,10 +18,11 @@ __all__ = ['MS_SSIM_WEIGHTS', 'TORCHVISION_INCEPTION_FILE', 'TORCHVISION_INCEPTI
            'EXTRACTORS', 'SEG_CLASSES', 'BRATS_REGIONS', 'HD95_PENALTY_MM', 'ms_ssim_settings', 'ms_ssim_slices',
            'frechet_distance', 'fid_from_features', 'mmd2_unbiased', 'kid_from_features', 'pair_distance_spread',
            'bootstrap_fid_kid', 'FeatureExtractor', 'register_extractor', 'MissingWeightsError',
-           'inception_weights_path', 'torchvision_inception_v3', 'get_extractor', 'find_case_dirs', 'load_volume',
-           'axial_slices', 'evaluate_images', 'image_table', 'surface_distances', 'hd95', 'assd', 'dice',
-           'lesion_wise_scores', 'case_scores', 'aggregate_scores', 'segmentation_metrics', 'segmentation_table',
-           'boundary_table', 'find_label_maps', 'evaluate_segmentation', 'write_json', 'main_evaluate']
+           'inception_weights_path', 'torchvision_inception_v3', 'load_extractor_plugins', 'get_extractor',
+           'find_case_dirs', 'load_volume', 'axial_slices', 'evaluate_images', 'image_table', 'surface_distances',
+           'hd95', 'assd', 'dice', 'lesion_wise_scores', 'case_scores', 'aggregate_scores', 'segmentation_metrics',
+           'segmentation_table', 'boundary_table', 'find_label_maps', 'evaluate_segmentation', 'write_json',
+           'main_evaluate']
 
 # %% ../nbs/08_metrics.ipynb #23a5a511
 MS_SSIM_WEIGHTS = (0.0448, 0.2856, 0.3001, 0.2363, 0.1333)
@@ -252,8 +253,14 @@ def torchvision_inception_v3(weights=None, device='cpu', batch_size=32, untraine
         return np.concatenate(out) if out else np.zeros((0, 2048))
     return FeatureExtractor(name, fn, 2048, untrained=untrained, model=model)
 
+def load_extractor_plugins():
+    "Import the chapters that register more extractors (`gliomagen.fid`: the standard TF-FID Inception, see 08a)."
+    import importlib
+    importlib.import_module('gliomagen.fid')
+
 def get_extractor(name='torchvision-inception-v3', **kwargs) -> FeatureExtractor:
     "Build a registered feature extractor by name (see `EXTRACTORS`)."
+    load_extractor_plugins()
     if name not in EXTRACTORS: raise KeyError(f"unknown feature extractor {name!r}; registered: {', '.join(EXTRACTORS)}")
     return EXTRACTORS[name](**kwargs)
 
@@ -334,6 +341,11 @@ def evaluate_images(real_dir, fake_dir, extractor='torchvision-inception-v3', we
             r['fid'], r['kid'] = bs['fid'], bs['kid']
             r['fid_poster_pm'] = bs.get('fid_poster_pm'); r['kid_poster_pm'] = bs['kid_poster_pm']
             r['n_slices'] = bs['n_slices']
+            try:                                       # the real-vs-real floor (08a): what this FID means
+                from gliomagen.fid import real_floor
+                aligned = set(real) == set(fake) and len(feats['real']) == len(feats['fake'])
+                r['floor'] = real_floor(feats['real'], feats['fake'] if aligned else None, seed=seed, kid_subsets=kid_subsets)
+            except ValueError as e: res['notes'].append(f'{c}: no real-vs-real floor ({e})')
         res[c] = r
     if not res['paired_cases']: res['notes'].append('no case ids in common: MS-SSIM (a paired metric) was not computed')
     if outside: res['notes'].append(f"{len(outside)} real case(s) (e.g. {sorted(outside)[0]}) have values outside [0, 1]: "
@@ -601,6 +613,7 @@ def write_json(obj, path):
 @command('gliomagen evaluate')
 def main_evaluate(argv=None) -> int:
     "`gliomagen evaluate segmentation|images ...`"
+    load_extractor_plugins()
     p = argparse.ArgumentParser(prog='gliomagen evaluate', description='Image-quality and segmentation metrics.')
     sub = p.add_subparsers(dest='what', required=True)
     s = sub.add_parser('segmentation', help='kappa, accuracy, F1, Dice, HD95, ASSD, Pearson r, lesion-wise scores')

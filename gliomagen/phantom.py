@@ -4,7 +4,7 @@
 
 # %% ../nbs/02_phantom.ipynb #3309b284
 from __future__ import annotations
-import argparse, gzip, shutil, sys
+import argparse, functools, gzip, shutil, sys, warnings
 from pathlib import Path
 
 import nibabel as nib
@@ -14,8 +14,9 @@ from scipy import ndimage
 from .core import CONTRASTS, BRATS2024_LABELS, atomic_path, case_paths, derive_seed
 
 # %% auto #0
-__all__ = ['TISSUES', 'TISSUE_CONTRAST', 'BRATS_LABEL', 'BROKEN_KINDS', 'smooth_field', 'phantom_case', 'write_case',
-           'make_phantom_cohort', 'tissue_medians', 'make_broken_cases', 'main_phantom']
+__all__ = ['TISSUES', 'TISSUE_CONTRAST', 'BRATS_LABEL', 'BRATS_SHAPE', 'MNI_CENTRE', 'BROKEN_KINDS', 'smooth_field',
+           'mni_templates', 'phantom_zooms', 'phantom_case', 'write_case', 'make_phantom_cohort', 'tissue_medians',
+           'make_broken_cases', 'main_phantom']
 
 # %% ../nbs/02_phantom.ipynb #d4e567e7
 TISSUES = ('WM', 'GM', 'CSF', 'NETC', 'SNFH', 'ET', 'RC')
@@ -52,40 +53,92 @@ def smooth_field(shape, rng, coarse=5, amplitude=1.0):
     f = (f - f.mean()) / (f.std() + 1e-8)
     return (f * amplitude).astype(np.float32)
 
-def _coords(shape):
-    "Normalised voxel-centre coordinates in [-1, 1] per axis (broadcastable, float32)."
-    return np.meshgrid(*[np.linspace(-1, 1, s, dtype=np.float32) for s in shape], indexing='ij', sparse=True)
 
-# %% ../nbs/02_phantom.ipynb #5d491235
-def _anatomy(shape, rng):
-    "Tissue index volume (0 outside, then 1 + index in TISSUES for WM, GM, CSF) and the brain mask."
-    x, y, z = _coords(shape)
-    j = lambda s=0.06: 1 + s * rng.standard_normal()
-    ax = np.array([0.78 * j(), 0.86 * j(), 0.80 * j()], dtype=np.float32)    # semi-axes (left-right, ant-post, inf-sup)
-    cen = np.array([0, 0.02, 0.04], dtype=np.float32) + 0.03 * rng.standard_normal(3).astype(np.float32)
-    # ellipsoid radius, flattened below (skull base) and rippled by a smooth field
-    zz = (z - cen[2]) / ax[2]
-    r = np.sqrt(((x - cen[0]) / ax[0]) ** 2 + ((y - cen[1]) / ax[1]) ** 2 + np.where(zz < 0, zz * 1.25, zz) ** 2)
-    r = r * (1 + 0.05 * smooth_field(shape, rng, coarse=4))
-    brain = r < 1
-    tissue = np.zeros(shape, np.uint8)
-    tissue[brain] = 1                                                        # WM
-    depth = 1 - r                                                            # ~0 at the surface, grows inwards
-    gyri = smooth_field(shape, rng, coarse=16)                               # folding pattern
-    ribbon = 0.15 * j(0.1) + 0.025 * smooth_field(shape, rng, coarse=12)
-    cortex = brain & (depth < ribbon)
-    tissue[cortex] = 2                                                       # GM
-    sulci = brain & ((depth < 0.02) | ((np.abs(gyri) < 0.18) & (depth < ribbon * 0.9)))
-    tissue[sulci] = 3                                                        # CSF: the sulci are the zero lines of the folding field
-    for side in (-1, 1):                                                     # deep grey nuclei
-        d = ((x - side * 0.16 * j()) / 0.11) ** 2 + ((y - 0.02) / 0.16) ** 2 + ((z - 0.0) / 0.13) ** 2
-        tissue[brain & (d < 1)] = 2
-    for side in (-1, 1):                                                     # lateral ventricles: curved slabs
-        vx, vy, vz = 0.07 * j(0.15), 0.34 * j(0.1), 0.10 * j(0.15)
-        yy = y - 0.0
-        d = ((x - side * 0.09 - 0.03 * side * yy ** 2) / vx) ** 2 + (yy / vy) ** 2 + ((z - 0.18 + 0.25 * yy ** 2) / vz) ** 2
-        tissue[brain & (d < 1)] = 3
-    return tissue, brain
+# %% ../nbs/02_phantom.ipynb #43de7c42
+BRATS_SHAPE = (182, 218, 182)
+"BraTS 2024 GLI native grid (1 mm): the field of view of every phantom, whatever its `shape`."
+MNI_CENTRE = (0.5, -17.5, 18.5)
+"RAS world centre (mm) of the 182×218×182 FSL MNI152 box that BraTS-like volumes cover."
+
+@functools.lru_cache(maxsize=1)
+def mni_templates() -> tuple:
+    "The MNI152 ICBM 2009a templates shipped inside nilearn's wheel (no download): (t1, gm, wm, brain) float32 arrays and their affine."
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        from nilearn import datasets
+        ims = [datasets.load_mni152_template(resolution=1), datasets.load_mni152_gm_template(resolution=1),
+               datasets.load_mni152_wm_template(resolution=1), datasets.load_mni152_brain_mask(resolution=1)]
+    arrs = [np.asarray(im.dataobj, np.float32) for im in ims]
+    arrs = [arrs[0] / arrs[0].max(), arrs[1] / arrs[1].max(), arrs[2] / arrs[2].max(), (arrs[3] > 0).astype(np.float32)]
+    return tuple(arrs), ims[0].affine
+
+@functools.lru_cache(maxsize=8)
+def _templates_at(f: int) -> tuple:
+    "The templates block-averaged by an integer factor `f` (anti-aliasing for coarse grids) and their affine."
+    arrs, aff = mni_templates()
+    if f == 1: return arrs, aff
+    out = []
+    for a in arrs:
+        s = [n // f * f for n in a.shape]
+        a = a[:s[0], :s[1], :s[2]].reshape(s[0] // f, f, s[1] // f, f, s[2] // f, f).mean((1, 3, 5))
+        out.append(np.ascontiguousarray(a))
+    a2 = aff.copy(); a2[:3, :3] *= f; a2[:3, 3] += aff[:3, :3] @ np.full(3, (f - 1) / 2)
+    return tuple(out), a2
+
+def phantom_zooms(shape) -> tuple:
+    "Voxel size (mm) of a phantom grid `shape` over the BraTS field of view."
+    return tuple(float(b) / int(s) for b, s in zip(BRATS_SHAPE, shape))
+
+def _affine(shape, zooms=None):
+    "BraTS-like LPS affine (x and y flipped), voxel sizes `zooms` (default: the BraTS field of view over `shape`), centred on the MNI box."
+    zooms = phantom_zooms(shape) if zooms is None else tuple(float(z) for z in zooms)
+    a = np.diag([-zooms[0], -zooms[1], zooms[2], 1.0])
+    a[:3, 3] = np.asarray(MNI_CENTRE) - a[:3, :3] @ ((np.asarray(shape, float) - 1) / 2)
+    return a
+
+def _world(shape):
+    "RAS world coordinates (mm) of the voxel centres of a phantom grid: three broadcastable float32 arrays."
+    a = _affine(shape)
+    return [(a[d, d] * np.arange(shape[d], dtype=np.float32) + a[d, 3]).reshape([-1 if e == d else 1 for e in range(3)]).astype(np.float32)
+            for d in range(3)]
+
+
+# %% ../nbs/02_phantom.ipynb #e24bd13f
+def _tumour_centre(rng):
+    "A tumour centre (RAS mm) in deep white matter of the template, off the midline."
+    (t1, gm, wm, brain), aff = _templates_at(4)
+    ijk = np.argwhere((wm > 0.7) & (ndimage.binary_erosion(brain > 0.5, iterations=3)))
+    xyz = ijk @ aff[:3, :3].T + aff[:3, 3]
+    xyz = xyz[np.abs(xyz[:, 0]) > 15]
+    return xyz[rng.integers(len(xyz))].astype(np.float32) + rng.uniform(-2, 2, 3).astype(np.float32)
+
+def _deformation(shape, rng, centre=None, mass=0.0, radius=20.0):
+    "Where each output voxel samples the template (RAS mm): random affine + smooth warp + radial mass effect around `centre`."
+    x, y, z = _world(shape)
+    X = np.broadcast_arrays(x, y, z)
+    c0 = np.asarray(MNI_CENTRE, np.float32)
+    th = np.deg2rad(rng.normal(0, 3, 3))
+    cx, cy, cz = np.cos(th); sx, sy, sz = np.sin(th)
+    R = (np.array([[1, 0, 0], [0, cx, -sx], [0, sx, cx]]) @ np.array([[cy, 0, sy], [0, 1, 0], [-sy, 0, cy]])
+         @ np.array([[cz, -sz, 0], [sz, cz, 0], [0, 0, 1]]))
+    A = (R @ np.diag(1 / np.exp(rng.normal(0, 0.04, 3)))).astype(np.float32)   # brain size varies by ≈4 % per axis
+    P = [sum(A[i, j] * (X[j] - c0[j]) for j in range(3)) + c0[i] for i in range(3)]
+    for i in range(3): P[i] = P[i] + smooth_field(shape, rng, coarse=5, amplitude=2.5)   # ≈2.5 mm smooth warp
+    if centre is not None and mass > 0:            # sample closer to the centre: tissue is pushed outwards
+        d2 = sum((X[i] - centre[i]) ** 2 for i in range(3))
+        k = 1 - mass * np.exp(-d2 / (2 * radius ** 2))
+        P = [centre[i] + (P[i] - centre[i]) * k for i in range(3)]
+    return P
+
+def _sample_templates(shape, P):
+    "Template T1, GM, WM probabilities and brain mask, sampled at world points P (linear interpolation, anti-aliased)."
+    f = max(1, int(min(phantom_zooms(shape)) / 1.5))
+    arrs, aff = _templates_at(f)
+    inv = np.linalg.inv(aff)
+    idx = [sum(inv[i, j] * P[j] for j in range(3)) + inv[i, 3] for i in range(3)]
+    return [ndimage.map_coordinates(a, idx, order=1, mode='constant', cval=0.0, prefilter=False).astype(np.float32) for a in arrs]
+
 
 # %% ../nbs/02_phantom.ipynb #894abc4b
 def _blob(x, y, z, c, radii, rng, shape, rough=0.25):
@@ -93,23 +146,18 @@ def _blob(x, y, z, c, radii, rng, shape, rough=0.25):
     d = np.sqrt(((x - c[0]) / radii[0]) ** 2 + ((y - c[1]) / radii[1]) ** 2 + ((z - c[2]) / radii[2]) ** 2)
     return d * (1 + rough * smooth_field(shape, rng, coarse=6))
 
-def _tumour(shape, tissue, brain, rng, p_tumour=0.95, p=None):
-    "Draw the tumour sub-regions into `tissue` (in place) and return the BraTS 2024 seg."
-    p = {'RC': 0.65, 'ET': 0.8, 'NETC': 0.6, 'SNFH': 0.9, **(p or {})}
+def _tumour(shape, tissue, brain, wm, rng, centre, rad, has):
+    "Draw the tumour sub-regions (around `centre`, core radii `rad` mm) into `tissue` (in place); return the BraTS 2024 seg."
     seg = np.zeros(shape, np.uint8)
-    if rng.random() > p_tumour: return seg
-    has = {k: rng.random() < v for k, v in p.items()}
-    x, y, z = _coords(shape)
-    side = rng.choice([-1, 1])
-    c = np.array([side * rng.uniform(0.28, 0.45), rng.uniform(-0.45, 0.45), rng.uniform(-0.15, 0.4)], np.float32)
-    rad = rng.uniform(0.10, 0.18) * np.exp(0.15 * rng.standard_normal(3))   # core radius per axis
+    x, y, z = _world(shape)
+    c = centre
     core = _blob(x, y, z, c, rad, rng, shape) < 1
-    rim = (_blob(x, y, z, c, rad * 1.35, rng, shape, 0.15) < 1) & ~core
+    rim = (_blob(x, y, z, c, rad * 1.5, rng, shape, 0.15) < 1) & ~core
     if not (has['RC'] or has['NETC'] or has['ET']): has['NETC'] = True      # a tumour has some core
     if has['RC']:
         cav = core.copy()
         if has['NETC']:                                                     # part of the core is not cavity
-            off = c + np.float32(0.6) * rad.astype(np.float32) * rng.standard_normal(3).astype(np.float32)
+            off = c + np.float32(0.6) * rad * rng.standard_normal(3).astype(np.float32)
             netc = (_blob(x, y, z, off, rad * 0.6, rng, shape) < 1) & (core | rim)
             cav &= ~netc
         else: netc = np.zeros(shape, bool)
@@ -120,10 +168,10 @@ def _tumour(shape, tissue, brain, rng, p_tumour=0.95, p=None):
     et = rim & ~netc if has['ET'] else np.zeros(shape, bool)
     if not has['ET']: netc = netc | (rim & ~cav) if has['NETC'] else netc
     lesion = cav | netc | et
-    if has['SNFH']:
-        grow = rng.uniform(1.8, 2.8)
-        snfh = (_blob(x, y, z, c, rad * grow, rng, shape, 0.35) < 1) & ~lesion & (tissue != 3)
-        snfh &= (tissue == 1) | (rng.random() < 0.5)                        # oedema favours white matter
+    if has['SNFH']:                                                         # oedema spreads along white matter
+        snfh = (_blob(x, y, z, c, rad * rng.uniform(1.8, 2.8), rng, shape, 0.35) < 1) & ~lesion & (tissue != 3)
+        snfh &= ndimage.gaussian_filter(wm, 4 / np.asarray(phantom_zooms(shape))) > 0.3   # ... and stops near the cortex
+        snfh = ndimage.binary_opening(snfh) | (snfh & ndimage.binary_dilation(lesion))
     else: snfh = np.zeros(shape, bool)
     for name, m in (('SNFH', snfh), ('NETC', netc), ('ET', et), ('RC', cav)):
         m = m & brain
@@ -131,34 +179,45 @@ def _tumour(shape, tissue, brain, rng, p_tumour=0.95, p=None):
         tissue[m] = 1 + TISSUES.index(name)
     return seg
 
+
 # %% ../nbs/02_phantom.ipynb #801bd1f7
-def phantom_case(shape=(96, 96, 96), seed=0, noise=0.03, bias=0.12, p_tumour=0.95, p_labels=None):
+def phantom_case(shape=BRATS_SHAPE, seed=0, noise=0.03, bias=0.12, p_tumour=0.95, p_labels=None, mass_effect=0.25):
     "Draw one phantom: (image int16 [4, *shape] in `CONTRASTS` order, seg uint8 BraTS 2024 labels, tissue index)."
     shape = tuple(int(s) for s in shape)
     rng = np.random.default_rng(seed)
-    tissue, brain = _anatomy(shape, rng)
-    seg = _tumour(shape, tissue, brain, rng, p_tumour=p_tumour, p=p_labels)
-    table = np.zeros((len(TISSUES) + 1, 4), np.float32)
+    p = {'RC': 0.65, 'ET': 0.8, 'NETC': 0.6, 'SNFH': 0.9, **(p_labels or {})}
+    tumour = rng.random() <= p_tumour
+    has = {k: rng.random() < v for k, v in p.items()}
+    centre = _tumour_centre(rng)
+    rad = (rng.uniform(9, 17) * np.exp(0.15 * rng.standard_normal(3))).astype(np.float32)   # core radii (mm)
+    P = _deformation(shape, rng, centre, mass_effect * tumour, radius=1.5 * float(rad.mean()))
+    t1, gm, wm, brainp = _sample_templates(shape, P)
+    brain = brainp > 0.5
+    gm, wm = gm * brain, wm * brain
+    csf = np.clip(1 - gm - wm, 0, 1) * brain
+    tissue = np.zeros(shape, np.uint8)
+    tissue[brain] = 1 + np.argmax(np.stack([wm, gm, csf])[:, brain], 0)   # WM, GM, CSF by largest probability
+    seg = _tumour(shape, tissue, brain, wm, rng, centre, rad, has) if tumour else np.zeros(shape, np.uint8)
+    table = np.zeros((len(TISSUES), 4), np.float32)
     for i, t in enumerate(TISSUES):
-        table[i + 1] = np.asarray(TISSUE_CONTRAST[t]) * (1 + 0.03 * rng.standard_normal(4))
+        table[i] = np.asarray(TISSUE_CONTRAST[t]) * (1 + 0.05 * rng.standard_normal(4))
     gain = rng.uniform(400, 1500)
+    zoom = np.asarray(phantom_zooms(shape))
+    lesion = tissue > 3
     img = np.empty((4,) + shape, np.int16)
     for k in range(4):
-        v = ndimage.gaussian_filter(table[tissue, k], 0.6)
-        v *= np.exp(bias * smooth_field(shape, rng, coarse=3))
+        v = wm * table[0, k] + gm * table[1, k] + csf * table[2, k]           # partial volume of healthy tissue
+        v[lesion] = table[tissue[lesion] - 1, k]
+        v = ndimage.gaussian_filter(v, 0.5 / zoom) if lesion.any() else v    # ... and at the tumour's borders
+        v *= np.exp(bias * smooth_field(shape, rng, coarse=3) + 0.03 * smooth_field(shape, rng, coarse=24))  # bias field, texture
         n1 = rng.standard_normal(shape, np.float32); n2 = rng.standard_normal(shape, np.float32)
-        v = np.sqrt((v + noise * n1) ** 2 + (noise * n2) ** 2)
-        v[~brain] = 0
+        v = np.sqrt((v + noise * n1) ** 2 + (noise * n2) ** 2)              # Rician noise
+        v[~brain] = 0                                                        # skull-stripped
         img[k] = np.clip(np.rint(v * gain), 0, 32767).astype(np.int16)
     return img, seg, tissue
 
-# %% ../nbs/02_phantom.ipynb #13663b4a
-def _affine(shape, zooms=(1., 1., 1.)):
-    "BraTS-like LPS affine (x and y flipped) with voxel sizes `zooms`, the grid centred near the world origin."
-    a = np.diag([-zooms[0], -zooms[1], zooms[2], 1.0])
-    a[:3, 3] = [zooms[0] * (shape[0] - 1) / 2, zooms[1] * (shape[1] - 1) / 2, -zooms[2] * (shape[2] - 1) / 2]
-    return a
 
+# %% ../nbs/02_phantom.ipynb #13663b4a
 def write_case(dst, case_id, image, seg, affine=None, contrasts=CONTRASTS):
     "Write a case in the BraTS 2024 layout (`image` [4, X, Y, Z] in `contrasts` order), each file atomically."
     affine = _affine(seg.shape) if affine is None else affine
@@ -168,7 +227,7 @@ def write_case(dst, case_id, image, seg, affine=None, contrasts=CONTRASTS):
     with atomic_path(paths['seg']) as tmp: nib.save(nib.Nifti1Image(np.asarray(seg, np.uint8), affine), tmp)
     return paths
 
-def make_phantom_cohort(dst, n, shape=(96, 96, 96), seed=0, prefix='Phantom', start=0, overwrite=False,
+def make_phantom_cohort(dst, n, shape=BRATS_SHAPE, seed=0, prefix='Phantom', start=0, overwrite=False,
                         progress=False, **kwargs) -> list:
     "Write `n` phantom cases in the BraTS 2024 layout under `dst`; return their case ids. `kwargs` go to `phantom_case`."
     dst = Path(dst); ids = []

@@ -203,6 +203,10 @@ def load_generator(checkpoint, sampler=None, steps=None, device='cpu', config=No
     s = synthesis_settings(base, config)
     if sampler is None: sampler = s['sampler']
     if steps is None and sampler != 'ddpm' and sampler == s['sampler']: steps = s['steps']
+    from gliomagen.model import read_sidecar
+    if (read_sidecar(base).get('model') or {}).get('kind') == 'ldm':      # a latent diffusion checkpoint (17_latent)
+        from gliomagen.latent import load_latent_generator
+        return load_latent_generator(base, sampler=sampler, steps=steps, device=device)
     import torch
     from gliomagen.model import load_checkpoint
     from gliomagen.diffusion import GaussianDiffusion, SAMPLERS

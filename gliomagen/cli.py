@@ -22,6 +22,7 @@ COMMANDS = {
     'nnunet':          ('gliomagen.nnunet',    'main_nnunet',     'nnU-Net v2 export / run / evaluate'),
     'figures':         ('gliomagen.figures',   'main_figures',    "regenerate the poster's figures and tables"),
     'demo':            ('gliomagen.demo',      'main_demo',       'run the whole pipeline on the built-in demo cohort'),
+    'masks':           ('gliomagen.masks',     'main_masks',      'new tumour masks: train / generate / compare (LDM-seg)'),
 }
 
 def _parser():

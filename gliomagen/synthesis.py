@@ -180,6 +180,10 @@ def load_generator(checkpoint, sampler='ddim', steps=None, device='cpu'):
     """`(generate, check, info)` for `run_synthesis` from a checkpoint: the diffusion sampler on its EMA network.
     `steps`: denoiser evaluations of ddim/pndm (None: 50); for 'ddpm' None or the checkpoint's T (the chain runs all T)."""
     base = resolve_checkpoint(checkpoint)
+    from gliomagen.model import read_sidecar
+    if (read_sidecar(base).get('model') or {}).get('kind') == 'ldm':      # a latent diffusion checkpoint (17_latent)
+        from gliomagen.latent import load_latent_generator
+        return load_latent_generator(base, sampler=sampler, steps=steps, device=device)
     import torch
     from gliomagen.model import load_checkpoint
     from gliomagen.diffusion import GaussianDiffusion, SAMPLERS

@@ -547,6 +547,11 @@ def _parser():
     p.add_argument('--device', help="torch device (default: this rank's GPU if any, else cpu)")
     p.add_argument('--seed', type=int, help='override training.seed')
     p.add_argument('--no-progress', action='store_true', help='no progress bar')
+    p.add_argument('--model', choices=['ddpm', 'ldm'], default='ddpm', help='ddpm: the pixel-space model (default); '
+                   'ldm: latent diffusion (seed 001, nbs/17_latent) on a trained autoencoder')
+    p.add_argument('--autoencoder', help='ldm: checkpoint or run folder of gliomagen train-autoencoder')
+    p.add_argument('--ldm-preset', help='ldm: latent U-Net preset tiny, ldm256 or ldm352 (default: the config\'s model '
+                   'section if it is not the pixel default, else tiny)')
     return p
 
 def main_train(argv=None) -> int:
@@ -562,7 +567,7 @@ def main_train(argv=None) -> int:
         if args.resume and own.exists():
             run_cfg = load_config(own)
             if args.config is not None:
-                for sec in ('model', 'diffusion'):
+                for sec in ('model', 'diffusion') if args.model == 'ddpm' else ():   # ldm: sections come from the run
                     if cfg[sec] != run_cfg[sec]:
                         return err(f"--config {args.config} changes the '{sec}' section of the run in {args.out}; "
                                    f"a resumed run must keep its network and diffusion")
@@ -576,9 +581,17 @@ def main_train(argv=None) -> int:
     if not (data / 'train').is_dir():
         return err(f"{data} is not a prepared dataset (no {data / 'train'}); run `gliomagen prepare` first "
                    f"or pass --data")
+    parts = {}
+    if args.model == 'ldm':                      # latent diffusion: network, process and latent datasets from 17_latent
+        from gliomagen.latent import ldm_training_parts
+        try: parts = ldm_training_parts(cfg, data, args.autoencoder, args.out, args.ldm_preset, args.resume,
+                                        device=args.device or ('cuda' if torch.cuda.is_available() else 'cpu'))
+        except (ConfigError, FileNotFoundError, ValueError) as e: return err(str(e))
+        cfg = parts.pop('config')
     tr = None
     try:
-        tr = Trainer(cfg, data, args.out, resume=args.resume, device=args.device, progress=not args.no_progress)
+        tr = Trainer(cfg, data, args.out, resume=args.resume, device=args.device, progress=not args.no_progress,
+                     **parts)
         tr.fit()
     except (ConfigError, FileNotFoundError, ValueError) as e: return err(str(e))
     finally:

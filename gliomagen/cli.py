@@ -26,6 +26,8 @@ COMMANDS = {
     'figures':         ('gliomagen.figures',   'main_figures',    "regenerate the poster's figures and tables"),
     'demo':            ('gliomagen.demo',      'main_demo',       'run the whole pipeline on the built-in demo cohort'),
     'view':            ('gliomagen.app',       'main_view',       'serve a run (or a case folder) as a web page on 127.0.0.1'),
+    'masks':           ('gliomagen.masks',     'main_masks',      'new tumour masks: train / generate / compare (LDM-seg)'),
+    'segment':         ('gliomagen.segment',   'main_segment',    'ControlNet diffusion segmentation with variance maps'),
 }
 
 def _parser():

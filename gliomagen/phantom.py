@@ -4,14 +4,14 @@
 
 # %% ../nbs/02_phantom.ipynb #3309b284
 from __future__ import annotations
-import argparse, gzip, shutil, sys
+import argparse, sys
 from pathlib import Path
 
 import nibabel as nib
 import numpy as np
 from scipy import ndimage
 
-from .core import CONTRASTS, BRATS2024_LABELS, atomic_path, case_paths, derive_seed
+from .core import CONTRASTS, atomic_path, case_paths, derive_seed
 
 # %% auto #0
 __all__ = ['TISSUES', 'TISSUE_CONTRAST', 'BRATS_LABEL', 'BROKEN_KINDS', 'smooth_field', 'phantom_case', 'write_case',

@@ -11,13 +11,13 @@ from pathlib import Path
 import numpy as np
 import nibabel as nib
 
-from .core import CONTRASTS, case_paths, atomic_path, derive_seed, gliomagen_to_brats2024, load_config
-from .augment import find_masks, read_mask
+from .core import CONTRASTS, case_paths, atomic_path, derive_seed, gliomagen_to_brats2024
+from .augment import find_masks
+from .data import read_mask
 
 # %% auto #0
 __all__ = ['RECORDS', 'parse_shard', 'resolve_shard', 'shard_ids', 'case_complete', 'temp_dirs', 'write_synthetic_case',
-           'collect_manifest', 'case_seed', 'run_synthesis', 'resolve_checkpoint', 'load_generator', 'synthesize',
-           'main_synthesize']
+           'collect_manifest', 'case_seed', 'run_synthesis', 'load_generator', 'synthesize', 'main_synthesize']
 
 # %% ../nbs/07_synthesis.ipynb #16710913
 def parse_shard(shard) -> tuple:
@@ -148,7 +148,7 @@ def run_synthesis(masks: dict, out, generate, seed: int = 0, shard=None, batch_s
     batch = []
     for c in todo:
         try:
-            m, aff = read_mask(masks[c])
+            m, aff = read_mask(masks[c], require_head=True)
             if check is not None: check(m)
         except ValueError as e:
             rows[c] = dict(case_id=c, status='error', seconds=None, reason=str(e))
@@ -161,27 +161,12 @@ def run_synthesis(masks: dict, out, generate, seed: int = 0, shard=None, batch_s
     return pd.DataFrame([rows[c] for c in mine], columns=['case_id', 'status', 'seconds', 'reason'])
 
 # %% ../nbs/07_synthesis.ipynb #459e95cc
-def resolve_checkpoint(checkpoint) -> Path:
-    "The base path of a checkpoint given as base, `.safetensors`, `.json` or a training run folder."
-    p = Path(checkpoint)
-    if p.is_dir():
-        from gliomagen.train import find_checkpoint
-        base = find_checkpoint(p)
-        if base is None: raise FileNotFoundError(f"{p}: no complete checkpoint in {p / 'checkpoints'}")
-        return Path(base)
-    for suf in ('.safetensors', '.json'):
-        if p.name.endswith(suf): p = p.with_name(p.name[:-len(suf)])
-    if not (p.with_name(p.name + '.safetensors').exists() and p.with_name(p.name + '.json').exists()):
-        raise FileNotFoundError(f"checkpoint {checkpoint}: expected {p}.safetensors and {p}.json "
-                                "(written by gliomagen train / model.save_checkpoint)")
-    return p
-
 def load_generator(checkpoint, sampler='ddim', steps=None, device='cpu'):
     """`(generate, check, info)` for `run_synthesis` from a checkpoint: the diffusion sampler on its EMA network.
     `steps`: denoiser evaluations of ddim/pndm (None: 50); for 'ddpm' None or the checkpoint's T (the chain runs all T)."""
-    base = resolve_checkpoint(checkpoint)
     import torch
-    from gliomagen.model import load_checkpoint
+    from gliomagen.checkpoint import load_checkpoint, resolve_checkpoint
+    base = resolve_checkpoint(checkpoint)
     from gliomagen.diffusion import GaussianDiffusion, SAMPLERS
     from gliomagen.data import mask_to_onehot
     if sampler not in SAMPLERS: raise ValueError(f"unknown sampler {sampler!r}; choose one of {', '.join(SAMPLERS)}")

@@ -7,7 +7,7 @@ DEMO_OUT ?= runs/demo
 TEST_FLAGS ?= slow nnunet
 TEST_WORKERS ?= 2
 
-.PHONY: demo test test-fast test-browser env export clean readme
+.PHONY: demo test test-fast test-browser env export clean readme lint
 
 env:
 	@tools/env.sh
@@ -41,6 +41,10 @@ export:
 	@V=$$(tools/env.sh)
 	export PATH="$$V/bin:$$PATH"
 	nbdev_export && nbdev_clean && python tools/readme.py
+
+lint:
+	@V=$$(tools/env.sh)
+	"$$V/bin/ruff" check gliomagen
 
 readme:
 	@python3 tools/readme.py

@@ -17,14 +17,17 @@ __all__ = ['run_cases', 'case_metrics', 'metrics_html', 'RunPage', 'page', 'free
 import ipywidgets as widgets
 
 from .core import CONTRASTS, GLIOMAGEN_LABELS
-from .figures import run_paths, find_case_dirs, case_file, FIGURES, _run_summary, _md_to_html_table
+from .figures import run_paths, case_file, FIGURES, _run_summary, _md_to_html_table
+from .metrics import find_case_dirs
+from .data import read_nifti, normalise_minmax
 from .viewer import CompareViewer, VolumeViewer, load_labels, label_names
 
 # %% ../nbs/20_app.ipynb #4827822d
 def run_cases(run_dir) -> dict:
     "Case id -> {'real': prepared case folder, 'synthetic': synthetic case folder or None, 'split'}; validation cases first."
     P = run_paths(run_dir)
-    prep, synth = find_case_dirs(P['prepared']), find_case_dirs(P['synth'])
+    prep = find_case_dirs(P['prepared'], recursive=True, missing_ok=True)
+    synth = find_case_dirs(P['synth'], recursive=True, missing_ok=True)
     out = {c: {'real': d, 'synthetic': synth.get(c), 'split': d.parent.name} for c, d in prep.items()}
     return dict(sorted(out.items(), key=lambda kv: (kv[1]['synthetic'] is None, kv[1]['split'] != 'val', kv[0])))
 
@@ -45,7 +48,7 @@ def case_metrics(real_dir, synth_dir=None, contrasts=CONTRASTS) -> dict:
         for c in contrasts:
             r, s = case_file(real_dir, c), case_file(synth_dir, c)
             if r is None or s is None: continue
-            a, b = metrics.axial_slices(metrics.load_volume(r)), metrics.axial_slices(metrics.load_volume(s))
+            a, b = metrics.axial_slices(normalise_minmax(read_nifti(r)[0])), metrics.axial_slices(normalise_minmax(read_nifti(s)[0]))
             if a.shape != b.shape: out['ms_ssim'][c] = None; continue
             out['ms_ssim'][c] = float(metrics.ms_ssim_slices(a, b).mean())
     return out

@@ -11,11 +11,12 @@ import numpy as np
 import nibabel as nib
 from scipy import ndimage
 
-from .core import HEAD, N_MASK_LABELS, GLIOMAGEN_LABELS, atomic_path, derive_seed, load_config, is_temp_file
+from .core import N_MASK_LABELS, atomic_path, derive_seed, load_config, is_temp_file
+from .data import read_mask, save_nifti
 
 # %% auto #0
 __all__ = ['MASK_COLOURS', 'lr_axis', 'flip_lr', 'scale_about_centre', 'sampled_range', 'head_lost', 'augment_mask', 'find_masks',
-           'read_mask', 'write_mask', 'augment_masks', 'plot_augmentation', 'main_augment']
+           'augment_masks', 'plot_augmentation', 'main_augment']
 
 # %% ../nbs/06_augment.ipynb #4c4b3176
 def lr_axis(affine) -> int:
@@ -95,29 +96,6 @@ def find_masks(masks_dir) -> dict:
         out[mid] = p
     return dict(sorted(out.items()))
 
-def read_mask(path):
-    "Load a GliomaGen mask as (uint8 array, affine), checking it is 3D with labels in 0..5 and a head label."
-    path = Path(path)
-    try: img = nib.load(str(path)); arr = np.asanyarray(img.dataobj)
-    except Exception as e: raise ValueError(f"{path}: cannot be read as NIfTI ({e})") from None
-    if arr.ndim != 3: raise ValueError(f"{path}: a mask must be 3D, got shape {arr.shape}")
-    if not np.all(np.isfinite(arr)) or np.any(arr != np.round(arr)):
-        raise ValueError(f"{path}: mask values must be integer labels")
-    labels = np.unique(arr).astype(int)
-    bad = [int(v) for v in labels if v < 0 or v >= N_MASK_LABELS]
-    if bad: raise ValueError(f"{path}: labels {bad} are not GliomaGen labels {list(GLIOMAGEN_LABELS)}; "
-                             "prepare BraTS segmentations with `gliomagen prepare` first")
-    if HEAD not in labels: raise ValueError(f"{path}: no head label ({HEAD}); a GliomaGen mask comes from "
-                                            "`gliomagen prepare`, which adds the head")
-    return arr.astype(np.uint8), img.affine
-
-def write_mask(mask, affine, path):
-    "Write a uint8 mask with `affine` atomically."
-    img = nib.Nifti1Image(np.asarray(mask, np.uint8), np.asarray(affine, float))
-    img.set_qform(img.affine, code=1); img.set_sform(img.affine, code=1)
-    with atomic_path(path) as tmp: nib.save(img, str(tmp))
-    return Path(path)
-
 # %% ../nbs/06_augment.ipynb #74ab43e8
 def augment_masks(masks_dir, out, per_mask: int = 2, seed: int = 42, flip_p: float = 0.5, scale_min: float = 0.98,
                   scale_max: float = 1.02, max_tries: int = 1, id_format: str = '{id}-aug{k}', progress=True):
@@ -129,7 +107,7 @@ def augment_masks(masks_dir, out, per_mask: int = 2, seed: int = 42, flip_p: flo
     if not masks: raise FileNotFoundError(f"no masks in {masks_dir} (expected <case>/<case>-mask.nii.gz or *.nii.gz)")
     rows = []
     for mid, path in tqdm(masks.items(), desc='augment', unit='mask', disable=not progress):
-        try: mask, affine = read_mask(path)
+        try: mask, affine = read_mask(path, require_head=True)
         except ValueError as e:
             rows.append(dict(source=mid, k=None, id=None, flipped=None, scale=None, tries=0, status='error',
                              reason=str(e)))
@@ -139,7 +117,7 @@ def augment_masks(masks_dir, out, per_mask: int = 2, seed: int = 42, flip_p: flo
             r = augment_mask(mask, affine, derive_seed(seed, mid, k), flip_p, scale_min, scale_max, max_tries)
             if r['status'] == 'kept':
                 dst = out / new_id / f'{new_id}-mask.nii.gz'
-                if not dst.exists(): write_mask(r['mask'], affine, dst)
+                if not dst.exists(): save_nifti(r['mask'], affine, dst, np.uint8)
             rows.append(dict(source=mid, k=k, id=new_id, **{c: r[c] for c in ('flipped', 'scale', 'tries', 'status', 'reason')}))
     report = pd.DataFrame(rows, columns=['source', 'k', 'id', 'flipped', 'scale', 'tries', 'status', 'reason'])
     report['k'] = report['k'].astype('Int64')

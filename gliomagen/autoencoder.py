@@ -16,9 +16,10 @@ from safetensors.torch import save_file
 from tqdm.auto import tqdm
 
 from .core import CONTRASTS, atomic_path, derive_seed
-from .model import save_checkpoint, load_checkpoint_tensors, read_sidecar
-from .train import (checkpoint_name, find_checkpoint, write_json_atomic, _flatten_training_state,
-                             _unflatten_training_state, set_rng_state, clean_temp_files, _peak_rss_gb)
+from .checkpoint import save_checkpoint, load_checkpoint_tensors, read_sidecar, checkpoint_name, find_checkpoint
+from .core import write_json_atomic
+from .bench import peak_memory_mb
+from .train import _flatten_training_state, _unflatten_training_state, set_rng_state, clean_temp_files
 
 # %% auto #0
 __all__ = ['AE_PRESETS', 'AE_LOSS', 'AE_TRAIN', 'Autoencoder', 'build_autoencoder', 'kl_divergence', 'perceptual_loss', 'AELoss',
@@ -311,7 +312,7 @@ def train_autoencoder(model: Autoencoder, train_ds, out, val_ds=None, resume: bo
         step += 1; bar.update(1)
         if step % tc['log_every'] == 0 or step == tc['iterations']:
             last = {'step': step, 'loss': float(total.detach()), **terms, 'sec_per_step': (time.perf_counter() - t0) / tc['log_every'],
-                    'peak_rss_gb': _peak_rss_gb()}
+                    'peak_rss_gb': peak_memory_mb('cpu') / 1024}
             log(last); bar.set_postfix(loss=f"{last['loss']:.4f}"); t0 = time.perf_counter()
         if step == tc['iterations']:
             model.eval(); _set_scale(model, latent_scale_factor(model, train_ds, tc['key'], device)); model.train()

@@ -8,13 +8,14 @@ import argparse, json, platform, resource, statistics, sys, time
 
 import torch
 
-from .model import GliomaGenUNet, gliomagen_unet, n_parameters
+from .model import gliomagen_unet, n_parameters
 from .diffusion import GaussianDiffusion, _monai_scheduler, _randn
+from .core import write_json_atomic
 
 # %% auto #0
-__all__ = ['parse_samplers', 'benchmark', 'main_bench']
+__all__ = ['peak_memory_mb', 'time_forward', 'time_train_step', 'time_sampler', 'parse_samplers', 'benchmark', 'main_bench']
 
-# %% ../nbs/13_bench.ipynb #2ffafd11
+# %% ../nbs/13_bench.ipynb #19b3d068
 def _sync(device):
     if torch.device(device).type == 'cuda': torch.cuda.synchronize(device)
 
@@ -25,7 +26,8 @@ def _timeit(fn, device, repeats: int, warmup: int) -> list:
         t0 = time.perf_counter(); fn(); _sync(device); out.append(time.perf_counter() - t0)
     return out
 
-def _peak_mb(device, reset=False):
+def peak_memory_mb(device: str | torch.device = 'cpu', reset: bool = False) -> float:
+    "Peak memory in MiB: allocated by torch on a CUDA `device` (`reset` restarts the count), else the process's peak RSS."
     if torch.device(device).type == 'cuda':
         if reset: torch.cuda.reset_peak_memory_stats(device)
         return torch.cuda.max_memory_allocated(device) / 2**20
@@ -37,6 +39,50 @@ def _groups(width: int, num_groups: int | None) -> int:
     while width % g: g //= 2
     return max(g, 1)
 
+# %% ../nbs/13_bench.ipynb #eba0b20c
+def time_forward(model: torch.nn.Module, x: torch.Tensor, t: torch.Tensor, device, repeats: int = 3, warmup: int = 1) -> tuple[float, float]:
+    "(median seconds of one no-grad denoiser evaluation, peak MiB)."
+    model.eval(); peak_memory_mb(device, reset=True)
+    with torch.inference_mode(): ts = _timeit(lambda: model(x, t), device, repeats, warmup)
+    return statistics.median(ts), peak_memory_mb(device)
+
+def time_train_step(model: torch.nn.Module, gd: GaussianDiffusion, x0: torch.Tensor, cond: torch.Tensor, device,
+                    repeats: int = 3, warmup: int = 1) -> tuple[float, float]:
+    "(median seconds of one training step — L1 ε-loss at random t, backward, Adam update —, peak MiB)."
+    model.train(); opt = torch.optim.Adam(model.parameters(), lr=1e-5); peak_memory_mb(device, reset=True)
+    def step():
+        opt.zero_grad(set_to_none=True)
+        gd.training_loss(model, x0, cond).backward(); opt.step()
+    ts = _timeit(step, device, repeats, warmup)
+    return statistics.median(ts), peak_memory_mb(device)
+
+# %% ../nbs/13_bench.ipynb #01d3a8c4
+def time_sampler(model: torch.nn.Module, gd: GaussianDiffusion, cond: torch.Tensor, out_channels: int, name: str,
+                 steps: int | None, device, repeats: int = 3, warmup: int = 1, probe_steps: int = 3, seed: int = 0) -> dict:
+    "Time `probe_steps` steps of sampler `name`'s own loop and extrapolate to its whole chain (one record of `sampling`)."
+    T, B, shape = gd.num_timesteps, cond.shape[0], tuple(cond.shape[2:])
+    steps = T if name == 'ddpm' else int(steps or 50)
+    n_eval = {'ddpm': T, 'ddim': steps, 'pndm': steps + 1}[name]
+    k = max(1, min(probe_steps, n_eval))
+    gens = [torch.Generator(device=device).manual_seed(seed + i) for i in range(B)]
+    model.eval(); peak_memory_mb(device, reset=True)
+    def probe():
+        xt = _randn((B, out_channels) + shape, gens, device)
+        if name == 'ddpm':
+            for i in range(T - 1, T - 1 - k, -1):
+                tt = torch.full((B,), i, device=device, dtype=torch.long)
+                xt, _ = gd.p_sample(model, xt, tt, cond, _randn(xt.shape, gens, device))
+        else:
+            sch = _monai_scheduler(gd, name, steps)
+            for tt in sch.timesteps[:k]:
+                eps = model(torch.cat([xt, cond], 1), torch.full((B,), int(tt), device=device, dtype=torch.long))
+                xt, _ = sch.step(eps, int(tt), xt)
+    with torch.inference_mode(): per_step = statistics.median(s / k for s in _timeit(probe, device, repeats, warmup))
+    return {'sampler': name, 'steps': steps, 'network_evaluations': n_eval, 'per_step_s': per_step,
+            'per_volume_s': per_step * n_eval / B, 'extrapolated': k < n_eval, 'timed_steps': k,
+            'peak_mb': peak_memory_mb(device)}
+
+# %% ../nbs/13_bench.ipynb #79136ca7
 def parse_samplers(spec) -> list:
     "'ddim:50,ddpm,pndm:25' (or a list of (name, steps)) -> [(name, steps or None), ...]."
     if not isinstance(spec, str): return [(n, s) for n, s in spec]
@@ -65,45 +111,12 @@ def benchmark(shape=(32, 32, 32), base_channels: int = 64, channel_mult=(1, 1, 2
            'model': {**model.config, 'n_parameters': n_parameters(model), 'grad_checkpoint': grad_checkpoint},
            'repeats': repeats, 'warmup': warmup, 'statistic': 'median'}
     mem = {}
-    # forward
-    model.eval(); _peak_mb(dev, reset=True)
-    with torch.inference_mode(): ts = _timeit(lambda: model(x, t), dev, repeats, warmup)
-    res['forward_s'] = statistics.median(ts); mem['forward'] = _peak_mb(dev)
-    # train step
-    model.train(); opt = torch.optim.Adam(model.parameters(), lr=1e-5); _peak_mb(dev, reset=True)
-    def step():
-        opt.zero_grad(set_to_none=True)
-        gd.training_loss(model, x0, cond).backward(); opt.step()
-    ts = _timeit(step, dev, repeats, warmup)
-    res['train_step_s'] = statistics.median(ts); mem['train_step'] = _peak_mb(dev)
-    del opt
-    # samplers: time `probe_steps` steps of each loop, extrapolate to the full chain
-    model.eval(); res['sampling'] = []
-    gens = [torch.Generator(device=dev).manual_seed(seed + i) for i in range(B)]
-    for name, steps in parse_samplers(samplers):
-        steps = timesteps if name == 'ddpm' else int(steps or 50)
-        n_eval = {'ddpm': timesteps, 'ddim': steps, 'pndm': steps + 1}[name]
-        k = max(1, min(probe_steps, n_eval))
-        _peak_mb(dev, reset=True)
-        with torch.inference_mode():
-            def probe():
-                xt = _randn((B, Cout) + shape, gens, dev)
-                if name == 'ddpm':
-                    for i in range(timesteps - 1, timesteps - 1 - k, -1):
-                        tt = torch.full((B,), i, device=dev, dtype=torch.long)
-                        xt, _ = gd.p_sample(model, xt, tt, cond, _randn(xt.shape, gens, dev))
-                else:
-                    sch = _monai_scheduler(gd, name, steps)
-                    for tt in sch.timesteps[:k]:
-                        eps = model(torch.cat([xt, cond], 1), torch.full((B,), int(tt), device=dev, dtype=torch.long))
-                        xt, _ = sch.step(eps, int(tt), xt)
-            ts = [s / k for s in _timeit(probe, dev, repeats, warmup)]
-        per_step = statistics.median(ts)
-        res['sampling'].append({'sampler': name, 'steps': steps, 'network_evaluations': n_eval,
-                                'per_step_s': per_step, 'per_volume_s': per_step * n_eval / B,
-                                'extrapolated': k < n_eval, 'timed_steps': k, 'peak_mb': _peak_mb(dev)})
+    res['forward_s'], mem['forward'] = time_forward(model, x, t, dev, repeats, warmup)
+    res['train_step_s'], mem['train_step'] = time_train_step(model, gd, x0, cond, dev, repeats, warmup)
+    res['sampling'] = [time_sampler(model, gd, cond, Cout, name, steps, dev, repeats, warmup, probe_steps, seed)
+                       for name, steps in parse_samplers(samplers)]
     if dev.type == 'cuda': res['peak_memory_mb'] = mem | {'note': 'torch.cuda.max_memory_allocated per phase'}
-    else: res['peak_memory_mb'] = {'process_peak_rss': _peak_mb(dev), 'note': 'CPU: peak resident set size of the whole process'}
+    else: res['peak_memory_mb'] = {'process_peak_rss': peak_memory_mb(dev), 'note': 'CPU: peak resident set size of the whole process'}
     return res
 
 # %% ../nbs/13_bench.ipynb #bccf9a57
@@ -144,10 +157,6 @@ def main_bench(argv=None) -> int:
     if a.threads: torch.set_num_threads(a.threads)
     r = benchmark(a.shape, a.width, a.mult, a.res_blocks, a.groups, a.batch, a.device, a.repeats, a.warmup,
                   a.samplers, a.probe_steps, a.grad_checkpoint)
-    s = json.dumps(r, indent=1)
-    print(s)
-    if a.out:
-        from gliomagen.core import atomic_path
-        from pathlib import Path
-        with atomic_path(Path(a.out)) as tmp: Path(tmp).write_text(s)
+    print(json.dumps(r, indent=1))
+    if a.out: write_json_atomic(r, a.out)
     return 0

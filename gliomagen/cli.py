@@ -15,7 +15,7 @@ __all__ = ['COMMANDS', 'main']
 COMMANDS = {
     'phantom':         ('gliomagen.phantom',   'main_phantom',    'write a synthetic BraTS-format demo cohort'),
     'prepare':         ('gliomagen.data',      'main_prepare',    'prepare BraTS cases: head label, normalise, resize, split'),
-    'convert-weights': ('gliomagen.model',     'main_convert',    'convert a released GliomaGen/Med-DDPM .pt checkpoint'),
+    'convert-weights': ('gliomagen.checkpoint', 'main_convert',    'convert a released GliomaGen/Med-DDPM .pt checkpoint'),
     'bench':           ('gliomagen.bench',     'main_bench',      'time the denoiser, a train step and the samplers (JSON)'),
     'train-autoencoder': ('gliomagen.autoencoder', 'main_train_autoencoder', 'train the 3D autoencoder of the latent models'),
     'train':           ('gliomagen.train',     'main_train',      'train the conditional diffusion model (--model ddpm|ldm)'),

@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #f310e909
 from __future__ import annotations
-import copy, functools, hashlib, math, os, random, re, sys, tempfile
+import copy, functools, hashlib, json, math, os, random, re, sys, tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -14,11 +14,11 @@ import yaml
 # %% auto #0
 __all__ = ['CONTRASTS', 'BRATS2021_CONTRASTS', 'BRATS2024_LABELS', 'BRATS2021_LABELS', 'GLIOMAGEN_LABELS', 'TUMOUR_CLASSES',
            'HEAD', 'N_MASK_LABELS', 'brats2021_to_brats2024', 'brats2024_to_gliomagen', 'gliomagen_to_brats2024',
-           'DEFAULT_CONFIG', 'MAX_YAML_BYTES', 'REFUSED', 'EXPECTED', 'case_paths', 'atomic_path', 'current_umask',
-           'temp_dir', 'is_temp_file', 'derive_seed', 'seed_everything', 'ConfigError', 'validate_config',
-           'load_config', 'save_config', 'load_yaml', 'UsageError', 'check_range', 'check_pair', 'check_shape',
-           'check_device', 'require_finite', 'plain_name', 'inside', 'check_disjoint', 'check_config_ranges',
-           'one_line', 'run_command', 'command']
+           'LABEL_COLOURS', 'PLANE_AXES', 'DEFAULT_CONFIG', 'MAX_YAML_BYTES', 'REFUSED', 'EXPECTED', 'tumour_slice',
+           'case_paths', 'atomic_path', 'current_umask', 'temp_dir', 'write_json_atomic', 'is_temp_file', 'derive_seed',
+           'seed_everything', 'ConfigError', 'validate_config', 'load_config', 'save_config', 'load_yaml', 'UsageError',
+           'check_range', 'check_pair', 'check_shape', 'check_device', 'require_finite', 'plain_name', 'inside',
+           'check_disjoint', 'check_config_ranges', 'one_line', 'run_command', 'command']
 
 # %% ../nbs/00_core.ipynb #5b8df370
 CONTRASTS = ('t1n', 't1c', 't2w', 't2f')
@@ -59,6 +59,32 @@ brats2024_to_gliomagen.__doc__ = "Shift BraTS 2024 tumour labels up by one (head
 gliomagen_to_brats2024 = _lut({0: 0, 1: 0, 2: 1, 3: 2, 4: 3, 5: 4}, 'gliomagen_to_brats2024')
 gliomagen_to_brats2024.__doc__ = "Drop the head label and shift tumour labels back down: the inverse of `brats2024_to_gliomagen`."
 
+# %% ../nbs/00_core.ipynb #f89d67fa
+LABEL_COLOURS = {'background': '#000000', 'head': '#4c9be8', 'NETC': '#e31a1c', 'SNFH': '#33a02c', 'ET': '#ffd92f',
+                 'RC': '#b15bd6', 'NCR': '#e31a1c', 'ED': '#33a02c'}
+"Display colour of each label name (all conventions)."
+
+PLANE_AXES = {'sagittal': 0, 'coronal': 1, 'axial': 2}
+"The array axis each display plane fixes (RAS-ordered volumes)."
+
+def tumour_slice(mask: np.ndarray, plane: str | int = 'axial', labels=None) -> int:
+    """Index of the slice in `plane` with the most voxels of `labels`, else the most labelled voxels, else the middle one
+    (ties go to the slice nearest the middle).
+
+    `plane`: 'sagittal', 'coronal', 'axial' or an axis; `labels`: label values (default: the GliomaGen tumour labels,
+    every value above the head)."""
+    m = np.asarray(mask)
+    if isinstance(plane, str):
+        if plane not in PLANE_AXES: raise ValueError(f"plane must be one of {', '.join(PLANE_AXES)}, got {plane!r}")
+        plane = PLANE_AXES[plane]
+    other = tuple(i for i in range(m.ndim) if i != plane)
+    for sel in ((m > HEAD) if labels is None else np.isin(m, list(labels)), m > 0):
+        counts = sel.sum(axis=other)
+        if counts.any():
+            best = np.flatnonzero(counts == counts.max())
+            return int(best[np.argmin(np.abs(best - m.shape[plane] // 2))])
+    return m.shape[plane] // 2
+
 # %% ../nbs/00_core.ipynb #fdab202e
 def case_paths(root, case_id, contrasts=CONTRASTS) -> dict:
     "Paths of a case's contrasts and its `seg` in the BraTS 2024 layout (they need not exist)."
@@ -96,6 +122,20 @@ def temp_dir(parent, prefix: str, suffix: str = '') -> Path:
     d = Path(tempfile.mkdtemp(prefix=prefix, suffix=suffix, dir=parent))
     os.chmod(d, 0o777 & ~current_umask())
     return d
+def _fsync(path):
+    "Flush a file (or a folder's directory entries) to disk."
+    fd = os.open(path, os.O_RDONLY)
+    try: os.fsync(fd)
+    finally: os.close(fd)
+
+def write_json_atomic(obj, path, indent: int = 1, **dumps_kw) -> Path:
+    "Write `obj` as JSON to `path` through a flushed temporary file and an atomic rename; `dumps_kw` go to `json.dumps`."
+    with atomic_path(path) as tmp:
+        tmp.write_text(json.dumps(obj, indent=indent, **dumps_kw))
+        _fsync(tmp)
+    try: _fsync(Path(path).parent)          # make the rename itself durable
+    except OSError: pass                    # (not every file system lets a folder be opened)
+    return Path(path)
 
 def is_temp_file(path) -> bool:
     "True for the leftovers of an interrupted `atomic_path` (`.<name>.<random>.tmp<suffix>`)."

@@ -20,11 +20,11 @@ from .core import (CONTRASTS, BRATS2021_CONTRASTS, GLIOMAGEN_LABELS, HEAD, N_MAS
                             load_config, save_config, validate_config, is_temp_file)
 
 # %% auto #0
-__all__ = ['CASE_COLUMNS', 'HEAD_METHODS', 'LABEL_COLUMNS', 'ORIGINAL_REMOVED', 'find_cases', 'CaseError', 'load_case',
-           'head_mask', 'add_head_label', 'head_qc', 'normalise_minmax', 'GridTransform', 'grid_transform',
-           'resize_to_grid', 'resize_from_grid', 'grid_affine', 'save_nifti', 'load_mask', 'qc_reason', 'split_cases',
-           'load_exclusions', 'prepare_case', 'prepare_dataset', 'main_prepare', 'to_canonical', 'from_canonical',
-           'mask_to_onehot', 'GliomaGenDataset']
+__all__ = ['CASE_COLUMNS', 'HEAD_METHODS', 'LABEL_COLUMNS', 'ORIGINAL_REMOVED', 'find_cases', 'NiftiError', 'read_nifti',
+           'CaseError', 'load_case', 'head_mask', 'add_head_label', 'head_qc', 'normalise_minmax', 'GridTransform',
+           'grid_transform', 'resize_to_grid', 'resize_from_grid', 'grid_affine', 'save_nifti', 'read_mask',
+           'qc_reason', 'split_cases', 'load_exclusions', 'prepare_case', 'prepare_dataset', 'main_prepare',
+           'to_canonical', 'from_canonical', 'mask_to_onehot', 'onehot_to_mask', 'GliomaGenDataset']
 
 # %% ../nbs/01_data.ipynb #b7e86eca
 _SUFFIXES = {**{c: c for c in CONTRASTS}, **BRATS2021_CONTRASTS, 'seg': 'seg'}
@@ -53,6 +53,29 @@ def find_cases(root) -> pd.DataFrame:
     df = pd.DataFrame(rows, columns=list(CASE_COLUMNS)).astype(object)
     return df.where(df.notna(), None)                     # missing files stay None, not NaN
 
+# %% ../nbs/01_data.ipynb #3d525716
+class NiftiError(ValueError):
+    "A file that cannot be read as the NIfTI volume expected; the message names the file and what to do."
+
+def read_nifti(path, dtype=np.float32, canonical: bool = False, ndim: int | None = 3) -> tuple[np.ndarray, np.ndarray]:
+    """(array, affine) of a NIfTI file — the one NIfTI reader of the package.
+
+    The data are decompressed now, so a truncated `.nii.gz` fails here with a `NiftiError` naming the file, not later.
+    `dtype`: the array's type (None: as stored, scaling applied); `canonical`: reorient to the closest RAS
+    orientation first (`nibabel.as_closest_canonical`, for display); `ndim`: the required number of axes (None: any)."""
+    path = Path(path)
+    if not path.is_file(): raise FileNotFoundError(f"{path}: no such NIfTI file")
+    try:
+        img = nib.load(str(path))
+        if canonical: img = nib.as_closest_canonical(img)
+        arr = np.asarray(img.dataobj) if dtype is None else np.asarray(img.dataobj, dtype=dtype)
+    except Exception as e:
+        raise NiftiError(f"{path}: cannot read it as NIfTI ({type(e).__name__}: {e}); the file is truncated or "
+                         "corrupt: re-create it with the stage that wrote it, or download it again") from None
+    if ndim is not None and arr.ndim != ndim:
+        raise NiftiError(f"{path}: is {arr.ndim}D with shape {arr.shape}, expected a {ndim}D volume")
+    return arr, img.affine
+
 # %% ../nbs/01_data.ipynb #35a2eaf0
 class CaseError(ValueError):
     "A case cannot be used; the message names the case, the file and the problem (`row`: its manifest row so far)."
@@ -75,14 +98,9 @@ def _case_row(case) -> dict:
     return row
 
 def _read(path, cid, name, dtype=np.float32):
-    try:
-        img = nib.load(str(path))
-        arr = np.asarray(img.dataobj, dtype=dtype)     # decompress everything now: truncated files fail here
-    except Exception as e:
-        raise CaseError(f"{cid}: cannot read {name} file {Path(path).name} ({type(e).__name__}: {e}); "
-                        "the file is truncated or corrupt: download the case again") from None
-    if arr.ndim != 3: raise CaseError(f"{cid}: {name} file {Path(path).name} is {arr.ndim}D with shape {arr.shape}, expected a 3D volume")
-    return arr, img.affine
+    "`read_nifti` with the case and the file's role in the message (a `CaseError`)."
+    try: return read_nifti(path, dtype)
+    except (NiftiError, FileNotFoundError) as e: raise CaseError(f"{cid}: {name} file: {e}") from None
 
 def load_case(case, affine_tol=1e-3):
     "Read and validate a case (folder, or a `find_cases` row): (image float32 [4,X,Y,Z], seg uint8 BraTS 2024 labels, affine)."
@@ -249,14 +267,19 @@ def save_nifti(arr, affine, path, dtype=None):
     with atomic_path(path) as tmp_: nib.save(img, tmp_)
     return Path(path)
 
-def load_mask(path, return_affine=False):
-    "Read a prepared GliomaGen mask (labels 0..5) as uint8, checking its labels; optionally with its affine."
-    img = nib.load(str(path))
-    m = np.asarray(img.dataobj)
-    if (m != np.round(m)).any() or m.min() < 0 or m.max() >= N_MASK_LABELS:
-        raise ValueError(f"{path}: not a GliomaGen mask: labels {np.unique(m)[:10].tolist()} outside 0..{N_MASK_LABELS - 1}")
-    m = m.astype(np.uint8)
-    return (m, img.affine) if return_affine else m
+def read_mask(path, require_head: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    "(GliomaGen mask as uint8, affine), checking it is 3D with integer labels in 0..5 (and the head label if `require_head`)."
+    arr, affine = read_nifti(path, dtype=None)
+    if arr.dtype.kind == 'f' and (not np.isfinite(arr).all() or (arr != np.round(arr)).any()):
+        raise ValueError(f"{path}: mask values must be integer labels")
+    if arr.min() < 0 or arr.max() >= N_MASK_LABELS:
+        bad = sorted({int(v) for v in np.unique(arr)} - set(range(N_MASK_LABELS)))
+        raise ValueError(f"{path}: not a GliomaGen mask: labels {bad} outside 0..{N_MASK_LABELS - 1} "
+                         f"({GLIOMAGEN_LABELS}); prepare BraTS segmentations with `gliomagen prepare` first")
+    if require_head and not (arr == HEAD).any():
+        raise ValueError(f"{path}: no head label ({HEAD}); a GliomaGen mask comes from `gliomagen prepare`, "
+                         "which adds the head")
+    return arr.astype(np.uint8), affine
 
 # %% ../nbs/01_data.ipynb #bda45e6c
 def qc_reason(qc: dict, preprocessing: dict) -> str | None:
@@ -517,6 +540,11 @@ def mask_to_onehot(mask, n_channels: int = 6):
     m = np.asarray(mask)
     return (m[..., None, :, :, :] == np.arange(1, n_channels + 1).reshape(-1, 1, 1, 1)).astype(np.float32)
 
+def onehot_to_mask(onehot) -> np.ndarray:
+    "GliomaGen mask (uint8, 0..C) from a one-hot [C,X,Y,Z] of labels 1..C (all-zero voxels are background): `mask_to_onehot`'s inverse."
+    onehot = np.asarray(onehot)
+    return np.where(onehot.max(0) > 0, onehot.argmax(0) + 1, 0).astype(np.uint8)
+
 class GliomaGenDataset(torch.utils.data.Dataset):
     "A prepared split (`<root>/<split>/<case>/`) as (image [4,X,Y,Z] float32 in [0,1], cond one-hot [6,X,Y,Z] float32)."
     def __init__(self, root, split='train', contrasts=CONTRASTS, n_condition=6, transform=None, canonical=True):
@@ -535,14 +563,11 @@ class GliomaGenDataset(torch.utils.data.Dataset):
         "The affine of the arrays item `i` yields (the mask's, made canonical when `canonical`)."
         img = nib.load(str(self.paths(i)['mask']))
         return nib.as_closest_canonical(img).affine if self.canonical else img.affine
-    def _array(self, path, dtype):
-        img = nib.load(str(path)); a = np.asarray(img.dataobj, dtype=dtype)
-        return to_canonical(a, img.affine)[0] if self.canonical else a
     def __getitem__(self, i):
         p = self.paths(i)
         try:
-            img = np.stack([self._array(p[k], np.float32) for k in self.contrasts])
-            m, aff = load_mask(p['mask'], return_affine=True)
+            img = np.stack([read_nifti(p[k], canonical=self.canonical)[0] for k in self.contrasts])
+            m, aff = read_mask(p['mask'])
         except Exception as e:    # truncated or damaged files: name them, say what to do
             raise ValueError(f"prepared case {self.case_ids[i]} in {self.dir} cannot be read ({type(e).__name__}: "
                              f"{one_line(e)}); prepare it again (gliomagen prepare)") from None

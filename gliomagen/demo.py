@@ -4,13 +4,18 @@
 
 # %% ../nbs/14_demo.ipynb #e6482c58
 from __future__ import annotations
-import argparse, json, os, shutil, sys, time
+import argparse, json, shutil, sys, time
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
-from .core import atomic_path, load_config, save_config, validate_config
+from .core import load_config, save_config, validate_config, write_json_atomic
+from .core import command, check_range, check_shape, check_device, inside
 
 # %% auto #0
-__all__ = ['DEMO_YAML', 'STAGES', 'DEMO_MARK', 'demo_config', 'stage_done', 'is_demo_run', 'run_demo', 'main_demo']
+__all__ = ['DEMO_YAML', 'STAGES', 'DEMO_STAGES', 'DEMO_MARK', 'demo_config', 'DemoRun', 'demo_stage', 'stage_done', 'is_demo_run',
+           'stage_phantom', 'stage_prepare', 'stage_train', 'stage_augment', 'stage_synthesize', 'stage_evaluate',
+           'stage_nnunet', 'stage_figures', 'run_demo', 'main_demo']
 
 # %% ../nbs/14_demo.ipynb #3ec45c41
 DEMO_YAML = """
@@ -67,19 +72,40 @@ def demo_config(**overrides) -> dict:
 
 # %% ../nbs/14_demo.ipynb #b6f4b2be
 STAGES = ('phantom', 'prepare', 'train', 'augment', 'synthesize', 'evaluate', 'nnunet', 'figures')
+"The demo's stages, in the order they run."
+
+@dataclass
+class DemoRun:
+    "What a stage needs: the run folder, the resolved config, the stage folders (`P`) and the options of `run_demo`."
+    run: Path
+    cfg: dict
+    n_cases: int = 24
+    phantom_shape: tuple = (64, 64, 64)
+    seed: int = 0
+    device: str = 'cpu'
+    progress: bool = True
+    nnunet: bool = False
+    P: dict = field(init=False)
+    def __post_init__(self):
+        self.P = {k: self.run / k for k in ('phantom', 'prepared', 'train', 'augment', 'synth', 'synth_aug', 'eval', 'nnunet')}
+
+DEMO_STAGES: dict[str, Callable[[DemoRun], dict]] = {}
+"Stage name -> function of a `DemoRun` returning the stage's record."
+
+def demo_stage(name: str):
+    "Decorator: register a function as the demo stage `name`."
+    def _reg(f): DEMO_STAGES[name] = f; return f
+    return _reg
 
 def _stage_file(run, stage): return Path(run) / '.stages' / f'{stage}.json'
 
-def stage_done(run, stage) -> dict | None:
+def stage_done(run, stage: str) -> dict | None:
     "The record of a finished stage of the demo run in `run`, or None."
     f = _stage_file(run, stage)
     return json.loads(f.read_text()) if f.exists() else None
 
 def _mark_done(run, stage, info):
-    with atomic_path(_stage_file(run, stage)) as t: t.write_text(json.dumps(info, indent=2, default=str))
-
-# %% ../nbs/14_demo.ipynb #cfd32e42
-from .core import command, check_range, check_shape, check_device, inside
+    write_json_atomic(json.loads(json.dumps(info, default=str)), _stage_file(run, stage), indent=2)
 
 # %% ../nbs/14_demo.ipynb #371a3e95
 DEMO_MARK = '.gliomagen-demo'
@@ -102,87 +128,118 @@ def _claim_run(run: Path, fresh: bool):
     run.mkdir(parents=True, exist_ok=True)
     (run / DEMO_MARK).write_text('made by gliomagen demo\n')
 
-# %% ../nbs/14_demo.ipynb #f36720d0
+# %% ../nbs/14_demo.ipynb #78df55a6
+@demo_stage('phantom')
+def stage_phantom(r: DemoRun) -> dict:
+    "A phantom cohort in the BraTS 2024 layout (02_phantom)."
+    from gliomagen import phantom
+    ids = phantom.make_phantom_cohort(r.P['phantom'], r.n_cases, shape=tuple(r.phantom_shape), seed=r.seed, progress=r.progress)
+    return {'cases': len(ids), 'shape': list(r.phantom_shape)}
+
+@demo_stage('prepare')
+def stage_prepare(r: DemoRun) -> dict:
+    "Head label, [0, 1], resize to the demo grid, train/val split (01_data)."
+    from gliomagen import data
+    man = data.prepare_dataset(r.P['phantom'], r.P['prepared'], config=r.cfg, progress=r.progress)
+    return {'cases': len(man), 'ok': int((man['status'] == 'ok').sum())}
+
+# %% ../nbs/14_demo.ipynb #22bb5518
+@demo_stage('train')
+def stage_train(r: DemoRun) -> dict:
+    "Train the conditional DDPM with the demo config, resuming from the last checkpoint (05_train)."
+    from gliomagen import train
+    tr = train.Trainer(r.cfg, r.P['prepared'], r.P['train'], resume=True, device=r.device, progress=r.progress)
+    try: res = tr.fit()
+    finally: tr.close()
+    return {'iterations': r.cfg['training']['iterations'], **{k: v for k, v in (res or {}).items() if not hasattr(v, 'shape')}}
+
+@demo_stage('augment')
+def stage_augment(r: DemoRun) -> dict:
+    "The poster's mask augmentation of the training masks (06_augment)."
+    from gliomagen import augment
+    a = r.cfg['augmentation']
+    rep = augment.augment_masks(r.P['prepared'] / 'train', r.P['augment'], per_mask=a['per_mask'], seed=a['seed'],
+                                flip_p=a['flip_p'], scale_min=a['scale_min'], scale_max=a['scale_max'],
+                                max_tries=a['max_tries'], progress=r.progress)
+    return rep.attrs['summary']
+
+# %% ../nbs/14_demo.ipynb #0b3666aa
+@demo_stage('synthesize')
+def stage_synthesize(r: DemoRun) -> dict:
+    "Contrasts for the validation masks (for evaluation) and for the augmented masks (the synthetic cohort) (07_synthesis)."
+    from gliomagen import synthesis
+    s = r.cfg['synthesis']
+    kw = dict(sampler=s['sampler'], steps=s['steps'], seed=s['seed'], batch_size=s['batch_size'], device=r.device,
+              progress=r.progress)
+    t = synthesis.synthesize(r.P['train'], r.P['prepared'] / 'val', r.P['synth'], **kw)
+    a = synthesis.synthesize(r.P['train'], r.P['augment'], r.P['synth_aug'], **kw)
+    return {'val_cases': len(t), 'augmented_cases': len(a), 'sampler': s['sampler'], 'steps': s['steps']}
+
+@demo_stage('evaluate')
+def stage_evaluate(r: DemoRun) -> dict:
+    "MS-SSIM, FID/KID per contrast with the real-vs-real floor (08_metrics, 08a_fid), per-label intensity errors."
+    from gliomagen import metrics
+    from gliomagen.fid import label_intensity_errors
+    ev = r.cfg['evaluation']
+    res = metrics.evaluate_images(r.P['prepared'] / 'val', r.P['synth'], extractor=ev['extractor'], weights=ev['inception_weights'],
+                                  device=r.device, seed=r.seed, progress=r.progress, slice_step=ev['slice_step'])
+    res['labels'] = label_intensity_errors(r.P['prepared'] / 'val', r.P['synth'])   # does the sample obey the mask? (08a)
+    metrics.write_json(res, r.P['eval'] / 'images.json')
+    summ = {'label_error_max': res['labels']['label_error_max'], 'background_max': res['labels']['background_max']}
+    for c in ('t1n', 't1c', 't2w', 't2f'):
+        fl = (res.get(c) or {}).get('floor') or {}
+        if fl.get('matched'): summ[f'fid_{c}'] = {'matched': fl['matched']['fid'], 'floor': fl['floor']['fid']}
+    return {'notes': res.get('notes', []), 'extractor': res.get('extractor'), **summ}
+
+# %% ../nbs/14_demo.ipynb #e6e9e821
+_SMOKE_NOTE = ('smoke nnU-Net runs (1 epoch x 5 iterations on phantoms): they check the plumbing; '
+               "the numbers are not the paper's study")
+
+@demo_stage('nnunet')
+def stage_nnunet(r: DemoRun) -> dict:
+    "Optional (`--nnunet`): a smoke nnU-Net study, real vs real + synthetic (09_nnunet)."
+    if not r.nnunet: return {'skipped': 'not requested (pass --nnunet for a smoke nnU-Net study)'}
+    from gliomagen import nnunet as nnu
+    dirs = []
+    for i, conf in enumerate(('real', 'real+synthetic')):
+        rd = r.P['nnunet'] / conf.replace('+', '_')
+        if not (rd / 'nnUNet_raw').exists():
+            nnu.export_dataset(rd, conf, r.P['prepared'] / 'train', r.P['prepared'] / 'val',
+                               synthetic_dir=r.P['synth_aug'] if 'synthetic' in conf else None,
+                               dataset_id=501 + i, seed=r.seed)
+        nnu.run_nnunet(rd, smoke=True, device=r.device)
+        dirs.append(rd)
+    nnu.evaluate_study(dirs, out=r.P['eval'] / 'nnunet')
+    sj = r.P['eval'] / 'nnunet' / 'study.json'          # the note travels with the results into figures 13/14
+    res = json.loads(sj.read_text())
+    for v in res.values(): v['notes'] = [_SMOKE_NOTE] + [n for n in v.get('notes', []) if n != _SMOKE_NOTE]
+    write_json_atomic(res, sj)
+    return {'runs': [str(d) for d in dirs], 'note': _SMOKE_NOTE}
+
+@demo_stage('figures')
+def stage_figures(r: DemoRun) -> dict:
+    "The poster's figures and tables and an index page (11_figures); always redrawn."
+    from gliomagen import figures
+    figs = figures.make_all_figures(r.run, verbose=False)
+    idx = figures.write_index(r.run)
+    return {'index': str(idx), 'figures': {k: str(v) for k, v in dict(figs).items()}}
+
+# %% ../nbs/14_demo.ipynb #1c54788e
 def run_demo(out='runs/demo', config=None, n_cases: int = 36, phantom_shape=(48, 57, 48), iterations: int | None = None,
              n_synth_val: int | None = None, nnunet: bool = False, seed: int = 0, fresh: bool = False,
              device: str = 'cpu', progress: bool = True, stages=STAGES, log=print) -> dict:
-    "Run the pipeline on a phantom cohort into `out`; returns `{stage: record}`. Resumable (see above)."
-    from gliomagen import phantom, data, train, augment, synthesis, metrics, figures
+    "Run the `stages` (registered in `DEMO_STAGES`) on a phantom cohort into `out`; returns `{stage: record}`. Resumable."
     run = Path(out)
     _claim_run(run, fresh)
     cfg = validate_config(config) if isinstance(config, dict) else load_config(config) if config else demo_config()
     if iterations is not None: cfg['training']['iterations'] = int(iterations)
     cfg['dataset']['root'], cfg['dataset']['prepared'] = str(run / 'phantom'), str(run / 'prepared')
     save_config(cfg, run / 'config.yaml')
-    P = {k: run / k for k in ('phantom', 'prepared', 'train', 'augment', 'synth', 'synth_aug', 'eval', 'nnunet')}
+    r = DemoRun(run, cfg, n_cases=n_cases, phantom_shape=tuple(phantom_shape), seed=seed, device=device,
+                progress=progress, nnunet=nnunet)
     records, t_all = {}, time.perf_counter()
-
-    def phantom_stage():
-        ids = phantom.make_phantom_cohort(P['phantom'], n_cases, shape=tuple(phantom_shape), seed=seed, progress=progress)
-        return {'cases': len(ids), 'shape': list(phantom_shape)}
-    def prepare_stage():
-        man = data.prepare_dataset(P['phantom'], P['prepared'], config=cfg, progress=progress)
-        return {'cases': len(man), 'ok': int((man['status'] == 'ok').sum())}
-    def train_stage():
-        tr = train.Trainer(cfg, P['prepared'], P['train'], resume=True, device=device, progress=progress)
-        try: res = tr.fit()
-        finally: tr.close()
-        return {'iterations': cfg['training']['iterations'], **{k: v for k, v in (res or {}).items() if not hasattr(v, 'shape')}}
-    def augment_stage():
-        a = cfg['augmentation']
-        rep = augment.augment_masks(P['prepared'] / 'train', P['augment'], per_mask=a['per_mask'], seed=a['seed'],
-                                    flip_p=a['flip_p'], scale_min=a['scale_min'], scale_max=a['scale_max'],
-                                    max_tries=a['max_tries'], progress=progress)
-        return rep.attrs['summary']
-    def synthesize_stage():
-        s = cfg['synthesis']
-        ckpt = P['train']
-        kw = dict(sampler=s['sampler'], steps=s['steps'], seed=s['seed'], batch_size=s['batch_size'], device=device,
-                  progress=progress)
-        val_masks = P['prepared'] / 'val'
-        t = synthesis.synthesize(ckpt, val_masks, P['synth'], **kw)
-        a = synthesis.synthesize(ckpt, P['augment'], P['synth_aug'], **kw)
-        return {'val_cases': len(t), 'augmented_cases': len(a), 'sampler': s['sampler'], 'steps': s['steps']}
-    def evaluate_stage():
-        ev = cfg['evaluation']
-        res = metrics.evaluate_images(P['prepared'] / 'val', P['synth'], extractor=ev['extractor'], weights=ev['inception_weights'],
-                                      device=device, seed=seed, progress=progress, slice_step=ev['slice_step'])
-        from gliomagen.fid import label_intensity_errors
-        res['labels'] = label_intensity_errors(P['prepared'] / 'val', P['synth'])   # does the sample obey the mask? (08a)
-        metrics.write_json(res, P['eval'] / 'images.json')
-        summ = {'label_error_max': res['labels']['label_error_max'], 'background_max': res['labels']['background_max']}
-        for c in ('t1n', 't1c', 't2w', 't2f'):
-            fl = (res.get(c) or {}).get('floor') or {}
-            if fl.get('matched'): summ[f'fid_{c}'] = {'matched': fl['matched']['fid'], 'floor': fl['floor']['fid']}
-        return {'notes': res.get('notes', []), 'extractor': res.get('extractor'), **summ}
-    def nnunet_stage():
-        if not nnunet: return {'skipped': 'not requested (pass --nnunet for a smoke nnU-Net study)'}
-        from gliomagen import nnunet as nnu
-        dirs = []
-        for i, conf in enumerate(('real', 'real+synthetic')):
-            rd = P['nnunet'] / conf.replace('+', '_')
-            if not (rd / 'nnUNet_raw').exists():
-                nnu.export_dataset(rd, conf, P['prepared'] / 'train', P['prepared'] / 'val',
-                                   synthetic_dir=P['synth_aug'] if 'synthetic' in conf else None,
-                                   dataset_id=501 + i, seed=seed)
-            nnu.run_nnunet(rd, smoke=True, device=device)
-            dirs.append(rd)
-        nnu.evaluate_study(dirs, out=P['eval'] / 'nnunet')
-        note = ('smoke nnU-Net runs (1 epoch x 5 iterations on phantoms): they check the plumbing; '
-                'the numbers are not the paper\'s study')
-        sj = P['eval'] / 'nnunet' / 'study.json'          # the note travels with the results into figures 13/14
-        res = json.loads(sj.read_text())
-        for r in res.values(): r['notes'] = [note] + [n for n in r.get('notes', []) if n != note]
-        with atomic_path(sj) as t: t.write_text(json.dumps(res, indent=1))
-        return {'runs': [str(d) for d in dirs], 'note': note}
-    def figures_stage():
-        figs = figures.make_all_figures(run, verbose=False)
-        idx = figures.write_index(run)
-        return {'index': str(idx), 'figures': {k: str(v) for k, v in dict(figs).items()}}
-
-    fns = dict(phantom=phantom_stage, prepare=prepare_stage, train=train_stage, augment=augment_stage,
-               synthesize=synthesize_stage, evaluate=evaluate_stage, nnunet=nnunet_stage, figures=figures_stage)
     for st in stages:
+        if st not in DEMO_STAGES: raise ValueError(f"unknown demo stage {st!r}; stages: {', '.join(DEMO_STAGES)}")
         done = stage_done(run, st)
         if st == 'figures' or (st == 'nnunet' and nnunet and done is not None and 'skipped' in done):
             done = None   # figures are cheap and follow the run's current state; a skipped study runs once asked for
@@ -190,13 +247,13 @@ def run_demo(out='runs/demo', config=None, n_cases: int = 36, phantom_shape=(48,
             log(f'[demo] {st}: done earlier ({done["seconds"]:.1f} s), skipped'); records[st] = done; continue
         log(f'[demo] {st} ...')
         t0 = time.perf_counter()
-        info = fns[st]() or {}
+        info = DEMO_STAGES[st](r) or {}
         rec = {'stage': st, 'seconds': round(time.perf_counter() - t0, 2), **info}
         _mark_done(run, st, rec)
         records[st] = rec
         log(f'[demo] {st}: {rec["seconds"]:.1f} s')
     summary = {'out': str(run), 'seconds': round(time.perf_counter() - t_all, 1), 'stages': records}
-    with atomic_path(run / 'demo.json') as t: t.write_text(json.dumps(summary, indent=2, default=str))
+    write_json_atomic(json.loads(json.dumps(summary, default=str)), run / 'demo.json', indent=2)
     return summary
 
 # %% ../nbs/14_demo.ipynb #16942ad8

@@ -4,16 +4,15 @@
 
 # %% ../nbs/04_diffusion.ipynb #689e38fa
 from __future__ import annotations
-import math
-
 import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['SAMPLERS', 'OBJECTIVES', 'cosine_betas', 'register_monai_schedule', 'schedule_buffers', 'GaussianDiffusion',
-           'check_objective']
+__all__ = ['OBJECTIVES', 'SAMPLERS', 'cosine_betas', 'register_monai_schedule', 'schedule_buffers', 'check_objective',
+           'GaussianDiffusion']
 
 # %% ../nbs/04_diffusion.ipynb #d0aa1191
 def cosine_betas(timesteps: int = 1000, s: float = 0.008, max_beta: float = 0.999) -> np.ndarray:
@@ -56,6 +55,15 @@ def schedule_buffers(timesteps: int = 1000) -> dict:
 
 register_monai_schedule()
 
+# %% ../nbs/04_diffusion.ipynb #2b6d9630
+OBJECTIVES = ('eps', 'x0', 'v')
+"What the network predicts: the noise (poster), the clean image, or the velocity v."
+
+def check_objective(objective: str) -> str:
+    "`objective` if it is one of `OBJECTIVES`, else a ValueError naming the choices."
+    if objective not in OBJECTIVES: raise ValueError(f"diffusion.objective {objective!r}: choose one of {', '.join(OBJECTIVES)}")
+    return objective
+
 # %% ../nbs/04_diffusion.ipynb #d614d39a
 SAMPLERS = ('ddpm', 'ddim', 'pndm')
 
@@ -92,77 +100,99 @@ class GaussianDiffusion(nn.Module):
 
     @classmethod
     def from_sidecar(cls, side: dict):
-        "From a checkpoint sidecar (`model.load_checkpoint`): its schedule and x̂₀ clamp."
+        "From a checkpoint sidecar (`checkpoint.load_checkpoint`): its schedule and x̂₀ clamp."
         cfg = (side.get('config') or {}).get('diffusion', {})
         return cls(side['schedule']['timesteps'], side['schedule'].get('name', 'cosine'), cfg.get('loss', 'l1'),
                    side.get('intensity', {}).get('clip_range', (-1., 1.)), side['schedule'].get('objective', 'eps'),
                    side.get('intensity', {}).get('range', (0., 1.)))
 
-    def q_sample(self, x0, t, noise=None):
-        "Draw x_t ~ q(x_t | x_0): sqrt(ᾱ_t) x0 + sqrt(1-ᾱ_t) noise."
-        noise = torch.randn_like(x0) if noise is None else noise
-        return _expand(self.sqrt_alphas_cumprod, t, x0.ndim) * x0 + _expand(self.sqrt_one_minus_alphas_cumprod, t, x0.ndim) * noise
+# %% ../nbs/04_diffusion.ipynb #60b2119f
+@patch
+def q_sample(self: GaussianDiffusion, x0: torch.Tensor, t: torch.Tensor, noise: torch.Tensor | None = None) -> torch.Tensor:
+    "Draw x_t ~ q(x_t | x_0): sqrt(ᾱ_t) x0 + sqrt(1-ᾱ_t) noise."
+    noise = torch.randn_like(x0) if noise is None else noise
+    return _expand(self.sqrt_alphas_cumprod, t, x0.ndim) * x0 + _expand(self.sqrt_one_minus_alphas_cumprod, t, x0.ndim) * noise
 
-    def training_loss(self, model, x0, cond, t=None, noise=None, generator=None) -> torch.Tensor:
-        "Mean L1 (or L2) error of the predicted noise at uniformly drawn timesteps: a scalar tensor."
-        B, dev = x0.shape[0], x0.device
-        gdev = generator.device if generator is not None else dev
-        if t is None: t = torch.randint(0, self.num_timesteps, (B,), generator=generator, device=gdev).to(dev)
-        if noise is None: noise = torch.randn(x0.shape, generator=generator, device=gdev, dtype=x0.dtype).to(dev)
-        x0 = self.to_model(x0)                                   # the model's intensity scale (objective cells below)
-        pred = model(torch.cat([self.q_sample(x0, t, noise), cond.to(x0.dtype)], 1), t)
-        target = self.target(x0, noise, t)                       # ε (poster), x0 or v
-        return (target - pred).abs().mean() if self.loss == 'l1' else F.mse_loss(pred, target)
+# %% ../nbs/04_diffusion.ipynb #bca6bc47
+@patch
+def draw_t_noise(self: GaussianDiffusion, x0: torch.Tensor, generator: torch.Generator | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+    "Uniform timesteps `t` (B,) and Gaussian noise like `x0`, drawn in that order from `generator` (on its device), returned on `x0`'s device."
+    dev = x0.device
+    gdev = generator.device if generator is not None else dev
+    t = torch.randint(0, self.num_timesteps, (x0.shape[0],), generator=generator, device=gdev).to(dev)
+    noise = torch.randn(x0.shape, generator=generator, device=gdev, dtype=x0.dtype).to(dev)
+    return t, noise
 
-# %% ../nbs/04_diffusion.ipynb #2b6d9630
-OBJECTIVES = ('eps', 'x0', 'v')
-"What the network predicts: the noise (poster), the clean image, or the velocity v."
+# %% ../nbs/04_diffusion.ipynb #18342d92
+@patch
+def training_loss(self: GaussianDiffusion, model: nn.Module, x0: torch.Tensor, cond: torch.Tensor,
+                  t: torch.Tensor | None = None, noise: torch.Tensor | None = None,
+                  generator: torch.Generator | None = None) -> torch.Tensor:
+    "Mean L1 (or L2) error of the prediction (ε, x₀ or v by `objective`) at uniformly drawn timesteps (`draw_t_noise` unless given): a scalar tensor."
+    if t is None or noise is None:
+        t_, noise_ = self.draw_t_noise(x0, generator)
+        t = t_ if t is None else t; noise = noise_ if noise is None else noise
+    x0 = self.to_model(x0)                                   # the model's intensity scale (objective cells below)
+    pred = model(torch.cat([self.q_sample(x0, t, noise), cond.to(x0.dtype)], 1), t)
+    target = self.target(x0, noise, t)                       # ε (poster), x0 or v
+    return (target - pred).abs().mean() if self.loss == 'l1' else F.mse_loss(pred, target)
 
-def check_objective(objective: str) -> str:
-    "`objective` if it is one of `OBJECTIVES`, else a ValueError naming the choices."
-    if objective not in OBJECTIVES: raise ValueError(f"diffusion.objective {objective!r}: choose one of {', '.join(OBJECTIVES)}")
-    return objective
-
-def _to_model(self, x):
+# %% ../nbs/04_diffusion.ipynb #0bj0c00
+@patch
+def to_model(self: GaussianDiffusion, x: torch.Tensor) -> torch.Tensor:
     "Data in [0, 1] -> the model's `intensity_range`."
     lo, hi = self.intensity_range
     return x if (lo, hi) == (0., 1.) else lo + (hi - lo) * x
 
-def _from_model(self, x):
+@patch
+def from_model(self: GaussianDiffusion, x: torch.Tensor) -> torch.Tensor:
     "The model's `intensity_range` -> data in [0, 1]."
     lo, hi = self.intensity_range
     return x if (lo, hi) == (0., 1.) else (x - lo) / (hi - lo)
 
-def _target(self, x0, noise, t):
+# %% ../nbs/04_diffusion.ipynb #0bj1c00
+@patch
+def target(self: GaussianDiffusion, x0: torch.Tensor, noise: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
     "The training target of `self.objective` for clean x0 (model scale), noise and t."
     if self.objective == 'eps': return noise
     if self.objective == 'x0': return x0
     return _expand(self.sqrt_alphas_cumprod, t, x0.ndim) * noise - _expand(self.sqrt_one_minus_alphas_cumprod, t, x0.ndim) * x0
 
-def _model_x0_eps(self, x_t, t, out):
+# %% ../nbs/04_diffusion.ipynb #0bj2c00
+@patch
+def model_x0_eps(self: GaussianDiffusion, x_t: torch.Tensor, t: torch.Tensor, out: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     "(x̂0, ε̂) from the network output `out` at (x_t, t), by `self.objective` (no clamping)."
     a, s = _expand(self.sqrt_alphas_cumprod, t, x_t.ndim), _expand(self.sqrt_one_minus_alphas_cumprod, t, x_t.ndim)
     if self.objective == 'eps': return self.predict_x0(x_t, t, out), out
     if self.objective == 'x0': return out, (x_t - a * out) / s
     return a * x_t - s * out, s * x_t + a * out
 
-GaussianDiffusion.to_model, GaussianDiffusion.from_model, GaussianDiffusion.target = _to_model, _from_model, _target
-GaussianDiffusion.model_x0_eps = _model_x0_eps
-GaussianDiffusion.model_x0 = lambda self, x_t, t, out: self.model_x0_eps(x_t, t, out)[0]
-GaussianDiffusion.model_eps = lambda self, x_t, t, out: self.model_x0_eps(x_t, t, out)[1]
+@patch
+def model_x0(self: GaussianDiffusion, x_t: torch.Tensor, t: torch.Tensor, out: torch.Tensor) -> torch.Tensor:
+    "x̂0 from the network output (see `model_x0_eps`)."
+    return self.model_x0_eps(x_t, t, out)[0]
 
+@patch
+def model_eps(self: GaussianDiffusion, x_t: torch.Tensor, t: torch.Tensor, out: torch.Tensor) -> torch.Tensor:
+    "ε̂ from the network output (see `model_x0_eps`)."
+    return self.model_x0_eps(x_t, t, out)[1]
 
 # %% ../nbs/04_diffusion.ipynb #6a7de81d
-def _predict_x0(self, x_t, t, eps):
+@patch
+def predict_x0(self: GaussianDiffusion, x_t: torch.Tensor, t: torch.Tensor, eps: torch.Tensor) -> torch.Tensor:
+    "x̂₀ from x_t and the predicted noise: sqrt(1/ᾱ_t) x_t - sqrt(1/ᾱ_t - 1) ε."
     return _expand(self.sqrt_recip_alphas_cumprod, t, x_t.ndim) * x_t - _expand(self.sqrt_recipm1_alphas_cumprod, t, x_t.ndim) * eps
 
-def _q_posterior(self, x0, x_t, t):
+@patch
+def q_posterior(self: GaussianDiffusion, x0: torch.Tensor, x_t: torch.Tensor, t: torch.Tensor) -> tuple:
     "Mean, variance and clipped log-variance of q(x_{t-1} | x_t, x_0)."
     n = x_t.ndim
     mean = _expand(self.posterior_mean_coef1, t, n) * x0 + _expand(self.posterior_mean_coef2, t, n) * x_t
     return mean, _expand(self.posterior_variance, t, n), _expand(self.posterior_log_variance_clipped, t, n)
 
-def _p_sample(self, model, x_t, t, cond, noise):
+@patch
+def p_sample(self: GaussianDiffusion, model: nn.Module, x_t: torch.Tensor, t: torch.Tensor, cond: torch.Tensor,
+             noise: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     "One ancestral step x_t -> x_{t-1} (the original's p_sample), with the given noise; returns (x_{t-1}, x̂0)."
     x0 = self.model_x0(x_t, t, model(torch.cat([x_t, cond], 1), t))   # = predict_x0 for ε-prediction
     if self.clip_range is not None: x0 = x0.clamp(*self.clip_range)
@@ -170,8 +200,7 @@ def _p_sample(self, model, x_t, t, cond, noise):
     nonzero = (t != 0).float().reshape(-1, *([1] * (x_t.ndim - 1)))
     return mean + nonzero * torch.exp(0.5 * logvar) * noise, x0
 
-GaussianDiffusion.predict_x0, GaussianDiffusion.q_posterior, GaussianDiffusion.p_sample = _predict_x0, _q_posterior, _p_sample
-
+# %% ../nbs/04_diffusion.ipynb #a16ccda5
 def _monai_scheduler(self, sampler: str, steps: int):
     from monai.networks.schedulers import DDIMScheduler, PNDMScheduler
     name, T = register_monai_schedule(), self.num_timesteps
@@ -194,9 +223,12 @@ def _seeds(seed, B):
         return [int(s) for s in seed]
     return [int(seed) + i for i in range(B)]
 
+# %% ../nbs/04_diffusion.ipynb #4bfc439f
+@patch
 @torch.no_grad()
-def _sample(self, model, cond, sampler: str = 'ddpm', steps: int | None = None, seed=0, progress: bool = True,
-            noise: torch.Tensor | None = None, out_channels: int | None = None) -> torch.Tensor:
+def sample(self: GaussianDiffusion, model: nn.Module, cond: torch.Tensor, sampler: str = 'ddpm', steps: int | None = None,
+           seed: int | list[int] = 0, progress: bool = True, noise: torch.Tensor | None = None,
+           out_channels: int | None = None) -> torch.Tensor:
     """Generate images for the mask(s) `cond` ((K,X,Y,Z) or (B,K,X,Y,Z) one-hot): (B, C, X, Y, Z) x0.
 
     sampler: 'ddpm' (original ancestral, all T steps), 'ddim' (MONAI, η=0) or 'pndm' (MONAI PLMS).
@@ -232,5 +264,3 @@ def _sample(self, model, cond, sampler: str = 'ddpm', steps: int | None = None, 
                 x, _ = sch.step(eps, int(t), x)
     finally: model.train(was_training)
     return self.from_model(x)
-
-GaussianDiffusion.sample = _sample

@@ -109,8 +109,8 @@ def label_intensity_errors(real_dir, fake_dir, min_voxels: int = 3) -> dict:
         fake_dir: synthetic cohort with the same case ids (BraTS layout)
         min_voxels: labels with fewer voxels in a case are skipped"""
     from gliomagen.core import CONTRASTS, GLIOMAGEN_LABELS
-    from gliomagen.data import load_mask
-    from gliomagen.metrics import find_case_dirs, load_volume
+    from gliomagen.data import read_mask, read_nifti
+    from gliomagen.metrics import find_case_dirs
     real, fake = find_case_dirs(real_dir), find_case_dirs(fake_dir)
     cases = sorted(set(real) & set(fake))
     if not cases: raise FileNotFoundError(f"no case ids in common between {real_dir} and {fake_dir}")
@@ -119,10 +119,10 @@ def label_intensity_errors(real_dir, fake_dir, min_voxels: int = 3) -> dict:
     for case in cases:
         mp = real[case] / f'{case}-mask.nii.gz'
         if not mp.exists(): raise FileNotFoundError(f"{mp}: the real cohort must be prepared cases with their masks")
-        m = load_mask(mp)
+        m = read_mask(mp)[0]
         for c in CONTRASTS:
-            r = load_volume(real[case] / f'{case}-{c}.nii.gz', normalise=False)
-            f = load_volume(fake[case] / f'{case}-{c}.nii.gz', normalise=False)
+            r = read_nifti(real[case] / f'{case}-{c}.nii.gz')[0]
+            f = read_nifti(fake[case] / f'{case}-{c}.nii.gz')[0]
             if r.shape != m.shape or f.shape != m.shape:
                 raise ValueError(f"{case} {c}: shapes real {r.shape}, synthetic {f.shape}, mask {m.shape} differ")
             bg[c]['real'].append(float(r[m == 0].mean())); bg[c]['fake'].append(float(f[m == 0].mean()))

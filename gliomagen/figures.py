@@ -11,12 +11,12 @@ import numpy as np
 import yaml
 
 # %% auto #0
-__all__ = ['LABEL_COLOURS', 'MASK_CMAP', 'MASK_NORM', 'PIPELINE', 'FIGURES', 'POSTER_CHOICES', 'run_paths', 'find_case_dirs',
-           'case_file', 'load_volume', 'tumour_slice', 'axial', 'show_mask', 'show_image', 'mask_legend',
-           'robust_window', 'save_figure', 'figure_head_label', 'figure_mask_augmentation', 'figure_training_samples',
-           'read_log', 'figure_training_loss', 'figure_generated_vs_real', 'mean_sd', 'fmt', 'md_table', 'write_table',
-           'table_image_metrics', 'load_segmentation_results', 'table_segmentation', 'table_boundary',
-           'figure_pipeline', 'FigureSet', 'make_all_figures', 'write_index', 'poster_differences', 'main_figures']
+__all__ = ['MASK_CMAP', 'MASK_NORM', 'PIPELINE', 'FIGURES', 'POSTER_CHOICES', 'run_paths', 'case_file', 'axial', 'show_mask',
+           'show_image', 'mask_legend', 'robust_window', 'save_figure', 'figure_head_label', 'figure_mask_augmentation',
+           'figure_training_samples', 'read_log', 'figure_training_loss', 'figure_generated_vs_real', 'mean_sd', 'fmt',
+           'md_table', 'write_table', 'table_image_metrics', 'load_segmentation_results', 'table_segmentation',
+           'table_boundary', 'figure_pipeline', 'FigureSet', 'make_all_figures', 'write_index', 'poster_differences',
+           'main_figures']
 
 # %% ../nbs/11_figures.ipynb #f4635698
 import matplotlib
@@ -27,8 +27,10 @@ from matplotlib.colors import ListedColormap, BoundaryNorm
 from matplotlib.patches import FancyBboxPatch, Patch
 
 # %% ../nbs/11_figures.ipynb #dd0d1298
-from .core import (CONTRASTS, GLIOMAGEN_LABELS, TUMOUR_CLASSES, HEAD, atomic_path,
-                            brats2024_to_gliomagen, load_config)
+from .core import (CONTRASTS, GLIOMAGEN_LABELS, TUMOUR_CLASSES, LABEL_COLOURS, atomic_path,
+                            brats2024_to_gliomagen, load_config, tumour_slice)
+from .data import read_nifti
+from .metrics import find_case_dirs
 
 # %% ../nbs/11_figures.ipynb #97292bd3
 _STAGES = ('raw', 'prepared', 'train', 'augment', 'synth', 'eval', 'figures')
@@ -61,17 +63,9 @@ def run_paths(run_dir) -> dict:
 # %% ../nbs/11_figures.ipynb #4b2f6091
 _KINDS = CONTRASTS + ('mask', 'seg')
 
-def find_case_dirs(root) -> dict:
-    "Case id -> folder for every folder below `root` named like the files it holds (`X/X-t1n.nii.gz`, `X/X-mask.nii.gz`, ...)."
-    root = Path(root)
-    out = {}
-    if not root.is_dir(): return out
-    for d, dirs, files in os.walk(root):
-        dirs[:] = sorted(x for x in dirs if not x.startswith('.'))   # skip temporary folders of interrupted writes
-        name = Path(d).name
-        if any(f'{name}-{k}.nii.gz' in files or f'{name}-{k}.nii' in files for k in _KINDS):
-            out.setdefault(name, Path(d))
-    return dict(sorted(out.items()))
+def _find_cases(root) -> dict:
+    "Case id -> folder for every case folder below `root` ({} if `root` does not exist)."
+    return find_case_dirs(root, kinds=_KINDS, recursive=True, missing_ok=True)
 
 def case_file(case_dir, kind):
     "The `<case>-<kind>.nii.gz` (or `.nii`) file of a case folder, or None."
@@ -82,33 +76,17 @@ def case_file(case_dir, kind):
     return None
 
 # %% ../nbs/11_figures.ipynb #f8542f12
-def load_volume(path, canonical=True) -> np.ndarray:
-    "A NIfTI volume as a NumPy array (reoriented to RAS when `canonical`), with an error that names the file."
-    import nibabel as nib
-    path = Path(path)
-    if not path.exists(): raise FileNotFoundError(f"{path} does not exist")
-    try:
-        img = nib.load(str(path))
-        if canonical: img = nib.as_closest_canonical(img)
-        return np.asanyarray(img.dataobj)
-    except Exception as e:
-        raise ValueError(f"{path} could not be read as NIfTI ({e}); re-create it with the stage that wrote it") from None
-
-def tumour_slice(mask, labels=None) -> int:
-    "Axial index with the most voxels of the tumour `labels` (default: every label above the head), else the middle slice."
-    m = np.asarray(mask)
-    sel = (m > HEAD) if labels is None else np.isin(m, list(labels))
-    counts = sel.reshape(-1, m.shape[-1]).sum(0)
-    return int(counts.argmax()) if counts.max() > 0 else m.shape[-1] // 2
+def _vol(path, canonical: bool = True) -> np.ndarray:
+    "A volume for display: `data.read_nifti` as stored (reoriented to RAS when `canonical`)."
+    return read_nifti(path, dtype=None, canonical=canonical, ndim=None)[0]
 
 def axial(vol, z) -> np.ndarray:
     "The axial slice `z` of a (canonical) volume as an image, anterior up."
     return np.rot90(np.asarray(vol)[:, :, int(z)])
 
 # %% ../nbs/11_figures.ipynb #56b6d752
-LABEL_COLOURS = {0: '#000000', 1: '#4c9be8', 2: '#e31a1c', 3: '#33a02c', 4: '#ffd92f', 5: '#b15bd6'}
-"Display colour of each GliomaGen mask label (0 background … 5 RC)."
-MASK_CMAP = ListedColormap([LABEL_COLOURS[i] for i in range(6)], name='gliomagen_mask')
+MASK_CMAP = ListedColormap([LABEL_COLOURS[GLIOMAGEN_LABELS[i]] for i in range(6)], name='gliomagen_mask')
+"GliomaGen mask labels 0..5 in `core.LABEL_COLOURS`."
 MASK_NORM = BoundaryNorm(np.arange(-0.5, 6.5), 6)
 
 def show_mask(ax, mask_slice, title=None):
@@ -128,7 +106,7 @@ def _clean(ax, title=None):
 
 def mask_legend(fig, labels=(1, 2, 3, 4, 5), **kw):
     "A figure legend naming each mask label, `label value: name` (the poster's numbering)."
-    h = [Patch(facecolor=LABEL_COLOURS[l], edgecolor='k', label=f'{l} {GLIOMAGEN_LABELS[l]}') for l in labels]
+    h = [Patch(facecolor=LABEL_COLOURS[GLIOMAGEN_LABELS[l]], edgecolor='k', label=f'{l} {GLIOMAGEN_LABELS[l]}') for l in labels]
     return fig.legend(handles=h, loc=kw.pop('loc', 'lower center'), ncol=len(h), fontsize=8, frameon=False, **kw)
 
 def robust_window(vol, lo=0.5, hi=99.5):
@@ -156,8 +134,8 @@ def _out_dir(run_dir, out):
 def _pick_case(run, case=None, split='val'):
     "A prepared case that also has a raw counterpart: `case` if given, else the first of `split`, else of any split."
     P = run_paths(run)
-    prep = find_case_dirs(P['prepared'])
-    raw = find_case_dirs(P['raw'])
+    prep = _find_cases(P['prepared'])
+    raw = _find_cases(P['raw'])
     if case is not None:
         if case not in prep: raise FileNotFoundError(f"case {case} is not in the prepared dataset {P['prepared']}")
         return case, raw.get(case), prep[case]
@@ -176,7 +154,7 @@ def figure_head_label(run_dir, out=None, case=None, contrast='t2f', dpi=100) -> 
     seg_p, img_p, mask_p = case_file(raw_dir, 'seg'), case_file(raw_dir, contrast), case_file(prep_dir, 'mask')
     for p, what in ((seg_p, 'seg'), (img_p, contrast), (mask_p, 'mask')):
         if p is None: raise FileNotFoundError(f"case {cid}: no -{what}.nii.gz in {raw_dir if what != 'mask' else prep_dir}")
-    seg, img, after = load_volume(seg_p), load_volume(img_p).astype(np.float32), load_volume(mask_p)
+    seg, img, after = _vol(seg_p), _vol(img_p).astype(np.float32), _vol(mask_p)
     before = brats2024_to_gliomagen(seg)
     z0, z1 = tumour_slice(before), tumour_slice(after)
     fig, ax = plt.subplots(1, 3, figsize=(9, 3.9))
@@ -239,9 +217,9 @@ def figure_mask_augmentation(run_dir, out=None, n_sources=3, per_source=2, dpi=1
     "Figure 7: source masks (rows) next to their augmented copies (columns)."
     o = _out_dir(run_dir, out)
     P = run_paths(run_dir)
-    aug = {k: v for k, v in find_case_dirs(P['augment']).items() if case_file(v, 'mask')}
+    aug = {k: v for k, v in _find_cases(P['augment']).items() if case_file(v, 'mask')}
     if not aug: raise FileNotFoundError(f"no augmented masks (<id>/<id>-mask.nii.gz) in {P['augment']}; run `gliomagen augment`")
-    src = {k: v for k, v in find_case_dirs(P['prepared']).items() if case_file(v, 'mask')}
+    src = {k: v for k, v in _find_cases(P['prepared']).items() if case_file(v, 'mask')}
     report, info = _read_report(P['augment'], details=True)
     groups = {}
     for a in aug:
@@ -254,14 +232,14 @@ def figure_mask_augmentation(run_dir, out=None, n_sources=3, per_source=2, dpi=1
     H = 3.15 * len(rows) + 0.7
     fig, ax = plt.subplots(len(rows), ncol, figsize=(2.4 * ncol, H), squeeze=False)
     for r, (s, augs) in enumerate(rows):
-        m = load_volume(case_file(src[s], 'mask'))
+        m = _vol(case_file(src[s], 'mask'))
         z = tumour_slice(m)
         show_mask(ax[r, 0], axial(m, z), f'original (z={z})')
         ax[r, 0].set_ylabel(s, fontsize=8)
         for j in range(1, ncol):
             if j - 1 < len(augs):
                 a = augs[j - 1]
-                am = load_volume(case_file(aug[a], 'mask'))
+                am = _vol(case_file(aug[a], 'mask'))
                 show_mask(ax[r, j], axial(am, min(z, am.shape[-1] - 1)), a + (f'\n({info[a]})' if a in info else ''))
             else: ax[r, j].axis('off')
     mask_legend(fig)
@@ -277,16 +255,16 @@ def _sample_volumes(step_dir) -> dict:
     for ct in CONTRASTS:
         hit = [f for f in files if re.search(rf'(^|[-_.]){ct}([-_.]|$)', f.name.split('.nii')[0]) or f.name.startswith(f'{ct}.')]
         if hit: out[ct] = hit[0]
-    vols = {ct: load_volume(p).astype(np.float32) for ct, p in out.items()}
+    vols = {ct: _vol(p).astype(np.float32) for ct, p in out.items()}
     if not vols:
         for f in files:
             if re.search(r'(^|[-_.])(mask|seg|cond)([-_.]|$)', f.name.split('.nii')[0]): continue
-            v = load_volume(f, canonical=False).astype(np.float32)
+            v = _vol(f, canonical=False).astype(np.float32)
             if v.ndim == 4 and 4 in (v.shape[0], v.shape[-1]):
                 vols = {ct: (v[i] if v.shape[0] == 4 else v[..., i]) for i, ct in enumerate(CONTRASTS)}
                 break
     mask = [f for f in files if re.search(r'(^|[-_.])(mask|cond)([-_.]|$)', f.name.split('.nii')[0])]
-    if mask: vols['mask'] = load_volume(mask[0])
+    if mask: vols['mask'] = _vol(mask[0])
     return vols
 
 def _steps(samples_dir):
@@ -370,13 +348,13 @@ def _synthetic_cases(run_dir) -> dict:
         roots += [d for d in sorted(P['run'].iterdir()) if d.is_dir() and not d.name.startswith('.') and d.resolve() not in other]
     out = {}
     for r in roots:
-        for k, v in find_case_dirs(r).items():
+        for k, v in _find_cases(r).items():
             if all(case_file(v, c) for c in CONTRASTS): out.setdefault(k, v)
     return out
 
 def _pairs(run_dir):
     P = run_paths(run_dir)
-    val = {k: v for k, v in find_case_dirs(P['prepared']).items() if v.parent.name == 'val'} or find_case_dirs(P['prepared'])
+    val = {k: v for k, v in _find_cases(P['prepared']).items() if v.parent.name == 'val'} or _find_cases(P['prepared'])
     syn = _synthetic_cases(run_dir)
     out = []
     for s, sdir in syn.items():
@@ -395,14 +373,14 @@ def figure_generated_vs_real(run_dir, out=None, n_cases=3, dpi=100) -> Path:
     fig, ax = plt.subplots(len(pairs), 9, figsize=(15.3, 1.75 * len(pairs) + 0.9), squeeze=False)
     for r, (vid, vdir, sid, sdir) in enumerate(pairs):
         mp = case_file(vdir, 'mask') or case_file(sdir, 'mask')
-        if mp is not None: m = load_volume(mp)
-        else: m = brats2024_to_gliomagen(load_volume(case_file(vdir, 'seg') or case_file(sdir, 'seg')))
+        if mp is not None: m = _vol(mp)
+        else: m = brats2024_to_gliomagen(_vol(case_file(vdir, 'seg') or case_file(sdir, 'seg')))
         z = tumour_slice(m)
         show_mask(ax[r, 0], axial(m, z), 'mask' if r == 0 else None)
         ax[r, 0].set_ylabel(vid, fontsize=8)
         for c, ct in enumerate(CONTRASTS):
-            real = load_volume(case_file(vdir, ct)).astype(np.float32)
-            gen = load_volume(case_file(sdir, ct)).astype(np.float32)
+            real = _vol(case_file(vdir, ct)).astype(np.float32)
+            gen = _vol(case_file(sdir, ct)).astype(np.float32)
             w = robust_window(real)
             show_image(ax[r, 1 + c], axial(gen, min(z, gen.shape[-1] - 1)), *w, title=f'{ct} generated' if r == 0 else None)
             show_image(ax[r, 5 + c], axial(real, min(z, real.shape[-1] - 1)), *w, title=f'{ct} real' if r == 0 else None)
@@ -804,7 +782,7 @@ def _run_summary(P) -> list:
     for p in dirs:
         n = sum(len(fs) for _, _, fs in os.walk(p))
         rel = os.path.relpath(p, P['run']) if run in p.resolve().parents else str(p)
-        lines.append(f'- `{rel}/`: {n} files' + (f", {len(find_case_dirs(p))} cases" if p.resolve() in cohorts else ''))
+        lines.append(f'- `{rel}/`: {n} files' + (f", {len(_find_cases(p))} cases" if p.resolve() in cohorts else ''))
     return lines
 
 def _md_to_html_table(md) -> str:

@@ -14,7 +14,7 @@ from torch import nn
 
 from .core import load_config, validate_config, DEFAULT_CONFIG, derive_seed, ConfigError
 from .autoencoder import Autoencoder, load_autoencoder
-from .model import load_checkpoint_tensors
+from .checkpoint import load_checkpoint_tensors
 
 # %% auto #0
 __all__ = ['LDM_PRESETS', 'LDM_SCHEDULES', 'MaskEncoder', 'LatentDenoiser', 'ldm_model_section', 'build_ldm', 'LatentDiffusion',
@@ -206,7 +206,7 @@ class LatentDataset(torch.utils.data.Dataset):
 # %% ../nbs/17_latent.ipynb #8aaa3d07
 def load_ldm(path, device='cpu', prefer_ema: bool = True) -> tuple:
     "(LatentDenoiser in eval mode with the EMA weights if present, LatentDiffusion, sidecar) of a latent checkpoint."
-    from gliomagen.synthesis import resolve_checkpoint
+    from gliomagen.checkpoint import resolve_checkpoint
     base = resolve_checkpoint(path)
     live, ema, side = load_checkpoint_tensors(base, device)
     cfg = dict(side.get('model') or {})
@@ -292,7 +292,7 @@ def cohort_fidelity(real_split, cohort) -> dict:
     "Per-label mean error (05_train `conditioning_fidelity`) and per-contrast MS-SSIM of a synthetic cohort vs the real prepared split."
     import nibabel as nib
     from gliomagen.core import CONTRASTS
-    from gliomagen.train import conditioning_fidelity
+    from gliomagen.metrics import conditioning_fidelity
     from gliomagen.metrics import ms_ssim_slices
     real_split, cohort = Path(real_split), Path(cohort)
     ids = sorted(d.name for d in cohort.iterdir() if d.is_dir() and not d.name.startswith('.'))
@@ -317,8 +317,7 @@ def compare_pixel_latent(out, config=None, n_cases: int = 24, phantom_shape=(48,
     import pandas as pd, yaml
     from gliomagen.phantom import make_phantom_cohort
     from gliomagen.data import prepare_dataset
-    from gliomagen.train import find_checkpoint
-    from gliomagen.model import read_sidecar
+    from gliomagen.checkpoint import find_checkpoint, read_sidecar
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
     if config is None:
         config = next((p / 'data' / 'demo.yaml' for p in [Path.cwd(), *Path.cwd().parents] if (p / 'data' / 'demo.yaml').exists()), None)

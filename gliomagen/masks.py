@@ -16,8 +16,8 @@ from torch import nn
 import torch.nn.functional as F
 
 from .core import GLIOMAGEN_LABELS, N_MASK_LABELS, HEAD, TUMOUR_CLASSES, derive_seed
-from .augment import find_masks, read_mask, write_mask
-from .data import mask_to_onehot, load_mask
+from .augment import find_masks
+from .data import mask_to_onehot, read_mask, save_nifti
 from .autoencoder import Autoencoder, build_autoencoder, train_autoencoder
 
 # %% auto #0
@@ -231,7 +231,7 @@ MASK_GENERATOR = 'gliomagen-mask-generator'
 
 def save_mask_generator(path, ae, denoiser, limits: MaskLimits, affine, settings: dict | None = None) -> Path:
     "Write the label autoencoder + latent denoiser checkpoint (`<path>.safetensors` + `<path>.json`); returns the sidecar path."
-    from gliomagen.model import save_checkpoint
+    from gliomagen.checkpoint import save_checkpoint
     nets = nn.ModuleDict({'autoencoder': ae, 'denoiser': denoiser})
     nets.config = {'kind': MASK_GENERATOR, 'autoencoder': ae.config, 'denoiser': denoiser.config}
     cfg = {'diffusion': {'schedule': SCHEDULE['schedule'], 'timesteps': int((settings or {}).get('denoiser', {}).get('timesteps', 1000)),
@@ -243,8 +243,7 @@ def save_mask_generator(path, ae, denoiser, limits: MaskLimits, affine, settings
 def load_bundle(checkpoint, kind: str, hint: str, device='cpu') -> tuple:
     """(state dicts by network name, sidecar) of a checkpoint holding several networks as `<name>.<parameter>` (a module
     dict), whose sidecar's model kind must be `kind`; `hint` tells the user how to make one."""
-    from gliomagen.model import load_checkpoint_tensors
-    from gliomagen.synthesis import resolve_checkpoint
+    from gliomagen.checkpoint import load_checkpoint_tensors, resolve_checkpoint
     base = resolve_checkpoint(checkpoint)
     live, _, side = load_checkpoint_tensors(base, device)
     found = (side.get('model') or {}).get('kind')
@@ -345,7 +344,7 @@ def generate_masks(checkpoint, n: int, out, seed: int = 0, sampler: str = 'ddim'
         m = onehot_to_labels(decode_probabilities(ae, z))[0].cpu().numpy()
         why = check_mask(m, limits)
         dst = (out / c if not why else out / 'rejected' / c) / f'{c}-mask.nii.gz'
-        write_mask(m, affine, dst)
+        save_nifti(m, affine, dst, np.uint8)
         rec = dict(id=c, status='rejected' if why else 'ok', reasons='; '.join(why), path=str(dst.relative_to(out)), seed=s,
                    run_seed=seed, sampler=sampler, steps=steps if sampler == 'ddim' else T, checkpoint=str(checkpoint),
                    shard=f'{i}/{k}', **mask_stats(m, limits.min_component))
@@ -428,9 +427,9 @@ def plot_label_maps(rows: dict, axis: int = 2, size: float = 1.6):
 # %% ../nbs/18_masks.ipynb #565993b3
 def _mask_dir(d) -> dict:
     "Every mask under `d`, accepted (`<id>/<id>-mask.nii.gz`, `*.nii.gz`) and rejected (`rejected/<id>/…`)."
-    out = {k: load_mask(p) for k, p in find_masks(d).items()}
+    out = {k: read_mask(p)[0] for k, p in find_masks(d).items()}
     rej = Path(d) / 'rejected'
-    if rej.is_dir(): out.update({p.name: load_mask(p / f'{p.name}-mask.nii.gz') for p in sorted(rej.iterdir())
+    if rej.is_dir(): out.update({p.name: read_mask(p / f'{p.name}-mask.nii.gz')[0] for p in sorted(rej.iterdir())
                                  if (p / f'{p.name}-mask.nii.gz').exists()})
     return out
 

@@ -4,14 +4,16 @@
 
 # %% ../nbs/08_metrics.ipynb #5bd05308
 from __future__ import annotations
-import argparse, json, math, os, sys, warnings
+import argparse, math, os, sys
 from pathlib import Path
 
 import numpy as np
 import nibabel as nib
 from scipy import linalg, ndimage, stats
 
-from .core import CONTRASTS, TUMOUR_CLASSES, BRATS2024_LABELS, atomic_path, case_paths, gliomagen_to_brats2024
+from .core import (CONTRASTS, TUMOUR_CLASSES, BRATS2024_LABELS, atomic_path, case_paths, gliomagen_to_brats2024,
+                            write_json_atomic)
+from .data import normalise_minmax, read_nifti
 
 # %% auto #0
 __all__ = ['MS_SSIM_WEIGHTS', 'TORCHVISION_INCEPTION_FILE', 'TORCHVISION_INCEPTION_URL', 'IMAGENET_MEAN', 'IMAGENET_STD',
@@ -19,10 +21,10 @@ __all__ = ['MS_SSIM_WEIGHTS', 'TORCHVISION_INCEPTION_FILE', 'TORCHVISION_INCEPTI
            'frechet_distance', 'fid_from_features', 'mmd2_unbiased', 'kid_from_features', 'pair_distance_spread',
            'bootstrap_fid_kid', 'FeatureExtractor', 'register_extractor', 'MissingWeightsError',
            'inception_weights_path', 'torchvision_inception_v3', 'load_extractor_plugins', 'get_extractor',
-           'find_case_dirs', 'load_volume', 'axial_slices', 'evaluate_images', 'image_table', 'surface_distances',
-           'hd95', 'assd', 'dice', 'lesion_wise_scores', 'case_scores', 'aggregate_scores', 'segmentation_metrics',
-           'segmentation_table', 'boundary_table', 'find_label_maps', 'evaluate_segmentation', 'write_json',
-           'main_evaluate']
+           'find_case_dirs', 'axial_slices', 'evaluate_images', 'image_table', 'label_means', 'conditioning_fidelity',
+           'surface_distances', 'hd95', 'assd', 'dice', 'lesion_wise_scores', 'case_scores', 'aggregate_scores',
+           'segmentation_metrics', 'segmentation_table', 'boundary_table', 'find_label_maps', 'evaluate_segmentation',
+           'write_json', 'main_evaluate']
 
 # %% ../nbs/08_metrics.ipynb #23a5a511
 MS_SSIM_WEIGHTS = (0.0448, 0.2856, 0.3001, 0.2363, 0.1333)
@@ -268,24 +270,26 @@ def get_extractor(name='torchvision-inception-v3', **kwargs) -> FeatureExtractor
 from .core import require_finite
 
 # %% ../nbs/08_metrics.ipynb #ad08cb2e
-def find_case_dirs(root) -> dict:
-    "Case folders of a BraTS-layout cohort: {case_id: folder} for folders holding `<case>-<contrast>.nii.gz`."
+def find_case_dirs(root, kinds=CONTRASTS, recursive: bool = False, missing_ok: bool = False) -> dict:
+    """{case_id: folder} of a BraTS-layout cohort: each folder `X` holding `X-<kind>.nii.gz` (or `.nii`) for one of `kinds`.
+
+    `recursive`: every folder below `root` (a prepared `train/` + `val/` split, nested cohorts), not only its
+    children; hidden folders (temporary folders of interrupted writes) are never cases. `missing_ok`: a missing
+    `root` gives {} instead of a `FileNotFoundError`."""
     root = Path(root)
-    if not root.is_dir(): raise FileNotFoundError(f"{root} is not a folder of BraTS case folders")
-    return {d.name: d for d in sorted(root.iterdir())
-            if d.is_dir() and any((d / f'{d.name}-{c}.nii.gz').exists() for c in CONTRASTS)}
-
-def _minmax(v):
-    lo, hi = float(v.min()), float(v.max())
-    return (v - lo) / (hi - lo) if hi > lo else np.zeros_like(v)
-
-def load_volume(path, normalise=True) -> np.ndarray:
-    "A NIfTI volume as float32 (min–max normalised to [0, 1] unless `normalise=False`)."
-    try: v = np.asarray(nib.load(str(path)).dataobj, dtype=np.float32)
-    except Exception as e: raise ValueError(f"cannot read {path}: {e}") from None
-    if v.ndim != 3: raise ValueError(f"{path}: expected a 3D volume, got shape {v.shape}")
-    require_finite(v, str(path))                   # a NaN volume must not be scored (its min-max would be NaN)
-    return _minmax(v) if normalise else v
+    if not root.is_dir():
+        if missing_ok: return {}
+        raise FileNotFoundError(f"{root} is not a folder of BraTS case folders")
+    if recursive:
+        dirs = []
+        for d, sub, _ in os.walk(root):
+            sub[:] = sorted(x for x in sub if not x.startswith('.'))
+            dirs.append(Path(d))
+    else: dirs = sorted(d for d in root.iterdir() if d.is_dir() and not d.name.startswith('.'))
+    out = {}
+    for d in dirs:
+        if any((d / f'{d.name}-{k}{ext}').exists() for k in kinds for ext in ('.nii.gz', '.nii')): out.setdefault(d.name, d)
+    return dict(sorted(out.items()))
 
 def axial_slices(vol, step=1) -> np.ndarray:
     "Axial slices `(Z, X, Y)` of a volume `(X, Y, Z)`; every `step`-th one."
@@ -322,7 +326,9 @@ def evaluate_images(real_dir, fake_dir, extractor='torchvision-inception-v3', we
                 if case not in cases: continue
                 p = cases[case] / f'{case}-{c}.nii.gz'
                 if not p.exists(): res['rejected'].append(f"{p}: missing ({side} cohort)"); continue
-                try: sl[side] = axial_slices(load_volume(p, normalise=rescale), slice_step)
+                try:
+                    v = require_finite(read_nifti(p)[0], str(p))   # a NaN volume must not be scored
+                    sl[side] = axial_slices(normalise_minmax(v) if rescale else v, slice_step)
                 except ValueError as e: res['rejected'].append(str(e)); continue
                 if side == 'real' and not rescale and (sl[side].min() < -1e-3 or sl[side].max() > 1 + 1e-3): outside.add(case)
                 if ext is not None: feats[side].append(ext(sl[side]))
@@ -376,6 +382,26 @@ def image_table(res: dict, contrasts=CONTRASTS):
     df.index.name = 'Modality'
     if res.get('extractor'): df.attrs['extractor'] = res['extractor']
     return df
+
+# %% ../nbs/08_metrics.ipynb #3978cd54
+def label_means(images: np.ndarray, masks: np.ndarray, n_labels: int = 6) -> np.ndarray:
+    "Mean intensity per label (rows 0..n_labels-1) and channel (columns), pooled over cases; NaN for absent labels."
+    images = np.asarray(images, dtype=np.float64); masks = np.asarray(masks)
+    if images.ndim == 4: images, masks = images[None], masks[None]
+    out = np.full((n_labels, images.shape[1]), np.nan)
+    for l in range(n_labels):
+        sel = masks == l
+        if sel.any(): out[l] = [images[:, k][sel].mean() for k in range(images.shape[1])]
+    return out
+
+def conditioning_fidelity(samples: np.ndarray, reals: np.ndarray, masks: np.ndarray) -> dict:
+    "{'mae': mean |label-mean difference|, 'order': fraction of label pairs ordered as in the reals} over contrasts."
+    a, b = label_means(samples, masks), label_means(reals, masks)
+    ok = ~np.isnan(b[:, 0])
+    a, b = a[ok], b[ok]
+    i, j = np.triu_indices(len(a), 1)
+    order = (np.sign(a[i] - a[j]) == np.sign(b[i] - b[j])).mean()
+    return {'mae': float(np.abs(a - b).mean()), 'order': float(order)}
 
 # %% ../nbs/08_metrics.ipynb #542b6135
 SEG_CLASSES = {'NETC': 1, 'SNFH': 2, 'ET': 3, 'RC': 4}
@@ -574,14 +600,15 @@ def evaluate_segmentation(pred_dir, gt_dir, lesion_kw=None, progress=True, label
     per_case = {}
     for c in tqdm(sorted(set(gts) & set(preds)), desc='evaluating', disable=not progress):
         try:
-            gi, pi = nib.load(str(gts[c])), nib.load(str(preds[c]))
-            g, p = (require_finite(np.asarray(x.dataobj), str(f)) for x, f in ((gi, gts[c]), (pi, preds[c])))
-            if not np.allclose(gi.affine, pi.affine, atol=1e-3):
+            g, g_aff = read_nifti(gts[c], np.float32)
+            p, p_aff = read_nifti(preds[c], np.float32)
+            require_finite(g, str(gts[c])); require_finite(p, str(preds[c]))
+            if not np.allclose(g_aff, p_aff, atol=1e-3):
                 raise ValueError(f"the prediction's affine differs from the ground truth's (different grids); "
                                  "resample the prediction onto the ground truth")
             g, p = g.round().astype(np.int16), p.round().astype(np.int16)
             if labels == 'head': g, p = gliomagen_to_brats2024(g), gliomagen_to_brats2024(p)   # head -> 0, 2..5 -> 1..4
-            sp = tuple(float(z) for z in gi.header.get_zooms()[:3])
+            sp = tuple(float(z) for z in nib.affines.voxel_sizes(g_aff))
             per_case[c] = case_scores(g, p, sp, lesion_kw)
         except Exception as e: rejected.append(f"{c}: {e} ({preds[c]} vs {gts[c]})")
     if not per_case: raise ValueError(f"no case could be evaluated: {'; '.join(rejected[:5])}")
@@ -607,8 +634,7 @@ def _jsonable(o):
 
 def write_json(obj, path):
     "Write `obj` as JSON atomically (numpy types converted, NaN/inf written as null)."
-    with atomic_path(path) as tmp: tmp.write_text(json.dumps(_jsonable(obj), indent=2, allow_nan=False))
-    return Path(path)
+    return write_json_atomic(_jsonable(obj), path, indent=2, allow_nan=False)
 
 @command('gliomagen evaluate')
 def main_evaluate(argv=None) -> int:

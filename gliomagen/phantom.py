@@ -11,7 +11,7 @@ import nibabel as nib
 import numpy as np
 from scipy import ndimage
 
-from .core import CONTRASTS, BRATS2024_LABELS, atomic_path, case_paths, derive_seed
+from .core import CONTRASTS, atomic_path, case_paths, derive_seed
 
 # %% auto #0
 __all__ = ['TISSUES', 'TISSUE_CONTRAST', 'BRATS_LABEL', 'BRATS_SHAPE', 'MNI_CENTRE', 'BROKEN_KINDS', 'smooth_field',

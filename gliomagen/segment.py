@@ -68,21 +68,21 @@ SEGMENTER = 'gliomagen-ldm-seg'
 
 def load_training_cases(root) -> tuple:
     "(ids, scaled images [N, 4, X, Y, Z], masks [N, X, Y, Z]) of a prepared split `root` (`<case>/<case>-{contrast,mask}.nii.gz`)."
-    from gliomagen.data import load_mask
+    from gliomagen.data import read_mask
     cases = find_cases(root)
     if not len(cases): raise FileNotFoundError(f"no cases in {root} (a prepared split: <case>/<case>-<contrast>.nii.gz + -mask.nii.gz)")
     ids, ims, ms = [], [], []
     for r in cases.to_dict('records'):
         mp = Path(r['dir']) / f"{r['case_id']}-mask.nii.gz"
         if not mp.exists(): raise FileNotFoundError(f"{mp} missing: prepare the cases with gliomagen prepare")
-        ids.append(r['case_id']); ims.append(scale_images(load_images(r)[0])); ms.append(load_mask(mp))
+        ids.append(r['case_id']); ims.append(scale_images(load_images(r)[0])); ms.append(read_mask(mp)[0])
     return ids, np.stack(ims), np.stack(ms)
 
 def train_controlnet(generator, data, out, preset: str = 'tiny', steps: int = 200, batch_size: int = 2, seed: int = 0,
                      device='cpu', progress: bool = True) -> Path:
     "Train a ControlNet on the frozen generator checkpoint `generator` with the prepared split `data`; write the checkpoint `out`."
     from tqdm.auto import tqdm
-    from gliomagen.model import save_checkpoint
+    from gliomagen.checkpoint import save_checkpoint
     if preset not in CONTROLNET_PRESETS: raise ValueError(f"unknown preset {preset!r}; choose one of {', '.join(CONTROLNET_PRESETS)}")
     p = CONTROLNET_PRESETS[preset]
     ae, den, gside = load_mask_generator(generator, device)

@@ -13,13 +13,14 @@ import nibabel as nib
 
 from .core import (CONTRASTS, case_paths, atomic_path, derive_seed, gliomagen_to_brats2024, load_config,
                             validate_config)
-from .augment import find_masks, read_mask
-from .data import to_canonical, from_canonical
+from .augment import find_masks
+from .data import read_mask, to_canonical, from_canonical
+from .checkpoint import resolve_checkpoint, read_sidecar
 
 # %% auto #0
 __all__ = ['RECORDS', 'parse_shard', 'resolve_shard', 'shard_ids', 'case_complete', 'temp_dirs', 'write_synthetic_case',
-           'collect_manifest', 'case_seed', 'run_synthesis', 'resolve_checkpoint', 'synthesis_settings',
-           'load_generator', 'synthesize', 'main_synthesize']
+           'collect_manifest', 'case_seed', 'run_synthesis', 'synthesis_settings', 'load_generator', 'synthesize',
+           'main_synthesize']
 
 # %% ../nbs/07_synthesis.ipynb #16710913
 def parse_shard(shard) -> tuple:
@@ -155,7 +156,7 @@ def run_synthesis(masks: dict, out, generate, seed: int = 0, shard=None, batch_s
     batch = []
     for c in todo:
         try:
-            m, aff = read_mask(masks[c])
+            m, aff = read_mask(masks[c], require_head=True)
             mc = to_canonical(m, aff)[0]
             if check is not None: check(mc)
         except ValueError as e:
@@ -169,28 +170,12 @@ def run_synthesis(masks: dict, out, generate, seed: int = 0, shard=None, batch_s
     return pd.DataFrame([rows[c] for c in mine], columns=['case_id', 'status', 'seconds', 'reason'])
 
 # %% ../nbs/07_synthesis.ipynb #459e95cc
-def resolve_checkpoint(checkpoint) -> Path:
-    "The base path of a checkpoint given as base, `.safetensors`, `.json` or a training run folder."
-    p = Path(checkpoint)
-    if p.is_dir():
-        from gliomagen.train import find_checkpoint
-        base = find_checkpoint(p)
-        if base is None: raise FileNotFoundError(f"{p}: no complete checkpoint in {p / 'checkpoints'}")
-        return Path(base)
-    for suf in ('.safetensors', '.json'):
-        if p.name.endswith(suf): p = p.with_name(p.name[:-len(suf)])
-    if not (p.with_name(p.name + '.safetensors').exists() and p.with_name(p.name + '.json').exists()):
-        raise FileNotFoundError(f"checkpoint {checkpoint}: expected {p}.safetensors and {p}.json "
-                                "(written by gliomagen train / model.save_checkpoint)")
-    return p
-
 def synthesis_settings(checkpoint=None, config=None) -> dict:
     """The `synthesis` section that supplies the defaults of `synthesize`: that of `config` (a config.yaml path or
     dict) if given, else the one stored in the checkpoint's sidecar, else the built-in one (ancestral DDPM, all steps)."""
     if config is not None:
         return dict((load_config(config) if isinstance(config, (str, os.PathLike)) else validate_config(config))['synthesis'])
     if checkpoint is not None:
-        from gliomagen.model import read_sidecar
         stored = (read_sidecar(resolve_checkpoint(checkpoint)).get('config') or {}).get('synthesis')
         if stored: return dict(load_config(None, synthesis=stored)['synthesis'])
     return dict(load_config()['synthesis'])
@@ -203,12 +188,12 @@ def load_generator(checkpoint, sampler=None, steps=None, device='cpu', config=No
     s = synthesis_settings(base, config)
     if sampler is None: sampler = s['sampler']
     if steps is None and sampler != 'ddpm' and sampler == s['sampler']: steps = s['steps']
-    from gliomagen.model import read_sidecar
-    if (read_sidecar(base).get('model') or {}).get('kind') == 'ldm':      # a latent diffusion checkpoint (17_latent)
+    side = read_sidecar(base)
+    if side.get('kind') == 'ldm' or (side.get('model') or {}).get('kind') == 'ldm':   # latent diffusion (17_latent)
         from gliomagen.latent import load_latent_generator
         return load_latent_generator(base, sampler=sampler, steps=steps, device=device)
     import torch
-    from gliomagen.model import load_checkpoint
+    from gliomagen.checkpoint import load_checkpoint
     from gliomagen.diffusion import GaussianDiffusion, SAMPLERS
     from gliomagen.data import mask_to_onehot
     if sampler not in SAMPLERS: raise ValueError(f"unknown sampler {sampler!r}; choose one of {', '.join(SAMPLERS)}")

@@ -4,31 +4,33 @@
 
 # %% ../nbs/05_train.ipynb #490b99ce
 from __future__ import annotations
-import argparse, bisect, copy, functools, hashlib, json, math, os, random, sys, time, warnings
+import argparse, bisect, copy, functools, hashlib, json, os, random, sys, time, warnings
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
+from typing import Iterator
 
 import nibabel as nib
 import numpy as np
 import torch
 import torch.distributed as dist
 from torch import nn
-from safetensors.torch import save_file, load_file
-from safetensors import safe_open
 from tqdm.auto import tqdm
+from fastcore.basics import patch
 
 from .core import (CONTRASTS, atomic_path, derive_seed, is_temp_file, load_config, save_config,
-                            validate_config, ConfigError)
-from .model import unet_from_config, save_checkpoint, load_checkpoint_tensors
+                            validate_config, ConfigError, seed_everything)
+from .core import command, check_range, check_device, check_disjoint
+from .model import unet_from_config
+from .checkpoint import (checkpoint_name, find_checkpoint, load_checkpoint_tensors, load_training_state,
+                                  save_training_checkpoint)
 from .diffusion import GaussianDiffusion
-from .data import GliomaGenDataset, save_nifti
+from .data import GliomaGenDataset, onehot_to_mask, save_nifti
+from .bench import peak_memory_mb
 
 # %% auto #0
-__all__ = ['read_model_checkpoint', 'LABEL_NAMES', 'MilestoneSchedule', 'make_optimizer', 'EMA', 'micro_batch_indices',
-           'StepSampler', 'draw_t_noise', 'rng_state', 'set_rng_state', 'preserved_rng', 'checkpoint_name',
-           'write_json_atomic', 'save_training_checkpoint', 'find_checkpoint', 'clean_temp_files', 'dist_env',
-           'weights_digest', 'build_model', 'build_diffusion', 'build_datasets', 'Trainer', 'onehot_to_mask',
-           'main_train', 'label_means', 'conditioning_fidelity']
+__all__ = ['MilestoneSchedule', 'make_optimizer', 'EMA', 'micro_batch_indices', 'StepSampler', 'rng_state', 'set_rng_state',
+           'preserved_rng', 'clean_temp_files', 'dist_env', 'weights_digest', 'build_model', 'build_diffusion',
+           'build_datasets', 'Trainer', 'main_train']
 
 # %% ../nbs/05_train.ipynb #e052e157
 class MilestoneSchedule:
@@ -96,21 +98,10 @@ class StepSampler(torch.utils.data.Sampler):
 
 # %% ../nbs/05_train.ipynb #7ae66174
 def _noise_generator(seed, g, device):
+    "The generator of global micro-batch `g`'s diffusion times and noise (`GaussianDiffusion.draw_t_noise`)."
     gen = torch.Generator(device=device)
     gen.manual_seed(derive_seed(seed, 'noise', g))
     return gen
-
-def _timesteps(diffusion) -> int:
-    for a in ('num_timesteps', 'timesteps', 'T'):
-        v = getattr(diffusion, a, None)
-        if isinstance(v, int): return v
-    return len(diffusion.betas)
-
-def draw_t_noise(diffusion, x0, generator):
-    "Uniform diffusion times `t` (B,) and Gaussian noise like `x0`, both from `generator` (on `x0`'s device)."
-    t = torch.randint(0, _timesteps(diffusion), (x0.shape[0],), generator=generator, device=x0.device)
-    noise = torch.randn(x0.shape, generator=generator, device=x0.device, dtype=x0.dtype)
-    return t, noise
 
 # %% ../nbs/05_train.ipynb #7e50c9d6
 def rng_state() -> dict:
@@ -169,79 +160,7 @@ def _unflatten_training_state(tensors, meta, opt, sched):
     if cuda: rng['cuda'] = [tensors[k] for k in cuda]
     return rng
 
-# %% ../nbs/05_train.ipynb #18b2f27b
-from .core import plain_name, one_line
-
 # %% ../nbs/05_train.ipynb #c931acd1
-def checkpoint_name(step: int) -> str: return f'step_{int(step):07d}'
-
-def _fsync(path):
-    fd = os.open(path, os.O_RDONLY)
-    try: os.fsync(fd)
-    finally: os.close(fd)
-
-def write_json_atomic(obj, path):
-    "Write `obj` as JSON to `path` through a flushed temporary file and an atomic rename."
-    with atomic_path(path) as tmp:
-        tmp.write_text(json.dumps(obj, indent=1))
-        _fsync(tmp)
-    try: _fsync(Path(path).parent)          # make the rename itself durable
-    except OSError: pass
-
-def _checkpoint_files(name): return [f'{name}.safetensors', f'{name}.json', f'{name}.train.safetensors']
-
-def save_training_checkpoint(ckpt_dir, model, ema, opt, sched, step, config, keep_train_states=2,
-                             extra=None) -> Path:
-    "Write model + EMA (03_model format), the training state, then `latest.json`; returns the checkpoint's base path."
-    ckpt_dir = Path(ckpt_dir); ckpt_dir.mkdir(parents=True, exist_ok=True)
-    name = checkpoint_name(step); base = ckpt_dir / name
-    save_checkpoint(base, _unwrap(model), ema=ema.model, step=int(step), config=config, extra=extra)
-    for f in _checkpoint_files(name)[:2]: _fsync(ckpt_dir / f)
-    tensors, meta = _flatten_training_state(opt, sched, step)
-    with atomic_path(ckpt_dir / f'{name}.train.safetensors') as tmp:
-        save_file(tensors, str(tmp), metadata={'gliomagen_train': json.dumps(meta)})
-        _fsync(tmp)
-    files = {f: (ckpt_dir / f).stat().st_size for f in _checkpoint_files(name)}
-    write_json_atomic({'step': int(step), 'name': name, 'files': files}, ckpt_dir / 'latest.json')
-    if keep_train_states:
-        old = sorted(p for p in ckpt_dir.glob('step_*.train.safetensors') if not is_temp_file(p))
-        for p in old[:-keep_train_states]: p.unlink(missing_ok=True)
-    return base
-
-def _complete(ckpt_dir, name, sizes=None) -> bool:
-    for f in _checkpoint_files(name):
-        p = Path(ckpt_dir) / f
-        if not p.is_file() or (sizes and p.stat().st_size != sizes.get(f)): return False
-    return True
-
-def find_checkpoint(run_dir) -> Path | None:
-    "Base path of the last complete checkpoint of a run (what `latest.json` names), or None."
-    ckpt_dir = Path(run_dir) / 'checkpoints'
-    ptr = ckpt_dir / 'latest.json'
-    if ptr.is_file():
-        try:
-            info = json.loads(ptr.read_text())
-            ok = plain_name(info['name'], 'latest.json name') and _complete(ckpt_dir, info['name'], info['files'])
-        except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError):
-            info, ok = {'name': '(unreadable)'}, False
-        if ok: return ckpt_dir / info['name']
-        warnings.warn(f"{ptr} names {info['name']}, whose files are missing or damaged; "
-                      "falling back to the newest complete checkpoint")
-    for p in sorted(ckpt_dir.glob('step_*.train.safetensors'), reverse=True):
-        name = p.name.split('.')[0]
-        if not is_temp_file(p) and _complete(ckpt_dir, name) and _loadable(ckpt_dir, name): return ckpt_dir / name
-    return None
-
-def _loadable(ckpt_dir, name) -> bool:
-    "Both safetensors files parse (header and data length) and the sidecar is JSON."
-    try:
-        for f in (f'{name}.safetensors', f'{name}.train.safetensors'):
-            with safe_open(str(Path(ckpt_dir) / f), 'pt') as h:
-                for k in h.keys(): h.get_slice(k)
-        json.loads((Path(ckpt_dir) / f'{name}.json').read_text())
-        return True
-    except Exception: return False
-
 def clean_temp_files(run_dir) -> int:
     "Delete the temporary files that interrupted atomic writes left in a run directory; returns how many."
     n = 0
@@ -282,8 +201,6 @@ def build_datasets(root, cfg=None, val_ds=None) -> tuple:
     va = val_ds if val_ds is not None else (GliomaGenDataset(root, 'val') if (root / 'val').is_dir() else None)
     return tr, va
 
-read_model_checkpoint = load_checkpoint_tensors
-
 def _case_id(ds, i) -> str:
     ids = getattr(ds, 'case_ids', None)
     return ids[i] if ids is not None else f'case{i:04d}'
@@ -293,11 +210,28 @@ def _affine(ds, i) -> np.ndarray:
     try: return ds.affine(i) if hasattr(ds, 'affine') else nib.load(str(ds.paths(i)['mask'])).affine
     except (AttributeError, KeyError, FileNotFoundError): return np.eye(4)
 
-# %% ../nbs/05_train.ipynb #e67fa249
+# %% ../nbs/05_train.ipynb #5dccdf10
+def _log_step(line):
+    "The step of a `log.jsonl` line (0 if it has none)."
+    try: return int(json.loads(line).get('step', 0))
+    except Exception: return 0
+
+def _split_batch(b):
+    "(image, cond) of a batch given as a dict or a tuple."
+    if isinstance(b, dict): return b['image'], b['cond']
+    return b[0], b[1]
+
+# %% ../nbs/05_train.ipynb #64fb407a
 class Trainer:
-    "Train the mask-conditioned diffusion model from `config` on `data_root` (a prepared dataset) into `out_dir`."
-    def __init__(self, config=None, data_root=None, out_dir='runs/gliomagen', *, resume=False, device=None,
-                 model=None, diffusion=None, train_ds=None, val_ds=None, progress=True, keep_train_states=2):
+    """Train the mask-conditioned diffusion model from `config` on `data_root` (a prepared dataset) into `out_dir`.
+
+    config: a config dict or `config.yaml` path (None: the defaults); resume: continue from the last complete
+    checkpoint in `out_dir`; device: default `cuda:<local rank>` when available; model, diffusion, train_ds, val_ds:
+    replace what the config would build; keep_train_states: optimiser states kept on disk (the newest ones)."""
+    def __init__(self, config: dict | str | Path | None = None, data_root: str | Path | None = None,
+                 out_dir: str | Path = 'runs/gliomagen', *, resume: bool = False, device: str | None = None,
+                 model: nn.Module | None = None, diffusion: GaussianDiffusion | None = None, train_ds=None, val_ds=None,
+                 progress: bool = True, keep_train_states: int = 2):
         self.cfg = validate_config(config) if isinstance(config, dict) else load_config(config)
         tc = self.cfg['training']
         self.seed, self.progress, self.keep_train_states = tc['seed'], progress, keep_train_states
@@ -332,7 +266,7 @@ class Trainer:
         if resume:
             base = find_checkpoint(self.out)
             if base is not None: self.load(base)
-        if self.resumed_from is None: _seed_global(self.seed, 0, self.rank)   # a fresh run seeds the global RNGs
+        if self.resumed_from is None: seed_everything(derive_seed(self.seed, 'global', 0, self.rank))   # a fresh run seeds the global RNGs
         self.ddp = self.model
         if self.world > 1:
             self.ddp = nn.parallel.DistributedDataParallel(
@@ -342,216 +276,204 @@ class Trainer:
             save_config(self.cfg, self.out / 'config.yaml')
             if self.resumed_from is not None: self._truncate_log(self.step)
 
-    # ---- state -------------------------------------------------------------------------------------------
-    def load(self, base):
-        "Restore model, EMA, optimiser, LR schedule, step and RNG states from checkpoint `base` (no suffix)."
-        base = Path(base)
-        live, ema, sidecar = read_model_checkpoint(base)
-        self.model.load_state_dict(live)
-        self.ema.model.load_state_dict(ema if ema is not None else live)
-        try:
-            with safe_open(str(base) + '.train.safetensors', 'pt') as f:
-                meta = json.loads(f.metadata()['gliomagen_train'])
-                tensors = {k: f.get_tensor(k) for k in f.keys()}
-        except Exception as e:     # truncated or foreign file: safetensors raises its own error type
-            raise ValueError(f"{base}.train.safetensors: damaged training state ({one_line(e)}); delete this checkpoint "
-                             "to resume from an earlier one") from None
-        rng = _unflatten_training_state(tensors, meta, self.opt, self.sched)
-        if self.rank == 0: set_rng_state(rng)          # the saved states are rank 0's; other ranks re-derive theirs
-        else: _seed_global(self.seed, meta['step'], self.rank)
-        self.step = self.resumed_from = int(meta['step'])
-        return self
+# %% ../nbs/05_train.ipynb #b1833ad9
+@patch
+def load(self: Trainer, base: str | Path) -> Trainer:
+    "Restore model, EMA, optimiser, LR schedule, step and RNG states from checkpoint `base` (no suffix)."
+    base = Path(base)
+    live, ema, sidecar = load_checkpoint_tensors(base)
+    self.model.load_state_dict(live)
+    self.ema.model.load_state_dict(ema if ema is not None else live)
+    tensors, meta = load_training_state(base)
+    rng = _unflatten_training_state(tensors, meta, self.opt, self.sched)
+    if self.rank == 0: set_rng_state(rng)          # the saved states are rank 0's; other ranks re-derive theirs
+    else: seed_everything(derive_seed(self.seed, 'global', meta['step'], self.rank))
+    self.step = self.resumed_from = int(meta['step'])
+    return self
 
-    def save(self):
-        "Write a checkpoint of the current step (rank 0 only); returns its base path."
-        if self.rank != 0: return None
-        base = save_training_checkpoint(self.out / 'checkpoints', self.model, self.ema, self.opt, self.sched,
-                                        self.step, self.cfg, self.keep_train_states,
-                                        extra={'world_size': self.world, 'trainer': 'gliomagen.train'})
-        self.log({'step': self.step, 'event': 'checkpoint', 'path': str(base.relative_to(self.out))})
-        return base
+# %% ../nbs/05_train.ipynb #fe415e2f
+@patch
+def save(self: Trainer) -> Path | None:
+    "Write a checkpoint of the current step (rank 0 only); returns its base path."
+    if self.rank != 0: return None
+    base = save_training_checkpoint(self.out / 'checkpoints', _unwrap(self.model), self.ema.model, self.step, self.cfg,
+                                    _flatten_training_state(self.opt, self.sched, self.step), self.keep_train_states,
+                                    extra={'world_size': self.world, 'trainer': 'gliomagen.train'})
+    self.log({'step': self.step, 'event': 'checkpoint', 'path': str(base.relative_to(self.out))})
+    return base
 
-    # ---- logging -----------------------------------------------------------------------------------------
-    def log(self, rec: dict):
-        "Append one JSON line to `log.jsonl` (rank 0 only)."
-        if self.rank != 0: return
-        self.out.mkdir(parents=True, exist_ok=True)
-        with open(self.out / 'log.jsonl', 'a') as f: f.write(json.dumps({**rec, 'time': time.time()}) + '\n')
+# %% ../nbs/05_train.ipynb #9c9728ff
+@patch
+def log(self: Trainer, rec: dict) -> None:
+    "Append one JSON line to `log.jsonl` (rank 0 only)."
+    if self.rank != 0: return
+    self.out.mkdir(parents=True, exist_ok=True)
+    with open(self.out / 'log.jsonl', 'a') as f: f.write(json.dumps({**rec, 'time': time.time()}) + '\n')
 
-    def _truncate_log(self, step):
-        "After a resume, drop log lines of steps the interrupted run took after its last checkpoint."
-        p = self.out / 'log.jsonl'
-        if not p.exists(): return
-        keep = [l for l in p.read_text().splitlines() if l.strip() and _log_step(l) <= step]
-        with atomic_path(p) as tmp: tmp.write_text(''.join(l + '\n' for l in keep))
+# %% ../nbs/05_train.ipynb #7de0cf28
+@patch
+def _truncate_log(self: Trainer, step: int) -> None:
+    "After a resume, drop log lines of steps the interrupted run took after its last checkpoint."
+    p = self.out / 'log.jsonl'
+    if not p.exists(): return
+    keep = [l for l in p.read_text().splitlines() if l.strip() and _log_step(l) <= step]
+    with atomic_path(p) as tmp: tmp.write_text(''.join(l + '\n' for l in keep))
 
-    # ---- one step --------------------------------------------------------------------------------------
-    def _autocast(self):
-        return torch.autocast('cuda', dtype=torch.bfloat16) if self.amp == 'bf16' else nullcontext()
+# %% ../nbs/05_train.ipynb #cc3aca09
+@patch
+def _autocast(self: Trainer):
+    return torch.autocast('cuda', dtype=torch.bfloat16) if self.amp == 'bf16' else nullcontext()
 
-    def loader(self, start_micro=0):
-        "An endless DataLoader over the training set from micro-batch `start_micro` on (this rank's shard)."
-        tc = self.cfg['training']
-        sampler = StepSampler(len(self.train_ds), tc['batch_size'], self.rank, self.world, self.seed, start_micro)
-        nw = tc['num_workers']
-        return torch.utils.data.DataLoader(self.train_ds, batch_sampler=sampler, num_workers=nw,
-                                           pin_memory=self.device.type == 'cuda', persistent_workers=False,
-                                           prefetch_factor=2 if nw else None)
+# %% ../nbs/05_train.ipynb #f7371113
+@patch
+def loader(self: Trainer, start_micro: int = 0) -> torch.utils.data.DataLoader:
+    "An endless DataLoader over the training set from micro-batch `start_micro` on (this rank's shard)."
+    tc = self.cfg['training']
+    sampler = StepSampler(len(self.train_ds), tc['batch_size'], self.rank, self.world, self.seed, start_micro)
+    nw = tc['num_workers']
+    return torch.utils.data.DataLoader(self.train_ds, batch_sampler=sampler, num_workers=nw,
+                                       pin_memory=self.device.type == 'cuda', persistent_workers=False,
+                                       prefetch_factor=2 if nw else None)
 
-    def train_step(self, batches) -> torch.Tensor:
-        "One optimiser step over `grad_accum` micro-batches from the iterator `batches`; returns the mean loss."
-        accum = self.cfg['training']['grad_accum']
-        self.ddp.train()
-        total = torch.zeros((), device=self.device)
-        for m in range(accum):
-            x0, cond = _split_batch(next(batches))
-            x0 = x0.to(self.device, non_blocking=True); cond = cond.to(self.device, non_blocking=True)
-            g = (self.step * accum + m) * self.world + self.rank          # global micro-batch number
-            t, noise = draw_t_noise(self.diffusion, x0, _noise_generator(self.seed, g, self.device))
-            sync = self.ddp.no_sync() if (self.world > 1 and m < accum - 1) else nullcontext()
-            with sync:
+# %% ../nbs/05_train.ipynb #c935a432
+@patch
+def train_step(self: Trainer, batches: Iterator) -> torch.Tensor:
+    "One optimiser step over `grad_accum` micro-batches from the iterator `batches`; returns the mean loss."
+    accum = self.cfg['training']['grad_accum']
+    self.ddp.train()
+    total = torch.zeros((), device=self.device)
+    for m in range(accum):
+        x0, cond = _split_batch(next(batches))
+        x0 = x0.to(self.device, non_blocking=True); cond = cond.to(self.device, non_blocking=True)
+        g = (self.step * accum + m) * self.world + self.rank          # global micro-batch number
+        t, noise = self.diffusion.draw_t_noise(x0, _noise_generator(self.seed, g, self.device))
+        sync = self.ddp.no_sync() if (self.world > 1 and m < accum - 1) else nullcontext()
+        with sync:
+            with self._autocast():
+                loss = self.diffusion.training_loss(self.ddp, x0, cond, t=t, noise=noise)
+            (loss.float() / accum).backward()
+        total += loss.detach().float()
+    self.last_lr = self.opt.param_groups[0]['lr']
+    self.opt.step()
+    self.opt.zero_grad(set_to_none=True)
+    self.sched.step()
+    self.ema.update(self.model, self.step)
+    self.step += 1
+    return total / accum
+
+# %% ../nbs/05_train.ipynb #189a0a3e
+@patch
+@torch.no_grad()
+def validate(self: Trainer) -> dict | None:
+    "Loss of the live and EMA weights on the fixed validation triples (rank 0; logged)."
+    if self.rank != 0 or not self.val_ds or not len(self.val_ds): return None
+    n = self.cfg['training']['n_val_batches']
+    sums = {'val_loss': 0.0, 'val_loss_ema': 0.0}
+    with preserved_rng():
+        for i in range(n):
+            x0, cond = _split_batch(self.val_ds[i % len(self.val_ds)])
+            x0, cond = x0[None].to(self.device), cond[None].to(self.device)
+            t, noise = self.diffusion.draw_t_noise(x0.cpu(), torch.Generator().manual_seed(
+                derive_seed(self.seed, 'val', i)))
+            for k, m in (('val_loss', self.model), ('val_loss_ema', self.ema.model)):
+                was = m.training; m.eval()
                 with self._autocast():
-                    loss = self.diffusion.training_loss(self.ddp, x0, cond, t=t, noise=noise)
-                (loss.float() / accum).backward()
-            total += loss.detach().float()
-        self.last_lr = self.opt.param_groups[0]['lr']
-        self.opt.step()
-        self.opt.zero_grad(set_to_none=True)
-        self.sched.step()
-        self.ema.update(self.model, self.step)
-        self.step += 1
-        return total / accum
+                    sums[k] += self.diffusion.training_loss(m, x0, cond, t=t.to(self.device),
+                                                            noise=noise.to(self.device)).float().item()
+                m.train(was)
+    rec = {'step': self.step, **{k: v / n for k, v in sums.items()}}
+    self.log(rec)
+    return rec
 
-    # ---- validation and samples -------------------------------------------------------------------------
-    @torch.no_grad()
-    def validate(self) -> dict | None:
-        "Loss of the live and EMA weights on the fixed validation triples (rank 0; logged)."
-        if self.rank != 0 or not self.val_ds or not len(self.val_ds): return None
-        n = self.cfg['training']['n_val_batches']
-        sums = {'val_loss': 0.0, 'val_loss_ema': 0.0}
-        with preserved_rng():
-            for i in range(n):
-                x0, cond = _split_batch(self.val_ds[i % len(self.val_ds)])
-                x0, cond = x0[None].to(self.device), cond[None].to(self.device)
-                t, noise = draw_t_noise(self.diffusion, x0.cpu(), torch.Generator().manual_seed(
-                    derive_seed(self.seed, 'val', i)))
-                for k, m in (('val_loss', self.model), ('val_loss_ema', self.ema.model)):
-                    was = m.training; m.eval()
-                    with self._autocast():
-                        sums[k] += self.diffusion.training_loss(m, x0, cond, t=t.to(self.device),
-                                                                noise=noise.to(self.device)).float().item()
-                    m.train(was)
-        rec = {'step': self.step, **{k: v / n for k, v in sums.items()}}
-        self.log(rec)
-        return rec
+# %% ../nbs/05_train.ipynb #215b059e
+@patch
+def sample_condition(self: Trainer) -> tuple[str, torch.Tensor, np.ndarray]:
+    "(case id, one-hot condition [6,X,Y,Z], affine) of the fixed mask the checkpoint samples are drawn for."
+    ds = self.val_ds if self.val_ds is not None and len(self.val_ds) else self.train_ds
+    _, cond = _split_batch(ds[0])
+    return _case_id(ds, 0), cond, _affine(ds, 0)
 
-    def sample_condition(self):
-        "(case id, one-hot condition [6,X,Y,Z], affine) of the fixed mask the checkpoint samples are drawn for."
-        ds = self.val_ds if self.val_ds is not None and len(self.val_ds) else self.train_ds
-        _, cond = _split_batch(ds[0])
-        return _case_id(ds, 0), cond, _affine(ds, 0)
+# %% ../nbs/05_train.ipynb #fdb8ead6
+@patch
+@torch.no_grad()
+def write_sample(self: Trainer) -> Path | None:
+    "Sample the EMA model for the fixed mask; one NIfTI per contrast (+ the mask) in samples/step_XXXXXXX."
+    if self.rank != 0: return None
+    tc = self.cfg['training']
+    case, cond, affine = self.sample_condition()
+    with preserved_rng(), self._autocast():
+        x = self.diffusion.sample(self.ema.model, cond[None].to(self.device), sampler=tc['sample_sampler'],
+                                  steps=tc['sample_steps'], seed=derive_seed(self.seed, 'sample') % 2**31,
+                                  progress=False)
+    d = self.out / 'samples' / checkpoint_name(self.step)
+    x = x[0].float().cpu().numpy()
+    for c, img in zip(CONTRASTS, x): save_nifti(img.astype(np.float32), affine, d / f'{case}-{c}.nii.gz')
+    save_nifti(onehot_to_mask(cond.cpu().numpy()), affine, d / f'{case}-mask.nii.gz')
+    self.log({'step': self.step, 'event': 'sample', 'path': str(d.relative_to(self.out))})
+    return d
 
-    @torch.no_grad()
-    def write_sample(self) -> Path | None:
-        "Sample the EMA model for the fixed mask; one NIfTI per contrast (+ the mask) in samples/step_XXXXXXX."
-        if self.rank != 0: return None
-        tc = self.cfg['training']
-        case, cond, affine = self.sample_condition()
-        with preserved_rng(), self._autocast():
-            x = self.diffusion.sample(self.ema.model, cond[None].to(self.device), sampler=tc['sample_sampler'],
-                                      steps=tc['sample_steps'], seed=derive_seed(self.seed, 'sample') % 2**31,
-                                      progress=False)
-        d = self.out / 'samples' / checkpoint_name(self.step)
-        x = x[0].float().cpu().numpy()
-        for c, img in zip(CONTRASTS, x): save_nifti(img.astype(np.float32), affine, d / f'{case}-{c}.nii.gz')
-        save_nifti(onehot_to_mask(cond.cpu().numpy()), affine, d / f'{case}-mask.nii.gz')
-        self.log({'step': self.step, 'event': 'sample', 'path': str(d.relative_to(self.out))})
-        return d
+# %% ../nbs/05_train.ipynb #00291d94
+@patch
+def fit(self: Trainer, iterations: int | None = None) -> dict:
+    "Train until step `iterations` (default: `training.iterations`); returns a summary of the run."
+    tc = self.cfg['training']
+    total = int(iterations if iterations is not None else tc['iterations'])
+    accum, bs = tc['grad_accum'], tc['batch_size']
+    log_every, val_every, save_every = tc['log_every'], tc['val_every'], tc['save_every']
+    if self.rank == 0 and self.step == 0:
+        self.log({'step': 0, 'event': 'start', 'world_size': self.world, 'device': str(self.device),
+                  'effective_batch': bs * accum * self.world, 'amp': self.amp,
+                  'params': sum(p.numel() for p in self.model.parameters())})
+    elif self.resumed_from is not None:
+        self.log({'step': self.step, 'event': 'resume', 'world_size': self.world})
+    if val_every and self.step == 0: self.validate()             # the untrained baseline
+    batches = iter(self.loader(self.step * accum))
+    bar = tqdm(total=total, initial=self.step, desc='train', unit='step', dynamic_ncols=True,
+               disable=not (self.progress and self.rank == 0))
+    win_loss, win_n, win_t, last = torch.zeros((), device=self.device), 0, 0.0, None
+    bad = torch.zeros((), dtype=torch.bool, device=self.device)    # a non-finite loss since the last check
+    if self.device.type == 'cuda': torch.cuda.reset_peak_memory_stats(self.device)
+    while self.step < total:
+        t0 = time.perf_counter()
+        step_loss = self.train_step(batches); win_loss += step_loss; win_n += 1
+        bad |= ~torch.isfinite(step_loss)
+        s = self.step
+        if (s % log_every == 0 or s == total or (save_every and s % save_every == 0)) and bool(bad):
+            raise FloatingPointError(f"the training loss became NaN/Inf by step {s}: check the data in {self.data_root} "
+                                     f"and training.lr; no checkpoint was written for it ({self.out / 'checkpoints'} "
+                                     "and its latest.json are unchanged)")
+        if s % log_every == 0 or s == total:
+            l = win_loss / win_n
+            if self.world > 1: dist.all_reduce(l); l = l / self.world
+            l = l.item()                                   # waits for the GPU: the window's time is complete
+        win_t += time.perf_counter() - t0                  # training time only (no validation, checkpoints)
+        bar.update(1)
+        if s % log_every == 0 or s == total:
+            dt = win_t
+            last = {'step': s, 'loss': l, 'lr': self.last_lr, 'sec_per_step': dt / win_n,
+                    'samples_per_sec': win_n * bs * accum * self.world / dt}
+            if self.device.type == 'cuda':
+                last['peak_mem_gb'] = torch.cuda.max_memory_allocated(self.device) / 2**30
+            else: last['peak_rss_gb'] = peak_memory_mb('cpu') / 1024
+            self.log(last)
+            bar.set_postfix(loss=f"{last['loss']:.4f}", lr=f"{self.last_lr:.2e}")
+            win_loss, win_n, win_t = torch.zeros((), device=self.device), 0, 0.0
+        if val_every and s % val_every == 0: self.validate()
+        if (save_every and s % save_every == 0) or s == total: self.save(); self.write_sample()
+    bar.close()
+    del batches
+    digests = [weights_digest(self.model)]
+    if self.world > 1:
+        digests = [None] * self.world
+        dist.all_gather_object(digests, weights_digest(self.model))
+    self.log({'step': self.step, 'event': 'end', 'weights_sha256_per_rank': digests})
+    return {'step': self.step, 'last': last, 'out': str(self.out)}
 
-    # ---- the loop ----------------------------------------------------------------------------------------
-    def fit(self, iterations=None) -> dict:
-        "Train until step `iterations` (default: `training.iterations`); returns a summary of the run."
-        tc = self.cfg['training']
-        total = int(iterations if iterations is not None else tc['iterations'])
-        accum, bs = tc['grad_accum'], tc['batch_size']
-        log_every, val_every, save_every = tc['log_every'], tc['val_every'], tc['save_every']
-        if self.rank == 0 and self.step == 0:
-            self.log({'step': 0, 'event': 'start', 'world_size': self.world, 'device': str(self.device),
-                      'effective_batch': bs * accum * self.world, 'amp': self.amp,
-                      'params': sum(p.numel() for p in self.model.parameters())})
-        elif self.resumed_from is not None:
-            self.log({'step': self.step, 'event': 'resume', 'world_size': self.world})
-        if val_every and self.step == 0: self.validate()             # the untrained baseline
-        batches = iter(self.loader(self.step * accum))
-        bar = tqdm(total=total, initial=self.step, desc='train', unit='step', dynamic_ncols=True,
-                   disable=not (self.progress and self.rank == 0))
-        win_loss, win_n, win_t, last = torch.zeros((), device=self.device), 0, 0.0, None
-        bad = torch.zeros((), dtype=torch.bool, device=self.device)    # a non-finite loss since the last check
-        if self.device.type == 'cuda': torch.cuda.reset_peak_memory_stats(self.device)
-        while self.step < total:
-            t0 = time.perf_counter()
-            step_loss = self.train_step(batches); win_loss += step_loss; win_n += 1
-            bad |= ~torch.isfinite(step_loss)
-            s = self.step
-            if (s % log_every == 0 or s == total or (save_every and s % save_every == 0)) and bool(bad):
-                raise FloatingPointError(f"the training loss became NaN/Inf by step {s}: check the data in {self.data_root} "
-                                         f"and training.lr; no checkpoint was written for it ({self.out / 'checkpoints'} "
-                                         "and its latest.json are unchanged)")
-            if s % log_every == 0 or s == total:
-                l = win_loss / win_n
-                if self.world > 1: dist.all_reduce(l); l = l / self.world
-                l = l.item()                                   # waits for the GPU: the window's time is complete
-            win_t += time.perf_counter() - t0                  # training time only (no validation, checkpoints)
-            bar.update(1)
-            if s % log_every == 0 or s == total:
-                dt = win_t
-                last = {'step': s, 'loss': l, 'lr': self.last_lr, 'sec_per_step': dt / win_n,
-                        'samples_per_sec': win_n * bs * accum * self.world / dt}
-                if self.device.type == 'cuda':
-                    last['peak_mem_gb'] = torch.cuda.max_memory_allocated(self.device) / 2**30
-                else: last['peak_rss_gb'] = _peak_rss_gb()
-                self.log(last)
-                bar.set_postfix(loss=f"{last['loss']:.4f}", lr=f"{self.last_lr:.2e}")
-                win_loss, win_n, win_t = torch.zeros((), device=self.device), 0, 0.0
-            if val_every and s % val_every == 0: self.validate()
-            if (save_every and s % save_every == 0) or s == total: self.save(); self.write_sample()
-        bar.close()
-        del batches
-        digests = [weights_digest(self.model)]
-        if self.world > 1:
-            digests = [None] * self.world
-            dist.all_gather_object(digests, weights_digest(self.model))
-        self.log({'step': self.step, 'event': 'end', 'weights_sha256_per_rank': digests})
-        return {'step': self.step, 'last': last, 'out': str(self.out)}
-
-    def close(self):
-        "Leave the process group if this trainer created it."
-        if self._own_pg and dist.is_initialized(): dist.destroy_process_group(); self._own_pg = False
-
-def _seed_global(seed, step, rank):
-    s = derive_seed(seed, 'global', step, rank)
-    random.seed(s); np.random.seed(s % 2**32); torch.manual_seed(s)
-
-def _peak_rss_gb() -> float:
-    "Peak resident memory of this process (GiB)."
-    import resource
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
-
-def _log_step(line):
-    try: return int(json.loads(line).get('step', 0))
-    except Exception: return 0
-
-def _split_batch(b):
-    if isinstance(b, dict): return b['image'], b['cond']
-    return b[0], b[1]
-
-def onehot_to_mask(onehot) -> np.ndarray:
-    "GliomaGen mask (uint8, 0..C) from a one-hot [C,X,Y,Z] of labels 1..C (all-zero voxels are background)."
-    onehot = np.asarray(onehot)
-    return np.where(onehot.max(0) > 0, onehot.argmax(0) + 1, 0).astype(np.uint8)
-
-# %% ../nbs/05_train.ipynb #ae76e524
-from .core import command, check_range, check_device, check_disjoint
+# %% ../nbs/05_train.ipynb #0992cc37
+@patch
+def close(self: Trainer) -> None:
+    "Leave the process group if this trainer created it."
+    if self._own_pg and dist.is_initialized(): dist.destroy_process_group(); self._own_pg = False
 
 # %% ../nbs/05_train.ipynb #198efdc8
 def _parser():
@@ -627,25 +549,3 @@ def main_train(argv=None) -> int:
 # %% ../nbs/05_train.ipynb #c76524bc
 #| eval: false
 if __name__ == '__main__': sys.exit(main_train())
-
-# %% ../nbs/05_train.ipynb #c6e5e7b3
-LABEL_NAMES = ('background', 'head', 'NETC', 'SNFH', 'ET', 'RC')
-
-def label_means(images, masks, n_labels=6) -> np.ndarray:
-    "Mean intensity per label (rows 0..n_labels-1) and channel (columns), pooled over cases; NaN for absent labels."
-    images = np.asarray(images, dtype=np.float64); masks = np.asarray(masks)
-    if images.ndim == 4: images, masks = images[None], masks[None]
-    out = np.full((n_labels, images.shape[1]), np.nan)
-    for l in range(n_labels):
-        sel = masks == l
-        if sel.any(): out[l] = [images[:, k][sel].mean() for k in range(images.shape[1])]
-    return out
-
-def conditioning_fidelity(samples, reals, masks) -> dict:
-    "{'mae': mean |label-mean difference|, 'order': fraction of label pairs ordered as in the reals} over contrasts."
-    a, b = label_means(samples, masks), label_means(reals, masks)
-    ok = ~np.isnan(b[:, 0])
-    a, b = a[ok], b[ok]
-    i, j = np.triu_indices(len(a), 1)
-    order = (np.sign(a[i] - a[j]) == np.sign(b[i] - b[j])).mean()
-    return {'mae': float(np.abs(a - b).mean()), 'order': float(order)}

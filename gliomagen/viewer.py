@@ -12,11 +12,11 @@ from typing import Mapping
 import numpy as np
 
 # %% auto #0
-__all__ = ['PLANES', 'LETTERS', 'WINDOW_PRESETS', 'LABEL_SETS', 'LABEL_COLOURS', 'plane_axis', 'to_ras', 'take_slice',
-           'display_to_voxel', 'voxel_to_display', 'window_level', 'auto_window', 'window_presets', 'preset_window',
-           'label_names', 'tumour_labels', 'label_colours', 'check_mask_labels', 'overlay', 'render_slice',
-           'case_files', 'load_volumes', 'load_labels', 'SliceView', 'to_png', 'VolumeViewer', 'CompareViewer',
-           'show_case', 'tumour_slice', 'montage']
+__all__ = ['PLANES', 'LETTERS', 'WINDOW_PRESETS', 'LABEL_SETS', 'plane_axis', 'to_ras', 'take_slice', 'display_to_voxel',
+           'voxel_to_display', 'window_level', 'auto_window', 'window_presets', 'preset_window', 'label_names',
+           'tumour_labels', 'label_colours', 'check_mask_labels', 'overlay', 'render_slice', 'case_files',
+           'load_volumes', 'load_labels', 'SliceView', 'to_png', 'VolumeViewer', 'CompareViewer', 'show_case',
+           'tumour_slice', 'montage']
 
 # %% ../nbs/10_viewer.ipynb #623919bd
 import anywidget
@@ -28,9 +28,9 @@ import nibabel as nib
 import traitlets
 
 from .core import (CONTRASTS, GLIOMAGEN_LABELS, BRATS2024_LABELS, BRATS2021_LABELS, TUMOUR_CLASSES,
-                            case_paths)
-from .figures import (load_volume, robust_window, tumour_slice as axial_tumour_slice,
-                               LABEL_COLOURS as MASK_COLOURS)
+                            LABEL_COLOURS, case_paths, tumour_slice as axial_tumour_slice)
+from .data import read_nifti
+from .figures import robust_window
 
 # %% ../nbs/10_viewer.ipynb #5804b8cf
 PLANES = ('axial', 'coronal', 'sagittal')
@@ -116,10 +116,6 @@ def preset_window(vol, contrast: str, preset: str = 'brain') -> tuple[float, flo
 LABEL_SETS = {'gliomagen': GLIOMAGEN_LABELS, 'brats2024': BRATS2024_LABELS, 'brats2021': BRATS2021_LABELS}
 "Label conventions by name (value -> label name), from `gliomagen.core`."
 
-LABEL_COLOURS = {**{GLIOMAGEN_LABELS[k]: c for k, c in MASK_COLOURS.items() if k},
-                 'NCR': MASK_COLOURS[2], 'ED': MASK_COLOURS[3]}
-"`figures.LABEL_COLOURS` by label name (BraTS 2021 NCR/ED take the colours of their BraTS 2024 heirs NETC/SNFH)."
-
 def label_names(labels='gliomagen') -> dict:
     "Value -> name of a label convention: 'gliomagen', 'brats2024', 'brats2021', or a dict of your own."
     if isinstance(labels, Mapping): return {int(k): str(v) for k, v in labels.items()}
@@ -203,7 +199,7 @@ def _read(path, what='volume') -> np.ndarray:
     p = Path(path)
     if not p.exists(): raise FileNotFoundError(f"{what} not found: {p}")
     if p.is_dir(): raise IsADirectoryError(f"{what} should be a NIfTI file, got the folder {p}")
-    a = load_volume(p, canonical=True)
+    a = read_nifti(p, dtype=None, canonical=True, ndim=None)[0]
     if a.ndim == 4 and a.shape[-1] == 1: a = a[..., 0]
     if a.ndim != 3: raise ValueError(f"{what} {p} is not a 3D volume (shape {a.shape})")
     return a
@@ -421,7 +417,7 @@ class _Viewer:
         self.render()
 
     def tumour_centre(self) -> tuple:
-        "The voxel whose three planes hold the most tumour (`figures.tumour_slice` per axis), else the centre."
+        "The voxel whose three planes hold the most tumour (`core.tumour_slice` per axis), else the centre."
         if self.mask is None: return tuple(n // 2 for n in self.shape)
         tumour = sorted(tumour_labels(self.labels))
         return tuple(axial_tumour_slice(np.moveaxis(self.mask, ax, -1), labels=tumour) for ax in range(3))
@@ -657,7 +653,7 @@ def show_case(case_dir, mask='auto', labels='auto', **kwargs) -> VolumeViewer:
     return VolumeViewer(case_dir, mask=mask, labels=labels, **kwargs)
 
 def tumour_slice(mask, plane='axial', labels='gliomagen') -> int:
-    "Index of the slice in `plane` with the most tumour voxels, else the middle (`figures.tumour_slice` on that axis)."
+    "Index of the slice in `plane` with the most tumour voxels, else the middle (`core.tumour_slice` on that axis)."
     m = np.moveaxis(np.asarray(mask), plane_axis(plane), -1)
     return axial_tumour_slice(m, labels=sorted(tumour_labels(labels)))
 

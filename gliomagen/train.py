@@ -438,10 +438,13 @@ def fit(self: Trainer, iterations: int | None = None) -> dict:
         step_loss = self.train_step(batches); win_loss += step_loss; win_n += 1
         bad |= ~torch.isfinite(step_loss)
         s = self.step
-        if (s % log_every == 0 or s == total or (save_every and s % save_every == 0)) and bool(bad):
-            raise FloatingPointError(f"the training loss became NaN/Inf by step {s}: check the data in {self.data_root} "
-                                     f"and training.lr; no checkpoint was written for it ({self.out / 'checkpoints'} "
-                                     "and its latest.json are unchanged)")
+        if s % log_every == 0 or s == total or (save_every and s % save_every == 0):
+            nonfinite = bad.to(torch.int32)
+            if self.world > 1: dist.all_reduce(nonfinite, op=dist.ReduceOp.MAX)   # every rank stops together
+            if nonfinite.item():
+                raise FloatingPointError(f"the training loss became NaN/Inf by step {s}: check the data in "
+                                         f"{self.data_root} and training.lr; no checkpoint was written for it "
+                                         f"({self.out / 'checkpoints'} and its latest.json are unchanged)")
         if s % log_every == 0 or s == total:
             l = win_loss / win_n
             if self.world > 1: dist.all_reduce(l); l = l / self.world

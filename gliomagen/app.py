@@ -16,7 +16,7 @@ __all__ = ['run_cases', 'case_metrics', 'metrics_html', 'RunPage', 'page', 'free
 # %% ../nbs/20_app.ipynb #7e5cdb5f
 import ipywidgets as widgets
 
-from .core import CONTRASTS, GLIOMAGEN_LABELS
+from .core import CONTRASTS, GLIOMAGEN_LABELS, command
 from .figures import run_paths, case_file, FIGURES, _run_summary, _md_to_html_table
 from .metrics import find_case_dirs
 from .data import read_nifti, normalise_minmax
@@ -179,6 +179,7 @@ def serve(target, port: int | None = None, host: str = '127.0.0.1', cull_after: 
         proc.terminate(); raise TimeoutError(f"voila did not answer on {proc.url} within {wait:.0f} s")
     return proc
 
+@command('gliomagen view')
 def main_view(argv=None) -> int:
     "`gliomagen view TARGET [--port P] [--cull-after S]`: serve a run directory (or a case folder) as a web page."
     p = argparse.ArgumentParser(prog='gliomagen view', description=main_view.__doc__.split(': ', 1)[1])

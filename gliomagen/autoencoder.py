@@ -15,7 +15,7 @@ from safetensors import safe_open
 from safetensors.torch import save_file
 from tqdm.auto import tqdm
 
-from .core import CONTRASTS, atomic_path, derive_seed
+from .core import CONTRASTS, atomic_path, derive_seed, command
 from .checkpoint import save_checkpoint, load_checkpoint_tensors, read_sidecar, checkpoint_name, find_checkpoint
 from .core import write_json_atomic
 from .bench import peak_memory_mb
@@ -371,6 +371,7 @@ def _ae_parser():
     p.add_argument('--no-progress', action='store_true')
     return p
 
+@command('gliomagen train-autoencoder')
 def main_train_autoencoder(argv=None) -> int:
     "`gliomagen train-autoencoder`: 0 when trained, 2 on a usage or input error."
     import pandas as pd

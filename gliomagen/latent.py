@@ -15,6 +15,7 @@ from torch import nn
 from .core import load_config, validate_config, DEFAULT_CONFIG, derive_seed, ConfigError
 from .autoencoder import Autoencoder, load_autoencoder
 from .checkpoint import load_checkpoint_tensors
+from .diffusion import GaussianDiffusion
 
 # %% auto #0
 __all__ = ['LDM_PRESETS', 'LDM_SCHEDULES', 'MaskEncoder', 'LatentDenoiser', 'ldm_model_section', 'build_ldm', 'LatentDiffusion',
@@ -133,10 +134,13 @@ class LatentDiffusion(nn.Module):
     @classmethod
     def from_sidecar(cls, side: dict): return cls(side['schedule']['timesteps'], side['schedule']['name'])
 
+    draw_t_noise = GaussianDiffusion.draw_t_noise   # the trainer's (t, noise) draw, shared with the pixel process (04)
+
     def training_loss(self, model, z0, cond, t=None, noise=None, generator=None) -> torch.Tensor:
         "Mean squared error of the predicted noise at uniform time steps (scalar)."
-        if t is None: t = torch.randint(0, self.num_timesteps, (z0.shape[0],), generator=generator).to(z0.device)
-        if noise is None: noise = torch.randn(z0.shape, generator=generator).to(z0.device, z0.dtype)
+        if t is None or noise is None:
+            t_, noise_ = self.draw_t_noise(z0, generator)
+            t = t_ if t is None else t; noise = noise_ if noise is None else noise
         z_t = self.scheduler.add_noise(original_samples=z0, noise=noise, timesteps=t)
         return F.mse_loss(model(z_t, t, cond).float(), noise.float())
 

@@ -15,7 +15,7 @@ import torch
 from torch import nn
 import torch.nn.functional as F
 
-from .core import GLIOMAGEN_LABELS, N_MASK_LABELS, HEAD, TUMOUR_CLASSES, derive_seed
+from .core import GLIOMAGEN_LABELS, N_MASK_LABELS, HEAD, TUMOUR_CLASSES, derive_seed, command
 from .augment import find_masks
 from .data import mask_to_onehot, read_mask, save_nifti
 from .autoencoder import Autoencoder, build_autoencoder, train_autoencoder
@@ -433,6 +433,7 @@ def _mask_dir(d) -> dict:
                                  if (p / f'{p.name}-mask.nii.gz').exists()})
     return out
 
+@command('gliomagen masks')
 def main_masks(argv=None) -> int:
     "`gliomagen masks train|generate|compare ...`"
     p = argparse.ArgumentParser(prog='gliomagen masks', description='New tumour masks from a latent diffusion model (LDM-seg).')

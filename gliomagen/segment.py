@@ -15,7 +15,7 @@ import torch
 from torch import nn
 import torch.nn.functional as F
 
-from .core import CONTRASTS, atomic_path, gliomagen_to_brats2024
+from .core import CONTRASTS, atomic_path, gliomagen_to_brats2024, command
 from .data import find_cases, save_nifti
 from .masks import (load_mask_generator, make_scheduler, denoise, labels_to_onehot, onehot_to_labels,
                              encode_masks, MASK_GENERATOR, SCHEDULE)
@@ -230,6 +230,7 @@ def plot_segmentation(image, truth, pred, variance, axis: int = 2, size: float =
     return fig
 
 # %% ../nbs/19_segment.ipynb #a8edb702
+@command('gliomagen segment')
 def main_segment(argv=None) -> int:
     "`gliomagen segment --checkpoint CKPT --images DIR --out DIR --ensemble N` or `gliomagen segment train ...`"
     argv = list(sys.argv[1:] if argv is None else argv)

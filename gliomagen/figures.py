@@ -29,7 +29,7 @@ from matplotlib.patches import FancyBboxPatch, Patch
 from .core import (CONTRASTS, GLIOMAGEN_LABELS, TUMOUR_CLASSES, LABEL_COLOURS, atomic_path,
                             brats2024_to_gliomagen, load_config, tumour_slice)
 from .data import read_nifti
-from .metrics import find_case_dirs
+from .metrics import find_case_dirs, image_table
 
 # %% ../nbs/11_figures.ipynb #97292bd3
 _STAGES = ('raw', 'prepared', 'train', 'augment', 'synth', 'eval', 'figures')
@@ -502,21 +502,16 @@ def table_image_metrics(run_dir, out=None, path=None, dpi=100) -> Path:
         js.get('extractor') if isinstance(js, dict) else '').lower()
     if untrained: per = {ct: {k: v for k, v in d.items() if k == 'ms_ssim'} for ct, d in per.items()}
     header = ['Modality'] + [h for _, h in _IMG_METRICS]
-    rows, csv_rows, means = [], [], {m: [] for m, _ in _IMG_METRICS}
-    for ct in CONTRASTS:
-        r, cr = [ct], [ct]
-        for m, _ in _IMG_METRICS:
-            mu, sd, _n = mean_sd(per[ct].get(m))
-            r.append('n/r' if untrained and m != 'ms_ssim' else fmt(mu, sd, 4)); cr += ['' if mu is None else mu, '' if sd is None else sd]
-            means[m].append(mu)
-        rows.append(r); csv_rows.append(cr)
-    r, cr = ['Mean ± SD †'], ['mean_sd']
-    for m, _ in _IMG_METRICS:
-        v = [x for x in means[m] if x is not None]
-        mu = float(np.mean(v)) if v else None
-        sd = float(np.std(v, ddof=1)) if len(v) > 1 else None
-        r.append('n/r' if untrained and m != 'ms_ssim' else fmt(mu, sd, 4)); cr += ['' if mu is None else mu, '' if sd is None else sd]
-    rows.append(r); csv_rows.append(cr)
+    as08 = lambda e, key: (lambda mu, sd, _n: None if mu is None else {key: mu, 'std': sd})(*mean_sd(e))
+    df = image_table({ct: {m: as08(per[ct].get(m), 'mean' if m == 'ms_ssim' else 'value') for m, _ in _IMG_METRICS}
+                      for ct in CONTRASTS})                    # 08_metrics owns the layout and the Mean ± SD row
+    shown = lambda m, v: 'n/r' if untrained and m != 'ms_ssim' else ('n/a' if v == '—' else v)
+    rows = [[ct] + [shown(m, v) for (m, _), v in zip(_IMG_METRICS, df.loc[ct])] for ct in CONTRASTS]
+    rows.append(['Mean ± SD †'] + [shown(m, v) for (m, _), v in zip(_IMG_METRICS, df.loc['Mean ± SD'])])
+    num = lambda x: '' if x is None else x
+    csv_rows = [[ct] + [num(x) for m, _ in _IMG_METRICS for x in mean_sd(per[ct].get(m))[:2]] for ct in CONTRASTS]
+    csv_rows.append(['mean_sd'] + [num(x) for m, _ in _IMG_METRICS for x in df.attrs['mean_sd'][m]])
+    means = {m: [mean_sd(per[ct].get(m))[0] for ct in CONTRASTS] for m, _ in _IMG_METRICS}
     notes = ['MS-SSIM: mean ± SD over axial slices; FID, KID: value ± SD as written by the evaluation (bootstrap over '
              'subjects). † mean of the four contrasts ± their sample SD (ddof=1).']
     if untrained: notes.append('FID, KID not reported: the features came from untrained weights (a plumbing check, not a metric).')

@@ -40,13 +40,13 @@ def _groups(width: int, num_groups: int | None) -> int:
     return max(g, 1)
 
 # %% ../nbs/13_bench.ipynb #eba0b20c
-def time_forward(model: torch.nn.Module, x: torch.Tensor, t: torch.Tensor, device, repeats: int = 3, warmup: int = 1) -> tuple[float, float]:
+def time_forward(model: torch.nn.Module, x: torch.Tensor, t: torch.Tensor, device: str | torch.device, repeats: int = 3, warmup: int = 1) -> tuple[float, float]:
     "(median seconds of one no-grad denoiser evaluation, peak MiB)."
     model.eval(); peak_memory_mb(device, reset=True)
     with torch.inference_mode(): ts = _timeit(lambda: model(x, t), device, repeats, warmup)
     return statistics.median(ts), peak_memory_mb(device)
 
-def time_train_step(model: torch.nn.Module, gd: GaussianDiffusion, x0: torch.Tensor, cond: torch.Tensor, device,
+def time_train_step(model: torch.nn.Module, gd: GaussianDiffusion, x0: torch.Tensor, cond: torch.Tensor, device: str | torch.device,
                     repeats: int = 3, warmup: int = 1) -> tuple[float, float]:
     "(median seconds of one training step — L1 ε-loss at random t, backward, Adam update —, peak MiB)."
     model.train(); opt = torch.optim.Adam(model.parameters(), lr=1e-5); peak_memory_mb(device, reset=True)
@@ -58,7 +58,7 @@ def time_train_step(model: torch.nn.Module, gd: GaussianDiffusion, x0: torch.Ten
 
 # %% ../nbs/13_bench.ipynb #01d3a8c4
 def time_sampler(model: torch.nn.Module, gd: GaussianDiffusion, cond: torch.Tensor, out_channels: int, name: str,
-                 steps: int | None, device, repeats: int = 3, warmup: int = 1, probe_steps: int = 3, seed: int = 0) -> dict:
+                 steps: int | None, device: str | torch.device, repeats: int = 3, warmup: int = 1, probe_steps: int = 3, seed: int = 0) -> dict:
     "Time `probe_steps` steps of sampler `name`'s own loop and extrapolate to its whole chain (one record of `sampling`)."
     T, B, shape = gd.num_timesteps, cond.shape[0], tuple(cond.shape[2:])
     steps = T if name == 'ddpm' else int(steps or 50)
@@ -83,7 +83,7 @@ def time_sampler(model: torch.nn.Module, gd: GaussianDiffusion, cond: torch.Tens
             'peak_mb': peak_memory_mb(device)}
 
 # %% ../nbs/13_bench.ipynb #79136ca7
-def parse_samplers(spec) -> list:
+def parse_samplers(spec: str | list) -> list:
     "'ddim:50,ddpm,pndm:25' (or a list of (name, steps)) -> [(name, steps or None), ...]."
     if not isinstance(spec, str): return [(n, s) for n, s in spec]
     out = []
@@ -92,9 +92,9 @@ def parse_samplers(spec) -> list:
         out.append((name, int(steps) if steps else None))
     return out
 
-def benchmark(shape=(32, 32, 32), base_channels: int = 64, channel_mult=(1, 1, 2, 3, 4), num_res_blocks: int = 2,
+def benchmark(shape: tuple[int, int, int] = (32, 32, 32), base_channels: int = 64, channel_mult: tuple = (1, 1, 2, 3, 4), num_res_blocks: int = 2,
               num_groups: int | None = None, batch_size: int = 1, device: str = 'cpu', repeats: int = 3, warmup: int = 1,
-              samplers='ddim:50,pndm:25,ddpm', probe_steps: int = 3, grad_checkpoint: bool = False,
+              samplers: str | list = 'ddim:50,pndm:25,ddpm', probe_steps: int = 3, grad_checkpoint: bool = False,
               timesteps: int = 1000, seed: int = 0) -> dict:
     "Time the denoiser, a training step and the samplers; returns a JSON-ready dict (medians over `repeats`)."
     shape, dev = tuple(int(s) for s in shape), torch.device(device)
@@ -124,7 +124,7 @@ from .core import command, check_range, check_shape, check_device
 
 # %% ../nbs/13_bench.ipynb #4d169974
 @command('gliomagen bench')
-def main_bench(argv=None) -> int:
+def main_bench(argv: list[str] | None = None) -> int:
     "`gliomagen bench`: print a JSON timing report of the denoiser, a train step and the samplers."
     p = argparse.ArgumentParser(prog='gliomagen bench', description=main_bench.__doc__)
     p.add_argument('--shape', nargs=3, type=int, default=(32, 32, 32), metavar=('X', 'Y', 'Z'), help='grid (default 32 32 32)')

@@ -107,7 +107,7 @@ def make_sidecar(model: nn.Module, ema: nn.Module | None = None, step: int = 0, 
     return {**side, 'config': config, 'extra': extra or {}}
 
 # %% ../nbs/03a_checkpoint.ipynb #f232739f
-def save_checkpoint(path, model: nn.Module, ema: nn.Module | None = None, step: int = 0, config: dict | None = None,
+def save_checkpoint(path: str | Path, model: nn.Module, ema: nn.Module | None = None, step: int = 0, config: dict | None = None,
                     extra: dict | None = None, kind: str | None = None, model_config: dict | None = None) -> Path:
     """Write `<path>.safetensors` (live + EMA weights) and the `<path>.json` sidecar, atomically; return the sidecar path.
 
@@ -126,7 +126,7 @@ def save_checkpoint(path, model: nn.Module, ema: nn.Module | None = None, step: 
     return stem.parent / (stem.name + '.json')
 
 # %% ../nbs/03a_checkpoint.ipynb #6290c5c0
-def read_sidecar(path) -> dict:
+def read_sidecar(path: str | Path) -> dict:
     "The JSON sidecar of a checkpoint (`<stem>`, `<stem>.json` or `<stem>.safetensors`); version-1 sidecars get `kind`."
     p = _stem(path).parent / (_stem(path).name + '.json')
     if not p.exists(): raise FileNotFoundError(f'{p}: checkpoint sidecar not found (a GliomaGen checkpoint is '
@@ -140,7 +140,7 @@ def read_sidecar(path) -> dict:
     side.setdefault('kind', UNET_KIND)
     return side
 
-def load_checkpoint_tensors(path, device: str | torch.device = 'cpu') -> tuple[dict, dict | None, dict]:
+def load_checkpoint_tensors(path: str | Path, device: str | torch.device = 'cpu') -> tuple[dict, dict | None, dict]:
     "(live state dict, EMA state dict or None, sidecar) of a checkpoint."
     side = read_sidecar(path)
     w = side.get('weights', _stem(path).name + '.safetensors')     # a file name beside the sidecar, never a path
@@ -157,7 +157,7 @@ def load_checkpoint_tensors(path, device: str | torch.device = 'cpu') -> tuple[d
     ema = {k[4:]: v for k, v in t.items() if k.startswith('ema.')} or None
     return live, ema, side
 
-def load_checkpoint(path, device: str | torch.device = 'cpu', weights: str = 'ema', **overrides) -> tuple[nn.Module, dict]:
+def load_checkpoint(path: str | Path, device: str | torch.device = 'cpu', weights: str = 'ema', **overrides) -> tuple[nn.Module, dict]:
     """(network built from the sidecar by its kind's constructor, sidecar), in eval mode.
 
     `weights`: 'ema' (the EMA weights if saved, else the live ones) or 'live'; `overrides` go to the constructor."""
@@ -174,7 +174,7 @@ def checkpoint_name(step: int) -> str:
 
 def _checkpoint_files(name): return [f'{name}.safetensors', f'{name}.json', f'{name}.train.safetensors']
 
-def save_training_checkpoint(ckpt_dir, model: nn.Module, ema: nn.Module | None, step: int, config: dict,
+def save_training_checkpoint(ckpt_dir: str | Path, model: nn.Module, ema: nn.Module | None, step: int, config: dict,
                              train_state: tuple[dict, dict], keep_train_states: int = 2, extra: dict | None = None) -> Path:
     """Write model + EMA (`save_checkpoint`), the training state, then `latest.json`; returns the checkpoint's base path.
 
@@ -194,7 +194,7 @@ def save_training_checkpoint(ckpt_dir, model: nn.Module, ema: nn.Module | None, 
         for p in old[:-keep_train_states]: p.unlink(missing_ok=True)
     return base
 
-def load_training_state(base) -> tuple[dict, dict]:
+def load_training_state(base: str | Path) -> tuple[dict, dict]:
     "(tensors, metadata) of the training state saved beside checkpoint `base` by `save_training_checkpoint`."
     p = Path(str(_stem(base)) + '.train.safetensors')
     if not p.is_file(): raise FileNotFoundError(f'{p}: no training state beside checkpoint {_stem(base)} '
@@ -225,7 +225,7 @@ def _loadable(ckpt_dir, name) -> bool:
         return True
     except Exception: return False
 
-def find_checkpoint(run_dir) -> Path | None:
+def find_checkpoint(run_dir: str | Path) -> Path | None:
     "Base path of the last complete checkpoint of a run (what `latest.json` names), or None."
     ckpt_dir = Path(run_dir) / 'checkpoints'
     ptr = ckpt_dir / 'latest.json'
@@ -244,7 +244,7 @@ def find_checkpoint(run_dir) -> Path | None:
     return None
 
 # %% ../nbs/03a_checkpoint.ipynb #4f3eeb97
-def resolve_checkpoint(checkpoint) -> Path:
+def resolve_checkpoint(checkpoint: str | Path) -> Path:
     "The base path of a checkpoint given as base, `.safetensors`, `.json` or a training run folder."
     p = Path(checkpoint)
     if p.is_dir():
@@ -315,7 +315,7 @@ def _check_released_schedule(pt_path, buffers: dict, check_schedule: bool) -> di
                               '--no-check-schedule to convert anyway)')
     return {'schedule_checked': check_schedule, 'timesteps': len(b)}
 
-def load_released_checkpoint(pt_path, prefer: str = 'ema', check_schedule: bool = True, num_groups: int = 32,
+def load_released_checkpoint(pt_path: str | Path, prefer: str = 'ema', check_schedule: bool = True, num_groups: int = 32,
                              num_heads: int = 1) -> tuple[GliomaGenUNet, dict]:
     "Read an original GliomaGen / Med-DDPM `.pt`: (network with its EMA weights, info dict)."
     ck = _torch_load_safely(pt_path)
@@ -340,7 +340,7 @@ def load_released_checkpoint(pt_path, prefer: str = 'ema', check_schedule: bool 
     return model.eval(), info
 
 # %% ../nbs/03a_checkpoint.ipynb #b62f4774
-def convert_released_checkpoint(pt_path, out, clip_range=(-1., 1.), **kw) -> Path:
+def convert_released_checkpoint(pt_path: str | Path, out: str | Path, clip_range: tuple[float, float] = (-1., 1.), **kw) -> Path:
     "Convert a released `.pt` into our safetensors + sidecar format; returns the sidecar path. `kw` go to `load_released_checkpoint`."
     model, info = load_released_checkpoint(pt_path, **kw)
     cfg = json.loads(json.dumps(DEFAULT_CONFIG))

@@ -8,12 +8,12 @@ import argparse, json, os, random, re, shutil, sys, tempfile, time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import nibabel as nib
 import numpy as np
-import pandas as pd
-import torch
 from scipy import ndimage
+if TYPE_CHECKING: import pandas as pd       # imported where used: reading volumes needs neither pandas nor torch
 
 from .core import (CONTRASTS, BRATS2021_CONTRASTS, GLIOMAGEN_LABELS, HEAD, N_MASK_LABELS,
                             atomic_path, brats2021_to_brats2024, brats2024_to_gliomagen, gliomagen_to_brats2024,
@@ -50,6 +50,7 @@ def find_cases(root) -> pd.DataFrame:
     if not root.is_dir(): raise FileNotFoundError(f"{root} is not a folder of BraTS case folders (see data/README.md)")
     rows = [r for d in sorted(root.iterdir()) if d.is_dir() and not d.name.startswith('.')
             for r in [_scan_case(d)] if r is not None]
+    import pandas as pd
     df = pd.DataFrame(rows, columns=list(CASE_COLUMNS)).astype(object)
     return df.where(df.notna(), None)                     # missing files stay None, not NaN
 
@@ -452,6 +453,7 @@ def prepare_dataset(src, dst, shape=None, n_val=None, workers=None, config=None,
                 except Exception as e: _record((futs[f], {}, f"{futs[f]}: worker failed ({type(e).__name__}: {e})"))
     bar.close()
     front = ['case_id', 'split', 'status', 'reason']
+    import pandas as pd
     man = pd.DataFrame([{**rows[c], 'split': split[c]} for c in sorted(rows)])
     man = man[front + [c for c in man.columns if c not in front]]
     man.attrs['kept'] = kept
@@ -534,7 +536,8 @@ def from_canonical(arr, affine):
 # %% ../nbs/01_data.ipynb #93c1d77c
 def mask_to_onehot(mask, n_channels: int = 6):
     "One-hot of labels 1..n_channels, channel axis before the 3 spatial axes: [.., X, Y, Z] -> [.., n_channels, X, Y, Z] float32."
-    if isinstance(mask, torch.Tensor):
+    torch = sys.modules.get('torch')                   # a tensor can only exist once torch is imported
+    if torch is not None and isinstance(mask, torch.Tensor):
         labels = torch.arange(1, n_channels + 1, device=mask.device).view(-1, 1, 1, 1)
         return (mask.unsqueeze(-4) == labels).float()
     m = np.asarray(mask)
@@ -545,8 +548,12 @@ def onehot_to_mask(onehot) -> np.ndarray:
     onehot = np.asarray(onehot)
     return np.where(onehot.max(0) > 0, onehot.argmax(0) + 1, 0).astype(np.uint8)
 
-class GliomaGenDataset(torch.utils.data.Dataset):
-    "A prepared split (`<root>/<split>/<case>/`) as (image [4,X,Y,Z] float32 in [0,1], cond one-hot [6,X,Y,Z] float32)."
+class GliomaGenDataset:
+    """A prepared split (`<root>/<split>/<case>/`) as (image [4,X,Y,Z] float32 in [0,1], cond one-hot [6,X,Y,Z] float32).
+
+    A map-style dataset (`__len__` + `__getitem__`, what `torch.utils.data.DataLoader` takes); torch is imported
+    when an item is read, so reading and writing volumes with this module does not import it. `canonical`: the
+    arrays in RAS-canonical voxel order (as the original's `nib.as_closest_canonical`), whatever the files' storage."""
     def __init__(self, root, split='train', contrasts=CONTRASTS, n_condition=6, transform=None, canonical=True):
         self.dir = Path(root) / split if split else Path(root)
         if not self.dir.is_dir():
@@ -573,5 +580,6 @@ class GliomaGenDataset(torch.utils.data.Dataset):
                              f"{one_line(e)}); prepare it again (gliomagen prepare)") from None
         for k, v in zip(self.contrasts, img): require_finite(v, str(p[k]))
         cond = mask_to_onehot(to_canonical(m, aff)[0] if self.canonical else m, self.n_condition)
+        import torch
         img, cond = torch.from_numpy(img), torch.from_numpy(cond)
         return self.transform(img, cond) if self.transform else (img, cond)

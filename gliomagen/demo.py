@@ -92,14 +92,14 @@ class DemoRun:
 DEMO_STAGES: dict[str, Callable[[DemoRun], dict]] = {}
 "Stage name -> function of a `DemoRun` returning the stage's record."
 
-def demo_stage(name: str):
+def demo_stage(name: str) -> Callable:
     "Decorator: register a function as the demo stage `name`."
     def _reg(f): DEMO_STAGES[name] = f; return f
     return _reg
 
 def _stage_file(run, stage): return Path(run) / '.stages' / f'{stage}.json'
 
-def stage_done(run, stage: str) -> dict | None:
+def stage_done(run: str | Path, stage: str) -> dict | None:
     "The record of a finished stage of the demo run in `run`, or None."
     f = _stage_file(run, stage)
     return json.loads(f.read_text()) if f.exists() else None
@@ -225,9 +225,11 @@ def stage_figures(r: DemoRun) -> dict:
     return {'index': str(idx), 'figures': {k: str(v) for k, v in dict(figs).items()}}
 
 # %% ../nbs/14_demo.ipynb #1c54788e
-def run_demo(out='runs/demo', config=None, n_cases: int = 36, phantom_shape=(48, 57, 48), iterations: int | None = None,
+def run_demo(out: str | Path = 'runs/demo', config: dict | str | Path | None = None, n_cases: int = 36,
+             phantom_shape: tuple[int, int, int] = (48, 57, 48), iterations: int | None = None,
              n_synth_val: int | None = None, nnunet: bool = False, seed: int = 0, fresh: bool = False,
-             device: str = 'cpu', progress: bool = True, stages=STAGES, log=print) -> dict:
+             device: str = 'cpu', progress: bool = True, stages: tuple[str, ...] = STAGES,
+             log: Callable[[str], None] = print) -> dict:
     "Run the `stages` (registered in `DEMO_STAGES`) on a phantom cohort into `out`; returns `{stage: record}`. Resumable."
     run = Path(out)
     _claim_run(run, fresh)
@@ -258,7 +260,7 @@ def run_demo(out='runs/demo', config=None, n_cases: int = 36, phantom_shape=(48,
 
 # %% ../nbs/14_demo.ipynb #16942ad8
 @command('gliomagen demo')
-def main_demo(argv=None) -> int:
+def main_demo(argv: list[str] | None = None) -> int:
     "`gliomagen demo [--out DIR] [--nnunet] [--fresh] ...`"
     p = argparse.ArgumentParser(prog='gliomagen demo', description='Run the whole GliomaGen pipeline on the built-in '
                                 'phantom cohort (CPU, minutes). Resumable: a rerun skips finished stages.')

@@ -92,14 +92,14 @@ class GaussianDiffusion(nn.Module):
         for k, v in schedule_buffers(self.num_timesteps).items(): self.register_buffer(k, v.float(), persistent=False)
 
     @classmethod
-    def from_config(cls, cfg: dict):
+    def from_config(cls, cfg: dict) -> GaussianDiffusion:
         "From a config's `diffusion` section (or a whole config)."
         d = cfg.get('diffusion', cfg)
         return cls(d.get('timesteps', 1000), d.get('schedule', 'cosine'), d.get('loss', 'l1'), d.get('clip_range', (-1., 1.)),
                    d.get('objective', 'eps'), d.get('intensity_range', (0., 1.)))
 
     @classmethod
-    def from_sidecar(cls, side: dict):
+    def from_sidecar(cls, side: dict) -> GaussianDiffusion:
         "From a checkpoint sidecar (`checkpoint.load_checkpoint`): its schedule and x̂₀ clamp."
         cfg = (side.get('config') or {}).get('diffusion', {})
         return cls(side['schedule']['timesteps'], side['schedule'].get('name', 'cosine'), cfg.get('loss', 'l1'),

@@ -30,7 +30,7 @@ from matplotlib.patches import FancyBboxPatch, Patch
 from .core import (CONTRASTS, GLIOMAGEN_LABELS, TUMOUR_CLASSES, LABEL_COLOURS, atomic_path,
                             brats2024_to_gliomagen, load_config, tumour_slice)
 from .data import read_nifti
-from .metrics import find_case_dirs
+from .metrics import boundary_table, find_case_dirs, image_table, segmentation_table
 
 # %% ../nbs/11_figures.ipynb #97292bd3
 _STAGES = ('raw', 'prepared', 'train', 'augment', 'synth', 'eval', 'figures')
@@ -503,21 +503,16 @@ def table_image_metrics(run_dir, out=None, path=None, dpi=100) -> Path:
         js.get('extractor') if isinstance(js, dict) else '').lower()
     if untrained: per = {ct: {k: v for k, v in d.items() if k == 'ms_ssim'} for ct, d in per.items()}
     header = ['Modality'] + [h for _, h in _IMG_METRICS]
-    rows, csv_rows, means = [], [], {m: [] for m, _ in _IMG_METRICS}
-    for ct in CONTRASTS:
-        r, cr = [ct], [ct]
-        for m, _ in _IMG_METRICS:
-            mu, sd, _n = mean_sd(per[ct].get(m))
-            r.append('n/r' if untrained and m != 'ms_ssim' else fmt(mu, sd, 4)); cr += ['' if mu is None else mu, '' if sd is None else sd]
-            means[m].append(mu)
-        rows.append(r); csv_rows.append(cr)
-    r, cr = ['Mean ± SD †'], ['mean_sd']
-    for m, _ in _IMG_METRICS:
-        v = [x for x in means[m] if x is not None]
-        mu = float(np.mean(v)) if v else None
-        sd = float(np.std(v, ddof=1)) if len(v) > 1 else None
-        r.append('n/r' if untrained and m != 'ms_ssim' else fmt(mu, sd, 4)); cr += ['' if mu is None else mu, '' if sd is None else sd]
-    rows.append(r); csv_rows.append(cr)
+    as08 = lambda e, key: (lambda mu, sd, _n: None if mu is None else {key: mu, 'std': sd})(*mean_sd(e))
+    df = image_table({ct: {m: as08(per[ct].get(m), 'mean' if m == 'ms_ssim' else 'value') for m, _ in _IMG_METRICS}
+                      for ct in CONTRASTS})                    # 08_metrics owns the layout and the Mean ± SD row
+    shown = lambda m, v: 'n/r' if untrained and m != 'ms_ssim' else ('n/a' if v == '—' else v)
+    rows = [[ct] + [shown(m, v) for (m, _), v in zip(_IMG_METRICS, df.loc[ct])] for ct in CONTRASTS]
+    rows.append(['Mean ± SD †'] + [shown(m, v) for (m, _), v in zip(_IMG_METRICS, df.loc['Mean ± SD'])])
+    num = lambda x: '' if x is None else x
+    csv_rows = [[ct] + [num(x) for m, _ in _IMG_METRICS for x in mean_sd(per[ct].get(m))[:2]] for ct in CONTRASTS]
+    csv_rows.append(['mean_sd'] + [num(x) for m, _ in _IMG_METRICS for x in df.attrs['mean_sd'][m]])
+    means = {m: [mean_sd(per[ct].get(m))[0] for ct in CONTRASTS] for m, _ in _IMG_METRICS}
     notes = ['MS-SSIM: mean ± SD over axial slices; FID, KID: value ± SD as written by the evaluation (bootstrap over '
              'subjects). † mean of the four contrasts ± their sample SD (ddof=1).']
     if untrained: notes.append('FID, KID not reported: the features came from untrained weights (a plumbing check, not a metric).')
@@ -609,16 +604,21 @@ def table_segmentation(run_dir, out=None, eval_dir=None, dpi=100) -> Path:
     "Figure 13: kappa, accuracy, F1 per class, Avg Dice and Pearson's r per nnU-Net configuration."
     o = _out_dir(run_dir, out)
     res = _segmentation_results_or_fail(run_dir, eval_dir)
-    header = ['Model', 'Kappa', 'Accuracy'] + [f'F1 ({c})' for c in TUMOUR_CLASSES] + ['Avg Dice', "Pearson's r", 'n']
-    rows, crows = [], []
-    for name, r in res.items():
-        vals = [_scalar(r.get('kappa')), _scalar(r.get('accuracy'))] + [_per_class(r.get('f1'), c) for c in TUMOUR_CLASSES]
+    norm = {}
+    for name, r in res.items():                                # read whatever layout, hand 08_metrics its own
         dice = r.get('dice')
         avg = _scalar(dice) if not isinstance(dice, dict) or all(k not in dice for k in _MEAN_KEYS + ('avg',)) else _scalar(
             next(dice[k] for k in _MEAN_KEYS + ('avg',) if k in dice))
-        vals += [avg, _scalar(r.get('pearson_r'))]
+        norm[name] = {'kappa': _scalar(r.get('kappa')), 'accuracy': _scalar(r.get('accuracy')), 'dice': {'mean': avg},
+                      'f1': {c: _per_class(r.get('f1'), c) for c in TUMOUR_CLASSES}, 'pearson_r': _scalar(r.get('pearson_r'))}
+    df = segmentation_table(norm, digits=4)                    # 08_metrics owns the layout (the poster's headers)
+    header = ['Model'] + list(df.columns) + ['n']
+    show = lambda v: 'n/a' if v is None or not np.isfinite(v) else fmt(float(v))
+    rows, crows = [], []
+    for name, r in res.items():
+        vals = [None if not np.isfinite(v) else float(v) for v in df.loc[name]]
         n = r.get('n_cases')
-        rows.append([name] + [fmt(v) for v in vals] + ['' if n is None else str(n)])
+        rows.append([name] + [show(v) for v in vals] + ['' if n is None else str(n)])
         crows.append([name] + ['' if v is None else v for v in vals] + ['' if n is None else n])
     notes = ['Kappa, accuracy, F1: voxels whose ground truth is a tumour label, pooled over cases. Avg Dice: mean of '
              'the four class means.', "Pearson's r: per-case tumour volume, ground truth vs prediction. n: test cases."]
@@ -631,20 +631,24 @@ def table_boundary(run_dir, out=None, eval_dir=None, dpi=100) -> Path:
     "Figure 14: average HD95 and ASSD (mm, and voxels where present) per nnU-Net configuration."
     o = _out_dir(run_dir, out)
     res = _segmentation_results_or_fail(run_dir, eval_dir)
-    keys = [('hd95_mm', 'Avg HD95 (mm)'), ('assd_mm', 'Avg ASSD (mm)'), ('hd95_vox', 'Avg HD95 (vox)'), ('assd_vox', 'Avg ASSD (vox)')]
-    keys = [k for k in keys if any(k[0] in r for r in res.values())]
+    keys = [k for k in ('hd95_mm', 'assd_mm', 'hd95_vox', 'assd_vox') if any(k in r for r in res.values())]
     if not keys: raise ValueError(f"the segmentation results in {eval_dir or run_dir} have no hd95/assd entries")
-    header = ['Model'] + [h for _, h in keys]
+    norm = {name: {k: {'mean': _scalar(r.get(k))} for k in keys} for name, r in res.items()}
+    units = [u for u in ('mm', 'vox') if f'hd95_{u}' in keys or f'assd_{u}' in keys]
+    import pandas as pd
+    df = pd.concat([boundary_table(norm, units=u, digits=2) for u in units], axis=1)   # 08_metrics' layout
+    cols = [c for c in df.columns if any(c == f"Avg {m.split('_')[0].upper()} ({m.split('_')[1]})" for m in keys)]
+    header = ['Model'] + cols
     rows, crows = [], []
-    for name, r in res.items():
-        vals = [_scalar(r.get(k)) for k, _ in keys]
+    for name in res:
+        vals = [None if not np.isfinite(v) else float(v) for v in df.loc[name, cols]]
         rows.append([name] + [fmt(v, digits=2) for v in vals]); crows.append([name] + ['' if v is None else v for v in vals])
     notes = ['HD95: 95th percentile Hausdorff distance; ASSD: average symmetric surface distance; averaged over classes and cases.',
              'Lower is better. The original evaluation reported voxels (no spacing); mm uses the volumes\' voxel sizes.']
     notes += _seg_notes(res)
     return write_table(o / 'fig14_boundary', header, rows, crows,
                        'Figure 14: boundary quality per training-data configuration', notes,
-                       ['configuration'] + [k for k, _ in keys], dpi)
+                       ['configuration'] + keys, dpi)
 
 # %% ../nbs/11_figures.ipynb #4e4fcaa4
 PIPELINE = (

@@ -364,7 +364,7 @@ def _pm(v, s, nd):
     return f"{v:.{nd}f}" + (f" ± {s:.{nd}f}" if s is not None else '')
 
 def image_table(res: dict, contrasts=CONTRASTS):
-    "Figure 11 layout: MS-SSIM, FID, KID per contrast and their mean ± SD over contrasts (a DataFrame)."
+    "Figure 11 layout: MS-SSIM, FID, KID per contrast and their mean ± SD over contrasts (a DataFrame; numbers of the last row in `attrs['mean_sd']`)."
     import pandas as pd
     rows, cols = {}, {'ms_ssim': [], 'fid': [], 'kid': []}
     for c in contrasts:
@@ -373,14 +373,16 @@ def image_table(res: dict, contrasts=CONTRASTS):
         rows[c] = [_pm(ms and ms['mean'], ms and ms['std'], 4), _pm(fi and fi['value'], fi and fi.get('std'), 4),
                    _pm(ki and ki['value'], ki and ki.get('std'), 4)]
         cols['ms_ssim'].append(ms and ms['mean']); cols['fid'].append(fi and fi['value']); cols['kid'].append(ki and ki['value'])
-    last = []
+    last, summary = [], {}
     for k, nd in (('ms_ssim', 4), ('fid', 4), ('kid', 4)):
         v = [x for x in cols[k] if x is not None]
-        last.append(_pm(float(np.mean(v)), float(np.std(v, ddof=1)) if len(v) > 1 else None, nd) if v else '—')
+        summary[k] = (float(np.mean(v)), float(np.std(v, ddof=1)) if len(v) > 1 else None) if v else (None, None)
+        last.append(_pm(*summary[k], nd) if v else '—')
     rows['Mean ± SD'] = last
     df = pd.DataFrame.from_dict(rows, orient='index', columns=['MS-SSIM (↑)', 'FID (↓)', 'KID (↓)'])
     df.index.name = 'Modality'
     if res.get('extractor'): df.attrs['extractor'] = res['extractor']
+    df.attrs['mean_sd'] = summary          # the last row's numbers: {metric: (mean over contrasts, sample SD)}
     return df
 
 # %% ../nbs/08_metrics.ipynb #3978cd54

@@ -45,7 +45,7 @@ class MilestoneSchedule:
         self.milestones, self.factors = milestones, factors
     def __call__(self, step): return self.factors[bisect.bisect_right(self.milestones, step)]
 
-def make_optimizer(model, cfg):
+def make_optimizer(model: nn.Module, cfg: dict) -> tuple[torch.optim.Optimizer, torch.optim.lr_scheduler.LambdaLR]:
     "Adam over the model's parameters with the configured LR, and its per-step `LambdaLR` milestone schedule."
     opt = torch.optim.Adam(model.parameters(), lr=cfg['training']['lr'])
     sched = torch.optim.lr_scheduler.LambdaLR(opt, MilestoneSchedule(**cfg['lr_schedule']))
@@ -54,12 +54,12 @@ def make_optimizer(model, cfg):
 # %% ../nbs/05_train.ipynb #0200d081
 class EMA:
     "EMA copy of `model`'s weights: `update(model, step)` averages every `every` steps, copies before `start`."
-    def __init__(self, model, decay=0.995, every=10, start=2000):
+    def __init__(self, model: nn.Module, decay: float = 0.995, every: int = 10, start: int = 2000):
         self.model = copy.deepcopy(_unwrap(model)).eval().requires_grad_(False)
         self.decay, self.every, self.start = float(decay), int(every), int(start)
 
     @torch.no_grad()
-    def update(self, model, step) -> str | None:
+    def update(self, model: nn.Module, step: int) -> str | None:
         "Apply the schedule for optimiser step `step` (0-based); returns 'copy', 'average' or None."
         if step % self.every: return None
         live = _unwrap(model).state_dict()
@@ -77,7 +77,7 @@ def _unwrap(model):
 def _epoch_perm(n, seed, epoch):
     return np.random.default_rng(derive_seed(seed, 'order', epoch)).permutation(n)
 
-def micro_batch_indices(n, micro, batch_size=1, rank=0, world=1, seed=0) -> list:
+def micro_batch_indices(n: int, micro: int, batch_size: int = 1, rank: int = 0, world: int = 1, seed: int = 0) -> list:
     "Dataset indices of micro-batch `micro` on `rank` of `world`: a pure function of its arguments."
     out = []
     for b in range(batch_size):
@@ -115,7 +115,7 @@ def rng_state() -> dict:
         st['cuda'] = torch.cuda.get_rng_state_all()
     return st
 
-def set_rng_state(st: dict):
+def set_rng_state(st: dict) -> None:
     "Restore what `rng_state` returned."
     v, s, g = st['python']
     random.setstate((v, tuple(s), g))
@@ -125,7 +125,7 @@ def set_rng_state(st: dict):
     if st.get('cuda') and torch.cuda.is_available(): torch.cuda.set_rng_state_all(st['cuda'])
 
 @contextmanager
-def preserved_rng():
+def preserved_rng() -> Iterator[None]:
     "Run a block (validation, sampling) without it consuming the global RNG streams of the training loop."
     st = rng_state()
     try: yield
@@ -161,7 +161,7 @@ def _unflatten_training_state(tensors, meta, opt, sched):
     return rng
 
 # %% ../nbs/05_train.ipynb #c931acd1
-def clean_temp_files(run_dir) -> int:
+def clean_temp_files(run_dir: str | Path) -> int:
     "Delete the temporary files that interrupted atomic writes left in a run directory; returns how many."
     n = 0
     for p in Path(run_dir).rglob('.*'):
@@ -174,7 +174,7 @@ def dist_env() -> tuple:
     return (int(os.environ.get('RANK', 0)), int(os.environ.get('WORLD_SIZE', 1)),
             int(os.environ.get('LOCAL_RANK', 0)))
 
-def weights_digest(model) -> str:
+def weights_digest(model: nn.Module) -> str:
     "SHA-256 of a model's parameters and buffers (names, dtypes, shapes and bytes), to compare copies exactly."
     h = hashlib.sha256()
     for k, v in _unwrap(model).state_dict().items():
@@ -184,15 +184,15 @@ def weights_digest(model) -> str:
     return h.hexdigest()
 
 # %% ../nbs/05_train.ipynb #aef49205
-def build_model(cfg) -> nn.Module:
+def build_model(cfg: dict) -> nn.Module:
     "The U-Net of `cfg['model']`, with gradient checkpointing if `cfg['training']['grad_checkpoint']`."
     return unet_from_config(cfg['model'], grad_checkpoint=bool(cfg['training']['grad_checkpoint']))
 
-def build_diffusion(cfg, device='cpu') -> GaussianDiffusion:
+def build_diffusion(cfg: dict, device: str | torch.device = 'cpu') -> GaussianDiffusion:
     "The `GaussianDiffusion` of `cfg['diffusion']` (its schedule buffers on `device`)."
     return GaussianDiffusion.from_config(cfg['diffusion']).to(device)
 
-def build_datasets(root, cfg=None, val_ds=None) -> tuple:
+def build_datasets(root: str | Path, cfg: dict | None = None, val_ds=None) -> tuple:
     "(train, val) `GliomaGenDataset`s of a prepared dataset (`root/train`, `root/val`; val None if absent)."
     root = Path(root)
     if not (root / 'train').is_dir():
@@ -500,7 +500,7 @@ def _parser():
     return p
 
 @command('gliomagen train')
-def main_train(argv=None) -> int:
+def main_train(argv: list[str] | None = None) -> int:
     "`gliomagen train`: returns 0 when the run reached its last step, 2 on a usage or input error, 1 if training failed."
     args = _parser().parse_args(argv)
     err = lambda msg: (print(f'gliomagen train: {msg}', file=sys.stderr), 2)[1]

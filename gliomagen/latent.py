@@ -315,7 +315,7 @@ def cohort_fidelity(real_split, cohort) -> dict:
 # %% ../nbs/17_latent.ipynb #c988687c
 def compare_pixel_latent(out, config=None, n_cases: int = 24, phantom_shape=(48, 48, 48), pixel_iterations: int = 600,
                          ae_iterations: int = 600, ldm_iterations: int = 600, ldm_lr: float = 1e-3, ae_batch_size: int = 4,
-                         sampler: str = 'ddim', steps: int = 50, seed: int = 0) -> 'pd.DataFrame':
+                         sampler: str = 'ddim', steps: int = 50, seed: int = 0, n_val: int | None = None) -> 'pd.DataFrame':
     """Train and sample the pixel DDPM and the latent DPM on one phantom cohort (the demo config by default); returns the
     side-by-side table and writes it (`comparison.csv`, `comparison.json`) and the autoencoder's table to `out`. Resumable by stage."""
     import pandas as pd, yaml
@@ -326,6 +326,7 @@ def compare_pixel_latent(out, config=None, n_cases: int = 24, phantom_shape=(48,
     if config is None:
         config = next((p / 'data' / 'demo.yaml' for p in [Path.cwd(), *Path.cwd().parents] if (p / 'data' / 'demo.yaml').exists()), None)
     cfg = load_config(config)
+    if n_val is not None: cfg['dataset']['n_val'] = int(n_val)       # held-out cases (the demo's 12 need a larger cohort)
     times_p = out / 'times.json'
     times = json.loads(times_p.read_text()) if times_p.exists() else {}
     def stage(name, args, run_dir=None, want_step=None):

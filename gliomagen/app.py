@@ -16,7 +16,7 @@ __all__ = ['run_cases', 'case_metrics', 'metrics_html', 'RunPage', 'page', 'free
 # %% ../nbs/20_app.ipynb #7e5cdb5f
 import ipywidgets as widgets
 
-from .core import CONTRASTS, GLIOMAGEN_LABELS, command
+from .core import CONTRASTS, command
 from .figures import run_paths, case_file, FIGURES, _run_summary, _md_to_html_table
 from .metrics import find_case_dirs
 from .data import read_nifti, normalise_minmax

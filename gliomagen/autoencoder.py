@@ -4,7 +4,7 @@
 
 # %% ../nbs/16_autoencoder.ipynb #6cae33a2
 from __future__ import annotations
-import argparse, json, math, sys, time, warnings
+import argparse, json, sys, time
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +16,7 @@ from safetensors.torch import save_file
 from tqdm.auto import tqdm
 
 from .core import CONTRASTS, atomic_path, derive_seed, command
-from .checkpoint import save_checkpoint, load_checkpoint_tensors, read_sidecar, checkpoint_name, find_checkpoint
+from .checkpoint import save_checkpoint, load_checkpoint_tensors, checkpoint_name, find_checkpoint
 from .core import write_json_atomic
 from .bench import peak_memory_mb
 from .train import _flatten_training_state, _unflatten_training_state, set_rng_state, clean_temp_files
@@ -374,7 +374,6 @@ def _ae_parser():
 @command('gliomagen train-autoencoder')
 def main_train_autoencoder(argv=None) -> int:
     "`gliomagen train-autoencoder`: 0 when trained, 2 on a usage or input error."
-    import pandas as pd
     from gliomagen.data import GliomaGenDataset
     a = _ae_parser().parse_args(argv)
     err = lambda m: (print(f'gliomagen train-autoencoder: {m}', file=sys.stderr), 2)[1]

@@ -4,7 +4,7 @@
 
 # %% ../nbs/03a_checkpoint.ipynb #3d4a1714
 from __future__ import annotations
-import argparse, importlib, json, pickle, re, sys, warnings, zipfile
+import argparse, importlib, json, pickle, re, warnings, zipfile
 from pathlib import Path
 from typing import Callable
 

@@ -4,7 +4,7 @@
 
 # %% ../nbs/01_data.ipynb #2127cffd
 from __future__ import annotations
-import argparse, json, os, random, re, shutil, sys, tempfile, time
+import argparse, json, os, random, re, shutil, sys, time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path

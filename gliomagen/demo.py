@@ -4,7 +4,7 @@
 
 # %% ../nbs/14_demo.ipynb #e6482c58
 from __future__ import annotations
-import argparse, json, shutil, sys, time
+import argparse, json, shutil, time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable

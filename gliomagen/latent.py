@@ -315,8 +315,8 @@ def cohort_fidelity(real_split, cohort) -> dict:
 # %% ../nbs/17_latent.ipynb #c988687c
 def compare_pixel_latent(out, config=None, n_cases: int = 24, phantom_shape=(48, 48, 48), pixel_iterations: int = 600,
                          ae_iterations: int = 600, ldm_iterations: int = 600, ldm_lr: float = 1e-3, ae_batch_size: int = 4,
-                         sampler: str = 'ddim', steps: int = 50, seed: int = 0, n_val: int | None = None) -> 'pd.DataFrame':
-    """Train and sample the pixel DDPM and the latent DPM on one phantom cohort (the demo config by default); returns the
+                         sampler: str = 'ddim', steps: int = 50, seed: int = 0, n_val: int | None = None):
+    """Train and sample the pixel DDPM and the latent DPM on one phantom cohort (the demo config by default); returns the (pandas)
     side-by-side table and writes it (`comparison.csv`, `comparison.json`) and the autoencoder's table to `out`. Resumable by stage."""
     import pandas as pd, yaml
     from gliomagen.phantom import make_phantom_cohort

@@ -5,7 +5,7 @@
 # %% ../nbs/18_masks.ipynb #b7d0c402
 from __future__ import annotations
 import argparse, json, math, sys, time
-from dataclasses import dataclass, asdict, field
+from dataclasses import dataclass, asdict
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +17,7 @@ import torch.nn.functional as F
 
 from .core import GLIOMAGEN_LABELS, N_MASK_LABELS, HEAD, TUMOUR_CLASSES, derive_seed, command
 from .augment import find_masks
-from .data import mask_to_onehot, read_mask, save_nifti
+from .data import read_mask, save_nifti
 from .autoencoder import Autoencoder, build_autoencoder, train_autoencoder
 
 # %% auto #0

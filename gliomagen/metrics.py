@@ -11,7 +11,7 @@ import numpy as np
 import nibabel as nib
 from scipy import linalg, ndimage, stats
 
-from .core import (CONTRASTS, TUMOUR_CLASSES, BRATS2024_LABELS, atomic_path, case_paths, gliomagen_to_brats2024,
+from .core import (CONTRASTS, BRATS2024_LABELS, gliomagen_to_brats2024,
                             write_json_atomic)
 from .data import normalise_minmax, read_nifti
 
@@ -606,7 +606,7 @@ def evaluate_segmentation(pred_dir, gt_dir, lesion_kw=None, progress=True, label
             p, p_aff = read_nifti(preds[c], np.float32)
             require_finite(g, str(gts[c])); require_finite(p, str(preds[c]))
             if not np.allclose(g_aff, p_aff, atol=1e-3):
-                raise ValueError(f"the prediction's affine differs from the ground truth's (different grids); "
+                raise ValueError("the prediction's affine differs from the ground truth's (different grids); "
                                  "resample the prediction onto the ground truth")
             g, p = g.round().astype(np.int16), p.round().astype(np.int16)
             if labels == 'head': g, p = gliomagen_to_brats2024(g), gliomagen_to_brats2024(p)   # head -> 0, 2..5 -> 1..4
@@ -622,7 +622,7 @@ def evaluate_segmentation(pred_dir, gt_dir, lesion_kw=None, progress=True, label
     return res
 
 # %% ../nbs/08_metrics.ipynb #9201d784
-from .core import command, check_range, check_device, require_finite
+from .core import command, check_range, check_device
 
 # %% ../nbs/08_metrics.ipynb #ced41f19
 def _jsonable(o):

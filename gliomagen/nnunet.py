@@ -272,7 +272,7 @@ def evaluate_study(run_dirs, out=None, progress=False) -> dict:
     return study
 
 # %% ../nbs/09_nnunet.ipynb #ccac07b2
-from .core import command, check_range, check_device, check_disjoint
+from .core import command, check_device, check_disjoint
 
 # %% ../nbs/09_nnunet.ipynb #4c809ccb
 @command('gliomagen nnunet')

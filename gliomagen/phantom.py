@@ -4,7 +4,7 @@
 
 # %% ../nbs/02_phantom.ipynb #3309b284
 from __future__ import annotations
-import argparse, functools, gzip, shutil, sys, warnings
+import argparse, functools, warnings
 from pathlib import Path
 
 import nibabel as nib
@@ -63,7 +63,6 @@ MNI_CENTRE = (0.5, -17.5, 18.5)
 @functools.lru_cache(maxsize=1)
 def mni_templates() -> tuple:
     "The MNI152 ICBM 2009a templates shipped inside nilearn's wheel (no download): (t1, gm, wm, brain) float32 arrays and their affine."
-    import warnings
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')
         from nilearn import datasets

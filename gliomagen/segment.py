@@ -17,8 +17,8 @@ import torch.nn.functional as F
 
 from .core import CONTRASTS, atomic_path, gliomagen_to_brats2024, command
 from .data import find_cases, save_nifti
-from .masks import (load_mask_generator, make_scheduler, denoise, labels_to_onehot, onehot_to_labels,
-                             encode_masks, MASK_GENERATOR, SCHEDULE)
+from .masks import (load_mask_generator, make_scheduler, denoise, onehot_to_labels,
+                             encode_masks, SCHEDULE)
 
 # %% auto #0
 __all__ = ['CONTROLNET_PRESETS', 'SEGMENTER', 'TUMOUR_CLASS_IDS', 'SEG_RECORDS', 'scale_images', 'load_images',

@@ -4,7 +4,7 @@
 
 # %% ../nbs/07_synthesis.ipynb #d9b76c26
 from __future__ import annotations
-import argparse, json, os, shutil, sys, tempfile, time
+import argparse, json, os, shutil, sys, time
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -245,7 +245,7 @@ def synthesize(checkpoint, masks_dir, out, sampler=None, steps=None, seed=None, 
                          check=check, progress=progress)
 
 # %% ../nbs/07_synthesis.ipynb #062d9457
-from .core import command, check_range, check_device, check_disjoint, check_pair, plain_name, require_finite, temp_dir
+from .core import command, check_range, check_device
 
 # %% ../nbs/07_synthesis.ipynb #2fe3f88b
 @command('gliomagen synthesize')

@@ -551,4 +551,5 @@ def main_train(argv: list[str] | None = None) -> int:
 
 # %% ../nbs/05_train.ipynb #c76524bc
 #| eval: false
+#| eval: false
 if __name__ == '__main__': sys.exit(main_train())

@@ -5,7 +5,7 @@
 # %% ../nbs/10_viewer.ipynb #92fae03c
 from __future__ import annotations
 import io, math
-from contextlib import contextmanager, ExitStack
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Mapping
 

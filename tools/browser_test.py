@@ -36,7 +36,7 @@ MARKER_OFFSET = (5, 5, 4)           # RAS voxels from the tumour centre: right, 
 
 def make_run(run: Path):
     from gliomagen.demo import run_demo, demo_config
-    cfg = demo_config(synthesis={'sampler': 'ddim', 'steps': 5})
+    cfg = demo_config(synthesis={'sampler': 'ddim', 'steps': 5}, dataset={'n_val': 4})   # 2 train, 4 validation cases
     run_demo(run, config=cfg, n_cases=6, phantom_shape=(32, 32, 32), iterations=2, progress=False,
              log=lambda *a: None)
 

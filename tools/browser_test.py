@@ -32,6 +32,7 @@ class Check:
         return cond
 
 # -- data -------------------------------------------------------------------------------------------------
+TUMOUR_CENTRE: list = []            # RAS voxel of the marker case's tumour centre (set by make_marker_case)
 MARKER_OFFSET = (5, 5, 4)           # RAS voxels from the tumour centre: right, anterior, superior
 
 def make_run(run: Path):
@@ -51,6 +52,7 @@ def make_marker_case(root: Path, run: Path) -> tuple:
     assert nib.aff2axcodes(seg.affine) == ('L', 'P', 'S'), nib.aff2axcodes(seg.affine)
     m = np.asarray(nib.as_closest_canonical(seg).dataobj)                # RAS
     tum = np.argwhere(m > 0).mean(0).round().astype(int)
+    TUMOUR_CENTRE[:] = [int(v) for v in tum]                            # where the overlay checks look (RAS voxel)
     marker = tuple(int(min(max(t + o, 2), n - 3)) for t, o, n in zip(tum, MARKER_OFFSET, m.shape))
     x, y, z = marker
     for kind in ('t1n', 't1c', 't2w', 't2f', 'seg'):
@@ -197,6 +199,8 @@ def check_viewer(p, marker, shape, check, images):
         n = shape[axis[pl]]
         cur = int(p.readout(pl))
         control(f'{pl} slider', lambda pl=pl, cur=cur, n=n: p.set_slider(pl, cur - 3 if cur >= 3 else cur + 3), planes=(pl,))
+    # the overlay checks need tumour in the planes: put the crosshair on the tumour's centre (the marker sits outside it)
+    for pl in PLANES: p.set_slider(pl, TUMOUR_CENTRE[axis[pl]]); p.settle()
     control('opacity', lambda: p.set_slider('opacity', 0.9))
     box = pg.locator('.widget-checkbox', has=pg.locator('text="ET"')).first
     if check(box.count() == 1, 'legend: ET check box present'):

@@ -4,7 +4,7 @@
 
 # %% ../nbs/10_viewer.ipynb #92fae03c
 from __future__ import annotations
-import io, math
+import io, math, time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Mapping
@@ -532,11 +532,23 @@ class _Viewer:
                 self.preset.options = opts
                 if self.preset.value not in opts: self.preset.value = opts[0]
             self._set_wl(c)
+        self._switched = (change['old'], time.monotonic())
+
+    def _snap_echo(self, change) -> bool:
+        """True if `change` is the browser snapping the new contrast's value to the previous contrast's coarser step
+        (its slider may apply the value before the step it arrived with): seen right after a contrast switch only."""
+        prev, t = getattr(self, '_switched', (None, 0.0))
+        if prev is None or time.monotonic() - t > 3.0: return False
+        s, ours = self._grid(prev)[0], self._grid(self.contrast.value)[0]
+        return s > ours and abs(change['new'] - round(change['old'] / s) * s) < ours / 2
 
     def _changed(self, change):
         if change['owner'] in (self.window, self.level) and not self._holding:
             c = self.contrast.value
             if abs(change['new'] - change['old']) < self._grid(c)[0] / 2: return   # float noise of a browser echo
+            if self._snap_echo(change):                  # not the user's: put this contrast's own value back
+                with self.hold(), change['owner'].hold_sync(): change['owner'].value = change['old']
+                return
             self._wl[c] = (self.window.value, self.level.value)
         if not self._holding: self.render()
 

@@ -11,11 +11,11 @@ import numpy as np
 import nibabel as nib
 from scipy import ndimage
 
-from .core import N_MASK_LABELS, atomic_path, derive_seed, load_config, is_temp_file
+from .core import N_MASK_LABELS, GLIOMAGEN_LABELS, LABEL_COLOURS, atomic_path, derive_seed, load_config, is_temp_file
 from .data import read_mask, save_nifti
 
 # %% auto #0
-__all__ = ['MASK_COLOURS', 'lr_axis', 'flip_lr', 'scale_about_centre', 'sampled_range', 'head_lost', 'augment_mask', 'find_masks',
+__all__ = ['lr_axis', 'flip_lr', 'scale_about_centre', 'sampled_range', 'head_lost', 'augment_mask', 'find_masks',
            'augment_masks', 'plot_augmentation', 'main_augment']
 
 # %% ../nbs/06_augment.ipynb #4c4b3176
@@ -133,14 +133,12 @@ def augment_masks(masks_dir, out, per_mask: int = 2, seed: int = 42, flip_p: flo
     return report
 
 # %% ../nbs/06_augment.ipynb #1161e58f
-MASK_COLOURS = ['#000000', '#5f6b7a', '#1f77b4', '#2ca02c', '#d62728', '#ff7f0e']
-"Colours of labels 0 background, 1 head, 2 NETC, 3 SNFH, 4 ET, 5 RC in figures."
-
 def plot_augmentation(mask, affine, result: dict, axis: int = 2, index=None, axs=None):
     "Middle slice (along `axis`) of `mask`, its flip (if drawn) and the augmented mask of `augment_mask`'s `result`."
     import matplotlib.pyplot as plt
     from matplotlib.colors import ListedColormap, BoundaryNorm
-    cmap, norm = ListedColormap(MASK_COLOURS), BoundaryNorm(np.arange(-0.5, N_MASK_LABELS), N_MASK_LABELS)
+    colours = [LABEL_COLOURS[GLIOMAGEN_LABELS[i]] for i in range(N_MASK_LABELS)]   # the project's label colours (00_core)
+    cmap, norm = ListedColormap(colours), BoundaryNorm(np.arange(-0.5, N_MASK_LABELS), N_MASK_LABELS)
     flipped = flip_lr(mask, affine) if result['flipped'] else np.asarray(mask)
     idx = mask.shape[axis] // 2 if index is None else index
     sl = lambda v: np.take(v, idx, axis=axis).T

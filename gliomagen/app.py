@@ -186,8 +186,7 @@ def main_view(argv=None) -> int:
     p.add_argument('target', help='a run directory (e.g. runs/demo) or a BraTS-layout case folder')
     p.add_argument('--port', type=int, default=None, help='port on 127.0.0.1 (default: a free one)')
     p.add_argument('--cull-after', type=int, default=60, help='shut a closed page\'s kernel down after S idle seconds (default 60)')
-    try: a = p.parse_args(argv)
-    except SystemExit as e: return int(e.code or 0)
+    a = p.parse_args(argv)
     if not Path(a.target).is_dir():
         print(f"gliomagen view: {a.target} does not exist; give a run directory (gliomagen demo writes runs/demo) "
               "or a case folder", file=sys.stderr); return 2

@@ -461,29 +461,25 @@ def main_masks(argv=None) -> int:
     c.add_argument('--cross', default=None, help='masks of another cohort (optional reference)')
     c.add_argument('--checkpoint', default=None, help='mask-generator checkpoint: adds the label-autoencoder Fréchet distance')
     c.add_argument('--out', required=True, help='output JSON'); c.add_argument('--seed', type=int, default=0)
-    try: a = p.parse_args(argv)
-    except SystemExit as e: return int(e.code or 0)
-    try:
-        if a.what == 'train':
-            side = train_mask_generator(a.masks, a.out, a.preset, a.ae_steps, a.dm_steps, a.batch_size, a.seed, a.device,
-                                        progress=not a.quiet)
-            print(f"wrote {side}"); return 0
-        if a.what == 'generate':
-            steps = a.steps if a.sampler == 'ddim' else None
-            lim = json.loads(Path(a.limits).read_text()) if a.limits else None
-            rep = generate_masks(a.checkpoint, a.n, a.out, a.seed, a.sampler, steps or (50 if a.sampler == 'ddim' else None),
-                                 a.prefix, a.shard, a.device, lim, progress=not a.quiet)
-            bad = rep[rep.status != 'ok']
-            for r in bad.itertuples(): print(f"rejected {r.id}: {r.reasons}", file=sys.stderr)
-            print(f"{len(rep) - len(bad)} accepted, {len(bad)} rejected -> {a.out} (report: {Path(a.out) / 'masks_report.csv'})")
-            return 1 if len(bad) else 0
-        from gliomagen.metrics import write_json
-        ae = load_mask_generator(a.checkpoint)[0] if a.checkpoint else None
-        table, dists = mask_realism(_mask_dir(a.generated), _mask_dir(a.real_a), _mask_dir(a.real_b), ae,
-                                    _mask_dir(a.cross) if a.cross else None, a.seed)
-        write_json({'table': table.to_dict(orient='records'), 'distributions': dists.to_dict(orient='index'),
-                    'features': {'SFD': list(STAT_FEATURES), 'AE-FD': 'label autoencoder latents (trained on A)' if ae else None},
-                    'note': 'Fréchet distances on mask statistics / the label autoencoder, not Inception FID'}, a.out)
-        print(table.to_string(index=False)); return 0
-    except (FileNotFoundError, ValueError) as e:
-        print(f"gliomagen masks {a.what}: {e}", file=sys.stderr); return 2
+    a = p.parse_args(argv)                         # usage errors and refused input: core.command's contract
+    if a.what == 'train':
+        side = train_mask_generator(a.masks, a.out, a.preset, a.ae_steps, a.dm_steps, a.batch_size, a.seed, a.device,
+                                    progress=not a.quiet)
+        print(f"wrote {side}"); return 0
+    if a.what == 'generate':
+        steps = a.steps if a.sampler == 'ddim' else None
+        lim = json.loads(Path(a.limits).read_text()) if a.limits else None
+        rep = generate_masks(a.checkpoint, a.n, a.out, a.seed, a.sampler, steps or (50 if a.sampler == 'ddim' else None),
+                             a.prefix, a.shard, a.device, lim, progress=not a.quiet)
+        bad = rep[rep.status != 'ok']
+        for r in bad.itertuples(): print(f"rejected {r.id}: {r.reasons}", file=sys.stderr)
+        print(f"{len(rep) - len(bad)} accepted, {len(bad)} rejected -> {a.out} (report: {Path(a.out) / 'masks_report.csv'})")
+        return 1 if len(bad) else 0
+    from gliomagen.metrics import write_json
+    ae = load_mask_generator(a.checkpoint)[0] if a.checkpoint else None
+    table, dists = mask_realism(_mask_dir(a.generated), _mask_dir(a.real_a), _mask_dir(a.real_b), ae,
+                                _mask_dir(a.cross) if a.cross else None, a.seed)
+    write_json({'table': table.to_dict(orient='records'), 'distributions': dists.to_dict(orient='index'),
+                'features': {'SFD': list(STAT_FEATURES), 'AE-FD': 'label autoencoder latents (trained on A)' if ae else None},
+                'note': 'Fréchet distances on mask statistics / the label autoencoder, not Inception FID'}, a.out)
+    print(table.to_string(index=False)); return 0

@@ -242,10 +242,8 @@ def main_segment(argv=None) -> int:
         p.add_argument('--preset', default='tiny', choices=sorted(CONTROLNET_PRESETS))
         p.add_argument('--steps', type=int, default=200); p.add_argument('--batch-size', type=int, default=2)
         p.add_argument('--seed', type=int, default=0); p.add_argument('--device', default='cpu'); p.add_argument('--quiet', action='store_true')
-        try: a = p.parse_args(argv[1:])
-        except SystemExit as e: return int(e.code or 0)
-        try: print('wrote', train_controlnet(a.generator, a.data, a.out, a.preset, a.steps, a.batch_size, a.seed, a.device, not a.quiet)); return 0
-        except (FileNotFoundError, ValueError) as e: print(f"gliomagen segment train: {e}", file=sys.stderr); return 2
+        a = p.parse_args(argv[1:])                 # usage errors and refused input: core.command's contract
+        print('wrote', train_controlnet(a.generator, a.data, a.out, a.preset, a.steps, a.batch_size, a.seed, a.device, not a.quiet)); return 0
     p = argparse.ArgumentParser(prog='gliomagen segment', description='LDM-seg: ensemble segmentation with a variance map per case '
                                 '(<id>/<id>-seg.nii.gz, <id>/<id>-variance.nii.gz). Resumable; shard with --shard i/N or torchrun. '
                                 "Train a model with 'gliomagen segment train'.")
@@ -257,13 +255,9 @@ def main_segment(argv=None) -> int:
     p.add_argument('--seed', type=int, default=0); p.add_argument('--shard', default=None)
     p.add_argument('--batch-size', type=int, default=8, help='draws per forward pass'); p.add_argument('--device', default='cpu')
     p.add_argument('--quiet', action='store_true')
-    try: a = p.parse_args(argv)
-    except SystemExit as e: return int(e.code or 0)
-    try:
-        steps = (a.steps or 50) if a.sampler == 'ddim' else None
-        res = segment(a.checkpoint, a.images, a.out, a.ensemble, a.seed, a.sampler, steps, a.shard, a.batch_size, a.device, not a.quiet)
-    except (FileNotFoundError, ValueError) as e:
-        print(f"gliomagen segment: {e}", file=sys.stderr); return 2
+    a = p.parse_args(argv)
+    steps = (a.steps or 50) if a.sampler == 'ddim' else None
+    res = segment(a.checkpoint, a.images, a.out, a.ensemble, a.seed, a.sampler, steps, a.shard, a.batch_size, a.device, not a.quiet)
     n = res.status.value_counts().to_dict()
     print(f"{n.get('written', 0)} written, {n.get('skipped', 0)} already complete, {n.get('error', 0)} failed -> {a.out}")
     return 1 if n.get('error', 0) else 0

@@ -7,9 +7,10 @@ from __future__ import annotations
 import io, math, time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Mapping
+from typing import Any, Mapping, Sequence
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 # %% auto #0
 __all__ = ['PLANES', 'LETTERS', 'WINDOW_PRESETS', 'LABEL_SETS', 'plane_axis', 'to_ras', 'take_slice', 'display_to_voxel',
@@ -26,6 +27,7 @@ import matplotlib.colors, matplotlib.image, matplotlib.patches
 import matplotlib.pyplot as plt
 import nibabel as nib
 import traitlets
+from fastcore.basics import patch
 
 from .core import (CONTRASTS, GLIOMAGEN_LABELS, BRATS2024_LABELS, BRATS2021_LABELS, TUMOUR_CLASSES,
                             LABEL_COLOURS, case_paths, tumour_slice as axial_tumour_slice)
@@ -47,7 +49,7 @@ def plane_axis(plane: str) -> int:
     if plane not in _PLANE_AXIS: raise ValueError(f"plane must be one of {PLANES}, got {plane!r}")
     return _PLANE_AXIS[plane]
 
-def to_ras(arr, affine) -> tuple[np.ndarray, tuple]:
+def to_ras(arr: ArrayLike, affine: ArrayLike) -> tuple[np.ndarray, tuple]:
     "(`arr` reordered and flipped to the closest RAS+ axes, its voxel sizes in that order) from its `affine`."
     affine = np.asarray(affine, float)
     if affine.shape != (4, 4): raise ValueError(f"affine must be 4x4, got shape {affine.shape}")
@@ -57,7 +59,7 @@ def to_ras(arr, affine) -> tuple[np.ndarray, tuple]:
     for i, (ax, _) in enumerate(ornt): spacing[int(ax)] = float(zooms[i])
     return nib.orientations.apply_orientation(np.asarray(arr), ornt), tuple(spacing)
 
-def take_slice(vol, plane: str = 'axial', index: int | None = None) -> np.ndarray:
+def take_slice(vol: ArrayLike, plane: str = 'axial', index: int | None = None) -> np.ndarray:
     "Slice `index` (default: the middle one) of a RAS volume in `plane`, as displayed (see the table above)."
     vol = np.asarray(vol)
     if vol.ndim != 3: raise ValueError(f"expected a 3D volume, got shape {vol.shape}")
@@ -69,25 +71,25 @@ def take_slice(vol, plane: str = 'axial', index: int | None = None) -> np.ndarra
 
 def _other_axes(plane): return [a for a in range(3) if a != plane_axis(plane)]
 
-def display_to_voxel(plane: str, row: int, col: int, index: int, shape) -> tuple[int, int, int]:
+def display_to_voxel(plane: str, row: int, col: int, index: int, shape: Sequence[int]) -> tuple[int, int, int]:
     "The RAS voxel `(x, y, z)` drawn at (`row`, `col`) of slice `index` of `plane` in a volume of `shape`."
     a, b = _other_axes(plane)
     v = [0, 0, 0]
     v[plane_axis(plane)], v[a], v[b] = int(index), shape[a] - 1 - int(col), shape[b] - 1 - int(row)
     return tuple(v)
 
-def voxel_to_display(plane: str, voxel, shape) -> tuple[int, int]:
+def voxel_to_display(plane: str, voxel: Sequence[int], shape: Sequence[int]) -> tuple[int, int]:
     "(`row`, `col`) at which the RAS voxel `(x, y, z)` is drawn in `plane`."
     a, b = _other_axes(plane)
     return shape[b] - 1 - int(voxel[b]), shape[a] - 1 - int(voxel[a])
 
 # %% ../nbs/10_viewer.ipynb #e5179cc6
-def window_level(x, window: float, level: float) -> np.ndarray:
+def window_level(x: ArrayLike, window: float, level: float) -> np.ndarray:
     "Map intensities to grey values in [0, 1]: `clip((x - (level - window/2)) / window, 0, 1)`."
     if not window > 0: raise ValueError(f"window must be > 0, got {window}")
     return np.clip((np.asarray(x, np.float32) - (level - window / 2)) / window, 0, 1)
 
-def auto_window(vol, lo: float = 0.5, hi: float = 99.5) -> tuple[float, float]:
+def auto_window(vol: ArrayLike, lo: float = 0.5, hi: float = 99.5) -> tuple[float, float]:
     "(window, level) spanning the `lo`–`hi` percentiles of the non-zero voxels of `vol` (`figures.robust_window`)."
     v = np.asarray(vol)
     if v.size > 2_000_000: v = v[::2, ::2, ::2]        # percentiles of a regular subsample: same answer, 8x faster
@@ -106,7 +108,7 @@ def window_presets(contrast: str) -> dict:
     "The presets of `contrast` (`WINDOW_PRESETS`; other names get brain and full range)."
     return WINDOW_PRESETS.get(contrast, {'brain': (0.5, 99.5), 'full range': (0, 100)})
 
-def preset_window(vol, contrast: str, preset: str = 'brain') -> tuple[float, float]:
+def preset_window(vol: ArrayLike, contrast: str, preset: str = 'brain') -> tuple[float, float]:
     "(window, level) of a named preset of `contrast` on `vol`."
     ps = window_presets(contrast)
     if preset not in ps: raise ValueError(f"{contrast} has the window presets {list(ps)}, not {preset!r}")
@@ -116,19 +118,19 @@ def preset_window(vol, contrast: str, preset: str = 'brain') -> tuple[float, flo
 LABEL_SETS = {'gliomagen': GLIOMAGEN_LABELS, 'brats2024': BRATS2024_LABELS, 'brats2021': BRATS2021_LABELS}
 "Label conventions by name (value -> label name), from `gliomagen.core`."
 
-def label_names(labels='gliomagen') -> dict:
+def label_names(labels: str | Mapping = 'gliomagen') -> dict:
     "Value -> name of a label convention: 'gliomagen', 'brats2024', 'brats2021', or a dict of your own."
     if isinstance(labels, Mapping): return {int(k): str(v) for k, v in labels.items()}
     if labels not in LABEL_SETS:
         raise ValueError(f"labels must be one of {list(LABEL_SETS)} or a dict {{value: name}}, got {labels!r}")
     return dict(LABEL_SETS[labels])
 
-def tumour_labels(labels='gliomagen') -> set:
+def tumour_labels(labels: str | Mapping = 'gliomagen') -> set:
     "The values of a convention that name tumour classes (NETC, SNFH, ET, RC; BraTS 2021 NCR, ED)."
     tumour = set(TUMOUR_CLASSES) | {'NCR', 'ED'}
     return {k for k, n in label_names(labels).items() if n in tumour}
 
-def label_colours(labels='gliomagen', colours: Mapping | None = None) -> dict:
+def label_colours(labels: str | Mapping = 'gliomagen', colours: Mapping | None = None) -> dict:
     "Value -> RGB in [0, 1] for each non-background label; `colours` (by name or value) overrides `LABEL_COLOURS`."
     colours = {**LABEL_COLOURS, **(colours or {})}
     tab10 = matplotlib.colormaps['tab10']
@@ -139,7 +141,7 @@ def label_colours(labels='gliomagen', colours: Mapping | None = None) -> dict:
         out[k] = tuple(float(x) for x in matplotlib.colors.to_rgb(c))
     return out
 
-def check_mask_labels(mask, labels='gliomagen', src='mask'):
+def check_mask_labels(mask: ArrayLike, labels: str | Mapping = 'gliomagen', src: str = 'mask') -> None:
     "Raise a clear error if `mask` holds values that the label convention does not name."
     names = label_names(labels)
     vals = np.unique(np.asarray(mask))
@@ -148,7 +150,8 @@ def check_mask_labels(mask, labels='gliomagen', src='mask'):
         raise ValueError(f"{src} has labels {bad} that the {labels!r} convention {names} does not know; "
                          f"pass labels='gliomagen', 'brats2024', 'brats2021' or a dict {{value: name}}")
 
-def overlay(grey, labels2d=None, colours: Mapping | None = None, alpha: float = 0.4, show=None) -> np.ndarray:
+def overlay(grey: ArrayLike, labels2d: ArrayLike | None = None, colours: Mapping | None = None, alpha: float = 0.4,
+            show: set | None = None) -> np.ndarray:
     "RGB (H, W, 3) float32: label colours blended with opacity `alpha` over a grey image in [0, 1]."
     rgb = np.repeat(np.asarray(grey, np.float32)[..., None], 3, axis=-1)
     if labels2d is None or not alpha: return rgb
@@ -175,9 +178,18 @@ def _pick(volume, contrast=None) -> np.ndarray:
 def _shown(show_labels, labels):
     return tumour_labels(labels) if isinstance(show_labels, str) and show_labels == 'tumour' else show_labels
 
-def render_slice(volume, plane: str = 'axial', index: int | None = None, window: float | None = None,
-                 level: float | None = None, mask=None, alpha: float = 0.4, labels='gliomagen',
-                 show_labels=None, contrast=None, colours: Mapping | None = None) -> np.ndarray:
+def render_slice(volume: ArrayLike | Mapping, # a RAS volume, `{contrast: volume}` or a `[C, X, Y, Z]` stack
+                 plane: str = 'axial', # 'axial', 'coronal' or 'sagittal'
+                 index: int | None = None, # slice index (default: the middle one)
+                 window: float | None = None, # grey window (default: `auto_window`)
+                 level: float | None = None, # grey level (default: `auto_window`)
+                 mask: ArrayLike | None = None, # label volume of the same shape
+                 alpha: float = 0.4, # overlay opacity
+                 labels: str | Mapping = 'gliomagen', # the mask's label convention
+                 show_labels: set | str | None = None, # values shown, 'tumour', or None for all
+                 contrast: str | int | None = None, # which contrast of a dict or stack
+                 colours: Mapping | None = None, # colour overrides by label name or value
+                ) -> np.ndarray:
     "The RGB image (H, W, 3), float32 in [0, 1], of one viewer state: slice, window/level, label overlay."
     vol = _pick(volume, contrast)
     if window is None or level is None:
@@ -189,7 +201,7 @@ def render_slice(volume, plane: str = 'axial', index: int | None = None, window:
     return overlay(grey, take_slice(mask, plane, index), label_colours(labels, colours), alpha,
                    _shown(show_labels, labels))
 
-# %% ../nbs/10_viewer.ipynb #8d9a2c53
+# %% ../nbs/10_viewer.ipynb #8539c1ff
 def _spacing(path) -> tuple:
     "Voxel sizes of a NIfTI file in RAS axis order (header only)."
     aff = nib.load(str(path)).affine
@@ -213,7 +225,8 @@ def _contrast_name(path) -> str:
 
 def _is_path(x) -> bool: return isinstance(x, (str, Path))
 
-def case_files(case_dir, contrasts=CONTRASTS, mask='auto') -> tuple[dict, Path | None, str | None]:
+# %% ../nbs/10_viewer.ipynb #740dd6df
+def case_files(case_dir: str | Path, contrasts: Sequence[str] = CONTRASTS, mask: str | None = 'auto') -> tuple[dict, Path | None, str | None]:
     "({contrast: path}, mask path or None, label convention) of a BraTS-layout case folder; missing files are errors."
     d = Path(case_dir)
     if not d.is_dir(): raise FileNotFoundError(f"case folder not found: {d}")
@@ -232,7 +245,12 @@ def case_files(case_dir, contrasts=CONTRASTS, mask='auto') -> tuple[dict, Path |
     if mask is None: return paths, None, None
     raise ValueError(f"mask must be 'auto', 'seg', 'mask' or None for a case folder, got {mask!r}")
 
-def load_volumes(src, contrasts=None, affine=None, return_spacing=False):
+# %% ../nbs/10_viewer.ipynb #8de89bee
+def load_volumes(src: Any, # an array, `[C, X, Y, Z]` stack, dict of arrays/paths, NIfTI path(s) or case folder
+                 contrasts: Sequence[str] | None = None, # names (and order) to keep; names a stack's channels
+                 affine: ArrayLike | None = None, # orientation of arrays (default: taken as RAS)
+                 return_spacing: bool = False, # also return the voxel sizes in RAS order
+                ) -> dict | tuple[dict, tuple]:
     "{name: float32 RAS 3D array} from an array, a dict of arrays/paths, NIfTI path(s) or a BraTS-layout case folder."
     spacing = None
     if _is_path(src):
@@ -272,14 +290,15 @@ def load_volumes(src, contrasts=None, affine=None, return_spacing=False):
     if spacing is None: spacing = to_ras(np.zeros((1, 1, 1)), affine)[1] if affine is not None else (1.0, 1.0, 1.0)
     return (out, spacing) if return_spacing else out
 
-def load_labels(src, what='mask', affine=None) -> np.ndarray:
+# %% ../nbs/10_viewer.ipynb #c3726b17
+def load_labels(src: ArrayLike | str | Path, what: str = 'mask', affine: ArrayLike | None = None) -> np.ndarray:
     "An integer RAS label volume from an array or a NIfTI path (values are rounded, as stored labels can be floats)."
     a = _read(src, what) if _is_path(src) else np.asarray(src)
     if a.ndim != 3: raise ValueError(f"{what}: expected a 3D label volume, got shape {a.shape}")
     if affine is not None and not _is_path(src): a = to_ras(a, affine)[0]
     return np.rint(a).astype(np.int16) if a.dtype.kind == 'f' else a.astype(np.int16)
 
-# %% ../nbs/10_viewer.ipynb #bb97cf28
+# %% ../nbs/10_viewer.ipynb #22bd6ee2
 _SLICE_ESM = r"""
 function render({ model, el }) {
   const canvas = document.createElement('canvas');
@@ -317,7 +336,10 @@ function render({ model, el }) {
     if (!dv || !dv.byteLength) { img = null; draw(); return; }
     createImageBitmap(new Blob([dv], {type: 'image/png'})).then(b => { if (t === token) { img = b; draw(); } });
   }
-  function pix(e) {
+"""
+
+# %% ../nbs/10_viewer.ipynb #9c8332b1
+_SLICE_ESM += r"""  function pix(e) {
     const b = canvas.getBoundingClientRect(), [nx, ny] = model.get('shape');
     const col = Math.floor((e.clientX - b.left) / b.width * nx), row = Math.floor((e.clientY - b.top) / b.height * ny);
     return [Math.min(nx - 1, Math.max(0, col)), Math.min(ny - 1, Math.max(0, row))];
@@ -347,6 +369,7 @@ function render({ model, el }) {
 export default { render };
 """
 
+# %% ../nbs/10_viewer.ipynb #26e9aae3
 class SliceView(anywidget.AnyWidget):
     "One plane on a canvas that fills its width: image, crosshair, orientation letters; sends mouse and key events."
     _esm = _SLICE_ESM
@@ -359,13 +382,13 @@ class SliceView(anywidget.AnyWidget):
     plane = traitlets.Unicode('axial').tag(sync=True)
     panel = traitlets.Unicode('').tag(sync=True)
 
-def to_png(rgb) -> bytes:
+def to_png(rgb: ArrayLike) -> bytes:
     "PNG bytes of an RGB array in [0, 1] (the canvas scales it; no upsampling here)."
     buf = io.BytesIO()
     matplotlib.image.imsave(buf, np.clip(np.asarray(rgb), 0, 1), format='png')
     return buf.getvalue()
 
-# %% ../nbs/10_viewer.ipynb #44d0e9f9
+# %% ../nbs/10_viewer.ipynb #9e193cca
 def _normalise(v):
     w, l = auto_window(v)
     return ((v - (l - w / 2)) / w).astype(np.float32)
@@ -379,6 +402,7 @@ def _fmt(x, span) -> str:
     d = max(0, 3 - int(math.floor(math.log10(span)))) if span > 0 else 3
     return f'{x:.{d}f}'
 
+# %% ../nbs/10_viewer.ipynb #638e6501
 class _Viewer:
     "Shared machinery of `VolumeViewer` and `CompareViewer`: panels of RAS volumes, one mask, one set of controls."
     def __init__(self, panels: Mapping, mask='auto', labels='auto', cursor=None, contrast=None, alpha=0.4,
@@ -416,240 +440,300 @@ class _Viewer:
         self._build(tuple(int(c) for c in cursor), contrast or contrasts[0], contrasts, alpha, show_labels, crosshair)
         self.render()
 
-    def tumour_centre(self) -> tuple:
-        "The voxel whose three planes hold the most tumour (`core.tumour_slice` per axis), else the centre."
-        if self.mask is None: return tuple(n // 2 for n in self.shape)
-        tumour = sorted(tumour_labels(self.labels))
-        return tuple(axial_tumour_slice(np.moveaxis(self.mask, ax, -1), labels=tumour) for ax in range(3))
+# %% ../nbs/10_viewer.ipynb #e455e787
+@patch
+def tumour_centre(self: _Viewer) -> tuple:
+    "The voxel whose three planes hold the most tumour (`core.tumour_slice` per axis), else the centre."
+    if self.mask is None: return tuple(n // 2 for n in self.shape)
+    tumour = sorted(tumour_labels(self.labels))
+    return tuple(axial_tumour_slice(np.moveaxis(self.mask, ax, -1), labels=tumour) for ax in range(3))
 
-    # -- widgets -----------------------------------------------------------------------------------------
-    def _build(self, cursor, contrast, contrasts, alpha, show_labels, crosshair):
-        W = widgets
-        full = W.Layout(width='100%')
-        self.slices = {p: W.IntSlider(value=min(max(cursor[plane_axis(p)], 0), self.shape[plane_axis(p)] - 1), min=0,
-                                      max=self.shape[plane_axis(p)] - 1, description=p, continuous_update=True,
-                                      layout=W.Layout(width='100%'))
-                       for p in PLANES}
-        self.contrast = W.ToggleButtons(options=contrasts, value=contrast, description='contrast',
-                                        style={'button_width': '56px'})
-        self.preset = W.Dropdown(options=list(window_presets(contrast)), description='preset', layout=W.Layout(width='230px'))
-        self.window = W.FloatSlider(description='window', layout=W.Layout(width='50%'))
-        self.level = W.FloatSlider(description='level', layout=W.Layout(width='50%'))
-        self.reset = W.Button(description='reset W/L', layout=W.Layout(width='90px'))
-        self.alpha = W.FloatSlider(value=alpha, min=0, max=1, step=0.05, description='opacity')
-        cols, names = label_colours(self.labels, self.colours), label_names(self.labels)
-        present = set(np.unique(self.mask).tolist()) if self.mask is not None else set()
-        shown = _shown(show_labels, self.labels)
-        self.label_boxes = {k: W.Checkbox(value=shown is None or k in shown, indent=False, description=names[k],
-                                          layout=W.Layout(width='auto'))
-                            for k in cols if k in present}
-        self.legend = W.HBox([W.HBox([W.HTML(_swatch(cols[k])), b], layout=W.Layout(margin='0 14px 0 0'))
-                              for k, b in self.label_boxes.items()])
-        self.views = {n: {p: SliceView(plane=p, panel=n, letters=LETTERS[p], show_cross=crosshair) for p in self.planes}
-                      for n in self.panels}
-        for n, vs in self.views.items():
-            for p, v in vs.items(): v.on_msg(lambda w, msg, bufs, n=n, p=p: self._event(n, p, msg))
-        self.readout, self.info = W.HTML(), W.HTML()
-        self._set_wl(contrast)
-        for w in (self.window, self.level, self.alpha, *self.label_boxes.values(), *self.slices.values()):
-            w.observe(self._changed, 'value')
-        self.contrast.observe(self._contrast_changed, 'value')
-        self.preset.observe(self._preset_changed, 'value')
-        self.reset.on_click(lambda _: self.reset_window())
-        cell = W.Layout(flex='1 1 0', min_width='0', margin='0 2px')
-        rows = [W.HBox([W.VBox(([W.HTML(f'<b>{n}</b> · {p}')] if len(self.panels) > 1 else [W.HTML(p)]) + [v],
-                               layout=cell) for p, v in vs.items()], layout=full)
-                for n, vs in self.views.items()]
-        overlay_row = [W.HBox([self.alpha, self.legend])] if self.mask is not None else []
-        self.widget = W.VBox([W.HBox([self.contrast, self.preset, self.reset]), W.HBox([self.window, self.level], layout=full),
-                              *rows, *[self.slices[p] for p in self.planes], *overlay_row, self.readout, self.info],
-                             layout=full)
-        self.widget.add_class('gg-viewer')
+# %% ../nbs/10_viewer.ipynb #961e8f44
+@patch
+def _build(self: _Viewer, cursor, contrast, contrasts, alpha, show_labels, crosshair):
+    W = widgets
+    full = W.Layout(width='100%')
+    self.slices = {p: W.IntSlider(value=min(max(cursor[plane_axis(p)], 0), self.shape[plane_axis(p)] - 1), min=0,
+                                  max=self.shape[plane_axis(p)] - 1, description=p, continuous_update=True,
+                                  layout=W.Layout(width='100%'))
+                   for p in PLANES}
+    self.contrast = W.ToggleButtons(options=contrasts, value=contrast, description='contrast',
+                                    style={'button_width': '56px'})
+    self.preset = W.Dropdown(options=list(window_presets(contrast)), description='preset', layout=W.Layout(width='230px'))
+    self.window = W.FloatSlider(description='window', layout=W.Layout(width='50%'))
+    self.level = W.FloatSlider(description='level', layout=W.Layout(width='50%'))
+    self.reset = W.Button(description='reset W/L', layout=W.Layout(width='90px'))
+    self.alpha = W.FloatSlider(value=alpha, min=0, max=1, step=0.05, description='opacity')
+    cols, names = label_colours(self.labels, self.colours), label_names(self.labels)
+    present = set(np.unique(self.mask).tolist()) if self.mask is not None else set()
+    shown = _shown(show_labels, self.labels)
+    self.label_boxes = {k: W.Checkbox(value=shown is None or k in shown, indent=False, description=names[k],
+                                      layout=W.Layout(width='auto'))
+                        for k in cols if k in present}
+    self.legend = W.HBox([W.HBox([W.HTML(_swatch(cols[k])), b], layout=W.Layout(margin='0 14px 0 0'))
+                          for k, b in self.label_boxes.items()])
+    self.views = {n: {p: SliceView(plane=p, panel=n, letters=LETTERS[p], show_cross=crosshair) for p in self.planes}
+                  for n in self.panels}
+    for n, vs in self.views.items():
+        for p, v in vs.items(): v.on_msg(lambda w, msg, bufs, n=n, p=p: self._event(n, p, msg))
+    self.readout, self.info = W.HTML(), W.HTML()
+    self._set_wl(contrast)
+    for w in (self.window, self.level, self.alpha, *self.label_boxes.values(), *self.slices.values()):
+        w.observe(self._changed, 'value')
+    self.contrast.observe(self._contrast_changed, 'value')
+    self.preset.observe(self._preset_changed, 'value')
+    self.reset.on_click(lambda _: self.reset_window())
+    cell = W.Layout(flex='1 1 0', min_width='0', margin='0 2px')
+    rows = [W.HBox([W.VBox(([W.HTML(f'<b>{n}</b> · {p}')] if len(self.panels) > 1 else [W.HTML(p)]) + [v],
+                           layout=cell) for p, v in vs.items()], layout=full)
+            for n, vs in self.views.items()]
+    overlay_row = [W.HBox([self.alpha, self.legend])] if self.mask is not None else []
+    self.widget = W.VBox([W.HBox([self.contrast, self.preset, self.reset]), W.HBox([self.window, self.level], layout=full),
+                          *rows, *[self.slices[p] for p in self.planes], *overlay_row, self.readout, self.info],
+                         layout=full)
+    self.widget.add_class('gg-viewer')
 
-    @contextmanager
-    def hold(self):
-        "Group changes of several controls into one render."
-        self._holding += 1
-        try: yield
-        finally: self._holding -= 1
-        if not self._holding: self.render()
+# %% ../nbs/10_viewer.ipynb #2c34dedb
+@patch
+@contextmanager
+def hold(self: _Viewer):
+    "Group changes of several controls into one render."
+    self._holding += 1
+    try: yield
+    finally: self._holding -= 1
+    if not self._holding: self.render()
 
-    @property
-    def cursor(self) -> tuple:
-        "The crosshair: a RAS voxel (x, y, z)."
-        return tuple(self.slices[p].value for p in ('sagittal', 'coronal', 'axial'))
+# %% ../nbs/10_viewer.ipynb #5a9d39f1
+@patch(as_prop=True)
+def cursor(self: _Viewer) -> tuple:
+    "The crosshair: a RAS voxel (x, y, z)."
+    return tuple(self.slices[p].value for p in ('sagittal', 'coronal', 'axial'))
 
-    def set_cursor(self, voxel):
-        "Move the crosshair to the RAS voxel `voxel` (clipped to the volume)."
-        with self.hold():
-            for p, v in zip(('sagittal', 'coronal', 'axial'), voxel):
-                self.slices[p].value = int(min(max(v, 0), self.shape[plane_axis(p)] - 1))
+# %% ../nbs/10_viewer.ipynb #709014bf
+@patch
+def set_cursor(self: _Viewer, voxel: Sequence[int]) -> None:
+    "Move the crosshair to the RAS voxel `voxel` (clipped to the volume)."
+    with self.hold():
+        for p, v in zip(('sagittal', 'coronal', 'axial'), voxel):
+            self.slices[p].value = int(min(max(v, 0), self.shape[plane_axis(p)] - 1))
 
-    # -- window / level ----------------------------------------------------------------------------------
-    def _range(self, contrast):
-        "(min, max) of `contrast` over all panels (computed once)."
-        if contrast not in self._ranges:
-            vs = [v[contrast] for v in self.panels.values()]
-            lo, hi = min(float(v.min()) for v in vs), max(float(v.max()) for v in vs)
-            self._ranges[contrast] = lo, (hi if hi > lo else lo + 1.0)
-        return self._ranges[contrast]
+# %% ../nbs/10_viewer.ipynb #68eb5732
+@patch
+def _range(self: _Viewer, contrast):
+    "(min, max) of `contrast` over all panels (computed once)."
+    if contrast not in self._ranges:
+        vs = [v[contrast] for v in self.panels.values()]
+        lo, hi = min(float(v.min()) for v in vs), max(float(v.max()) for v in vs)
+        self._ranges[contrast] = lo, (hi if hi > lo else lo + 1.0)
+    return self._ranges[contrast]
 
-    def _grid(self, contrast) -> tuple:
-        "(step, decimals) of the window/level sliders: a decimal step of about 1/500 of the contrast's range."
-        lo, hi = self._range(contrast)
-        step = 10.0 ** math.floor(math.log10((hi - lo) / 500))
-        return step, max(0, -int(math.floor(math.log10(step))))
+# %% ../nbs/10_viewer.ipynb #7a6ea406
+@patch
+def _grid(self: _Viewer, contrast) -> tuple:
+    "(step, decimals) of the window/level sliders: a decimal step of about 1/500 of the contrast's range."
+    lo, hi = self._range(contrast)
+    step = 10.0 ** math.floor(math.log10((hi - lo) / 500))
+    return step, max(0, -int(math.floor(math.log10(step))))
 
-    def _set_wl(self, contrast, reset=False):
-        step, d = self._grid(contrast)
-        snap = lambda x: round(round(x / step) * step, d)          # values on the slider's grid: nothing to snap
-        if reset or contrast not in self._wl:
-            w, l = preset_window(next(iter(self.panels.values()))[contrast], contrast, self.preset.value)
-            self._wl[contrast] = (max(step, snap(w)), snap(l))
-        w, l = self._wl[contrast]
-        lo, hi = self._range(contrast)
-        with self.hold():
-            for s, a, b, v in ((self.window, step, snap(2 * (hi - lo)), w), (self.level, snap(lo), snap(hi), l)):
-                a, b = min(a, v), max(b, v)
-                with s.hold_sync():                    # one message: range, step, format and value together
-                    s.max = max(s.max, b); s.min = a; s.max = b
-                    s.step = step
-                    s.readout_format = f'.{d}f'
-                    s.value = v
+# %% ../nbs/10_viewer.ipynb #3629c8c6
+@patch
+def _set_wl(self: _Viewer, contrast, reset=False):
+    step, d = self._grid(contrast)
+    snap = lambda x: round(round(x / step) * step, d)          # values on the slider's grid: nothing to snap
+    if reset or contrast not in self._wl:
+        w, l = preset_window(next(iter(self.panels.values()))[contrast], contrast, self.preset.value)
+        self._wl[contrast] = (max(step, snap(w)), snap(l))
+    w, l = self._wl[contrast]
+    lo, hi = self._range(contrast)
+    with self.hold():
+        for s, a, b, v in ((self.window, step, snap(2 * (hi - lo)), w), (self.level, snap(lo), snap(hi), l)):
+            a, b = min(a, v), max(b, v)
+            with s.hold_sync():                    # one message: range, step, format and value together
+                s.max = max(s.max, b); s.min = a; s.max = b
+                s.step = step
+                s.readout_format = f'.{d}f'
+                s.value = v
 
-    def reset_window(self):
-        "Window and level back to the chosen preset of the current contrast."
-        self._set_wl(self.contrast.value, reset=True)
+# %% ../nbs/10_viewer.ipynb #73c803ab
+@patch
+def reset_window(self: _Viewer) -> None:
+    "Window and level back to the chosen preset of the current contrast."
+    self._set_wl(self.contrast.value, reset=True)
 
-    def _preset_changed(self, change):
-        if not self._holding: self.reset_window()
+# %% ../nbs/10_viewer.ipynb #87d5ac04
+@patch
+def _preset_changed(self: _Viewer, change):
+    if not self._holding: self.reset_window()
 
-    def _contrast_changed(self, change):
-        c = change['new']
-        with self.hold():
-            with self.preset.hold_sync():
-                opts = list(window_presets(c))
-                self.preset.options = opts
-                if self.preset.value not in opts: self.preset.value = opts[0]
-            self._set_wl(c)
-        self._switched = (change['old'], time.monotonic())
+# %% ../nbs/10_viewer.ipynb #e1cca749
+@patch
+def _contrast_changed(self: _Viewer, change):
+    c = change['new']
+    with self.hold():
+        with self.preset.hold_sync():
+            opts = list(window_presets(c))
+            self.preset.options = opts
+            if self.preset.value not in opts: self.preset.value = opts[0]
+        self._set_wl(c)
+    self._switched = (change['old'], time.monotonic())
 
-    def _snap_echo(self, change) -> bool:
-        """True if `change` is the browser snapping the new contrast's value to the previous contrast's coarser step
-        (its slider may apply the value before the step it arrived with): seen right after a contrast switch only."""
-        prev, t = getattr(self, '_switched', (None, 0.0))
-        if prev is None or time.monotonic() - t > 3.0: return False
-        s, ours = self._grid(prev)[0], self._grid(self.contrast.value)[0]
-        return s > ours and abs(change['new'] - round(change['old'] / s) * s) < ours / 2
+# %% ../nbs/10_viewer.ipynb #b57c7319
+@patch
+def _snap_echo(self: _Viewer, change) -> bool:
+    """True if `change` is the browser snapping the new contrast's value to the previous contrast's coarser step
+    (its slider may apply the value before the step it arrived with): seen right after a contrast switch only."""
+    prev, t = getattr(self, '_switched', (None, 0.0))
+    if prev is None or time.monotonic() - t > 3.0: return False
+    s, ours = self._grid(prev)[0], self._grid(self.contrast.value)[0]
+    return s > ours and abs(change['new'] - round(change['old'] / s) * s) < ours / 2
 
-    def _changed(self, change):
-        if change['owner'] in (self.window, self.level) and not self._holding:
-            c = self.contrast.value
-            if abs(change['new'] - change['old']) < self._grid(c)[0] / 2: return   # float noise of a browser echo
-            if self._snap_echo(change):                  # not the user's: put this contrast's own value back
-                with self.hold(), change['owner'].hold_sync(): change['owner'].value = change['old']
-                return
-            self._wl[c] = (self.window.value, self.level.value)
-        if not self._holding: self.render()
-
-    # -- mouse and keys ----------------------------------------------------------------------------------
-    def _event(self, panel, plane, msg):
-        e = msg.get('event')
-        if e == 'click': self.click(plane, msg['row'], msg['col'])
-        elif e == 'scroll': self.scroll(plane, msg['step'])
-        elif e == 'hover': self.hover(plane, msg['row'], msg['col'])
-        elif e == 'leave': self.hover(None)
-
-    def click(self, plane: str, row: int, col: int):
-        "Move the crosshair to the voxel drawn at (`row`, `col`) of `plane` (what a click on the canvas does)."
-        self.set_cursor(display_to_voxel(plane, row, col, self.slices[plane].value, self.shape))
-
-    def scroll(self, plane: str, step: int = 1):
-        "Move `plane` by `step` slices (mouse wheel, arrow keys), staying inside the volume."
-        s = self.slices[plane]
-        s.value = int(min(max(s.value + int(step), s.min), s.max))
-
-    def hover(self, plane: str | None, row: int = 0, col: int = 0):
-        "Show the readout of the voxel drawn at (`row`, `col`) of `plane` (None: back to the crosshair's voxel)."
-        self._hover = None if plane is None else display_to_voxel(plane, row, col, self.slices[plane].value, self.shape)
-        self._update_readout()
-
-    def voxel_info(self, voxel) -> dict:
-        "Value of the current contrast in each panel and the label name at a RAS voxel."
+# %% ../nbs/10_viewer.ipynb #c48820d7
+@patch
+def _changed(self: _Viewer, change):
+    if change['owner'] in (self.window, self.level) and not self._holding:
         c = self.contrast.value
-        out = {'voxel': tuple(int(v) for v in voxel), 'contrast': c,
-               'values': {n: float(vols[c][tuple(voxel)]) for n, vols in self.panels.items()}}
-        if self.mask is not None:
-            k = int(self.mask[tuple(voxel)])
-            out['label'] = label_names(self.labels).get(k, str(k))
-        return out
+        if abs(change['new'] - change['old']) < self._grid(c)[0] / 2: return   # float noise of a browser echo
+        if self._snap_echo(change):                  # not the user's: put this contrast's own value back
+            with self.hold(), change['owner'].hold_sync(): change['owner'].value = change['old']
+            return
+        self._wl[c] = (self.window.value, self.level.value)
+    if not self._holding: self.render()
 
-    def _update_readout(self):
-        vox = self._hover or self.cursor
-        d = self.voxel_info(vox)
-        lo, hi = self._range(d['contrast'])
-        vals = ' · '.join(f"{n + ' ' if len(self.panels) > 1 else ''}{d['contrast']} <b>{_fmt(v, hi - lo)}</b>"
-                          for n, v in d['values'].items())
-        lab = f" · label <b>{d['label']}</b>" if 'label' in d else ''
-        where = 'mouse' if self._hover else 'crosshair'
-        self.readout.value = f"<span class='gg-readout'>{where} voxel ({', '.join(map(str, vox))}) · {vals}{lab}</span>"
+# %% ../nbs/10_viewer.ipynb #620b74b3
+@patch
+def _event(self: _Viewer, panel, plane, msg):
+    e = msg.get('event')
+    if e == 'click': self.click(plane, msg['row'], msg['col'])
+    elif e == 'scroll': self.scroll(plane, msg['step'])
+    elif e == 'hover': self.hover(plane, msg['row'], msg['col'])
+    elif e == 'leave': self.hover(None)
 
-    # -- rendering ---------------------------------------------------------------------------------------
-    @property
-    def state(self) -> dict:
-        "The state `render_slice` needs (besides the plane and its slice index), as the controls hold it now."
-        show = {k for k, b in self.label_boxes.items() if b.value}
-        return dict(contrast=self.contrast.value, window=self.window.value, level=self.level.value,
-                    alpha=self.alpha.value, show_labels=show)
+# %% ../nbs/10_viewer.ipynb #42b37aed
+@patch
+def click(self: _Viewer, plane: str, row: int, col: int) -> None:
+    "Move the crosshair to the voxel drawn at (`row`, `col`) of `plane` (what a click on the canvas does)."
+    self.set_cursor(display_to_voxel(plane, row, col, self.slices[plane].value, self.shape))
 
-    def render(self):
-        "Re-draw what changed in every panel and plane; the arrays drawn are kept in `rgbs[panel][plane]`."
-        if self._holding: return
-        st, cur = self.state, self.cursor
-        c = st.pop('contrast')
-        for n, vols in self.panels.items():
-            rg = self.rgbs.setdefault(n, {})
-            for p, view in self.views[n].items():
-                idx = cur[plane_axis(p)]
-                key = (idx, c, st['window'], st['level'], st['alpha'], tuple(sorted(st['show_labels'])))
-                row, col = voxel_to_display(p, cur, self.shape)
-                a, b = _other_axes(p)
-                with view.hold_sync():
-                    if self._keys.get((n, p)) != key:
-                        rg[p] = render_slice(vols[c], p, idx, mask=self.mask, labels=self.labels, colours=self.colours, **st)
-                        view.png = to_png(rg[p])
-                        view.shape = [self.shape[a], self.shape[b]]
-                        view.aspect = (self.shape[b] * self.spacing[b]) / (self.shape[a] * self.spacing[a])
-                        self._keys[(n, p)] = key
-                        self.n_encoded += 1
-                    view.cross = [col, row]
-        self.n_renders += 1
-        d = self._grid(c)[1]
-        self.info.value = (f"<span class='gg-info'>crosshair ({', '.join(map(str, cur))}) · {c} · "
-                           f"W <b>{st['window']:.{d}f}</b> L <b>{st['level']:.{d}f}</b>"
-                           + (f" · labels: {self.labels if isinstance(self.labels, str) else 'custom'}"
-                              if self.mask is not None else '') + '</span>')
-        self._update_readout()
+# %% ../nbs/10_viewer.ipynb #a486c245
+@patch
+def scroll(self: _Viewer, plane: str, step: int = 1) -> None:
+    "Move `plane` by `step` slices (mouse wheel, arrow keys), staying inside the volume."
+    s = self.slices[plane]
+    s.value = int(min(max(s.value + int(step), s.min), s.max))
 
-    @property
-    def rgb(self) -> np.ndarray:
-        "The axial (else first) plane drawn in the first panel."
-        first = next(iter(self.rgbs.values()))
-        return first.get('axial', next(iter(first.values())))
+# %% ../nbs/10_viewer.ipynb #f7e9825c
+@patch
+def hover(self: _Viewer, plane: str | None, row: int = 0, col: int = 0) -> None:
+    "Show the readout of the voxel drawn at (`row`, `col`) of `plane` (None: back to the crosshair's voxel)."
+    self._hover = None if plane is None else display_to_voxel(plane, row, col, self.slices[plane].value, self.shape)
+    self._update_readout()
 
-    def _repr_mimebundle_(self, **kwargs): return self.widget._repr_mimebundle_(**kwargs)
+# %% ../nbs/10_viewer.ipynb #6c551faa
+@patch
+def voxel_info(self: _Viewer, voxel: Sequence[int]) -> dict:
+    "Value of the current contrast in each panel and the label name at a RAS voxel."
+    c = self.contrast.value
+    out = {'voxel': tuple(int(v) for v in voxel), 'contrast': c,
+           'values': {n: float(vols[c][tuple(voxel)]) for n, vols in self.panels.items()}}
+    if self.mask is not None:
+        k = int(self.mask[tuple(voxel)])
+        out['label'] = label_names(self.labels).get(k, str(k))
+    return out
 
+# %% ../nbs/10_viewer.ipynb #eb0a1ba6
+@patch
+def _update_readout(self: _Viewer):
+    vox = self._hover or self.cursor
+    d = self.voxel_info(vox)
+    lo, hi = self._range(d['contrast'])
+    vals = ' · '.join(f"{n + ' ' if len(self.panels) > 1 else ''}{d['contrast']} <b>{_fmt(v, hi - lo)}</b>"
+                      for n, v in d['values'].items())
+    lab = f" · label <b>{d['label']}</b>" if 'label' in d else ''
+    where = 'mouse' if self._hover else 'crosshair'
+    self.readout.value = f"<span class='gg-readout'>{where} voxel ({', '.join(map(str, vox))}) · {vals}{lab}</span>"
+
+# %% ../nbs/10_viewer.ipynb #41d57287
+@patch(as_prop=True)
+def state(self: _Viewer) -> dict:
+    "The state `render_slice` needs (besides the plane and its slice index), as the controls hold it now."
+    show = {k for k, b in self.label_boxes.items() if b.value}
+    return dict(contrast=self.contrast.value, window=self.window.value, level=self.level.value,
+                alpha=self.alpha.value, show_labels=show)
+
+# %% ../nbs/10_viewer.ipynb #d32a3a09
+@patch
+def render(self: _Viewer) -> None:
+    "Re-draw what changed in every panel and plane; the arrays drawn are kept in `rgbs[panel][plane]`."
+    if self._holding: return
+    st, cur = self.state, self.cursor
+    c = st.pop('contrast')
+    for n, vols in self.panels.items():
+        rg = self.rgbs.setdefault(n, {})
+        for p, view in self.views[n].items():
+            idx = cur[plane_axis(p)]
+            key = (idx, c, st['window'], st['level'], st['alpha'], tuple(sorted(st['show_labels'])))
+            row, col = voxel_to_display(p, cur, self.shape)
+            a, b = _other_axes(p)
+            with view.hold_sync():
+                if self._keys.get((n, p)) != key:
+                    rg[p] = render_slice(vols[c], p, idx, mask=self.mask, labels=self.labels, colours=self.colours, **st)
+                    view.png = to_png(rg[p])
+                    view.shape = [self.shape[a], self.shape[b]]
+                    view.aspect = (self.shape[b] * self.spacing[b]) / (self.shape[a] * self.spacing[a])
+                    self._keys[(n, p)] = key
+                    self.n_encoded += 1
+                view.cross = [col, row]
+    self.n_renders += 1
+    d = self._grid(c)[1]
+    self.info.value = (f"<span class='gg-info'>crosshair ({', '.join(map(str, cur))}) · {c} · "
+                       f"W <b>{st['window']:.{d}f}</b> L <b>{st['level']:.{d}f}</b>"
+                       + (f" · labels: {self.labels if isinstance(self.labels, str) else 'custom'}"
+                          if self.mask is not None else '') + '</span>')
+    self._update_readout()
+
+# %% ../nbs/10_viewer.ipynb #386befac
+@patch(as_prop=True)
+def rgb(self: _Viewer) -> np.ndarray:
+    "The axial (else first) plane drawn in the first panel."
+    first = next(iter(self.rgbs.values()))
+    return first.get('axial', next(iter(first.values())))
+
+# %% ../nbs/10_viewer.ipynb #8d7a97cb
+@patch
+def _repr_mimebundle_(self: _Viewer, **kwargs): return self.widget._repr_mimebundle_(**kwargs)
+
+# %% ../nbs/10_viewer.ipynb #2f9742fd
 class VolumeViewer(_Viewer):
     "Three planes through a volume's contrasts with a label overlay. `image`: array, dict, NIfTI path(s) or case folder."
-    def __init__(self, image, mask='auto', labels='auto', cursor=None, contrast=None, alpha=0.4,
-                 show_labels='tumour', colours=None, normalise=False, planes=PLANES, affine=None, crosshair=True):
+    def __init__(self,
+                 image: Any, # what `load_volumes` reads: array, dict, NIfTI path(s) or case folder
+                 mask: Any = 'auto', # label array or path; 'auto'/'seg'/'mask': found in the case folder; None
+                 labels: str | Mapping = 'auto', # label convention; 'auto': follows the mask file found
+                 cursor: Sequence[int] | None = None, # start voxel (default: the tumour's centre)
+                 contrast: str | None = None, # contrast shown first
+                 alpha: float = 0.4, # overlay opacity
+                 show_labels: set | str | None = 'tumour', # labels ticked at start
+                 colours: Mapping | None = None, # colour overrides by label name or value
+                 normalise: bool = False, # map each contrast by its brain window onto [0, 1]
+                 planes: Sequence[str] = PLANES, # planes shown
+                 affine: ArrayLike | None = None, # orientation of arrays (default: RAS)
+                 crosshair: bool = True, # draw the crosshair
+                ):
         super().__init__({'image': image}, mask, labels, cursor, contrast, alpha, show_labels, colours,
                          normalise, planes, affine, crosshair)
 
 class CompareViewer(_Viewer):
     "Volumes of one mask (real and synthetic, or several samples) in lock-step: every control and the crosshair shared."
-    def __init__(self, real, *others, mask='auto', labels='auto', names=None, cursor=None, contrast=None, alpha=0.4,
-                 show_labels='tumour', colours=None, normalise=True, planes=PLANES, affine=None, crosshair=True):
+    def __init__(self,
+                 real: Any, # the first panel (what `load_volumes` reads)
+                 *others: Any, # the other panels
+                 mask: Any = 'auto', # as `VolumeViewer`
+                 labels: str | Mapping = 'auto', # as `VolumeViewer`
+                 names: Sequence[str] | None = None, # panel titles (default: real, synthetic / sample i)
+                 cursor: Sequence[int] | None = None, contrast: str | None = None, alpha: float = 0.4,
+                 show_labels: set | str | None = 'tumour', colours: Mapping | None = None,
+                 normalise: bool = True, # one grey scale for panels of different intensity units
+                 planes: Sequence[str] = PLANES, affine: ArrayLike | None = None, crosshair: bool = True):
         if not others: raise ValueError("CompareViewer needs at least two volumes (e.g. real and synthetic)")
         names = tuple(names or (('real', 'synthetic') if len(others) == 1
                                 else ('real',) + tuple(f'sample {i + 1}' for i in range(len(others)))))
@@ -659,19 +743,26 @@ class CompareViewer(_Viewer):
                          colours, normalise, planes, affine, crosshair)
 
 # %% ../nbs/10_viewer.ipynb #3725a526
-def show_case(case_dir, mask='auto', labels='auto', **kwargs) -> VolumeViewer:
+def show_case(case_dir: str | Path, mask: Any = 'auto', labels: str | Mapping = 'auto', **kwargs) -> VolumeViewer:
     "A `VolumeViewer` of a BraTS-layout case folder with its mask; end a notebook cell with it to display it."
     if not Path(case_dir).is_dir(): raise FileNotFoundError(f"case folder not found: {case_dir}")
     return VolumeViewer(case_dir, mask=mask, labels=labels, **kwargs)
 
-def tumour_slice(mask, plane='axial', labels='gliomagen') -> int:
+def tumour_slice(mask: ArrayLike, plane: str = 'axial', labels: str | Mapping = 'gliomagen') -> int:
     "Index of the slice in `plane` with the most tumour voxels, else the middle (`core.tumour_slice` on that axis)."
     m = np.moveaxis(np.asarray(mask), plane_axis(plane), -1)
     return axial_tumour_slice(m, labels=sorted(tumour_labels(labels)))
 
-def montage(image, mask='auto', labels='auto', plane='axial', index=None, contrasts=None, alpha=0.4,
-            show_labels='tumour', windows: Mapping | None = None, normalise=False, axes=None, legend=True,
-            title=None, figsize=None, colours=None, letters=True):
+def montage(image: Any, # what `load_volumes` reads: array, dict, NIfTI path(s) or case folder
+            mask: Any = 'auto', # label array or path; 'auto'/'seg'/'mask': found in the case folder; None
+            labels: str | Mapping = 'auto', # label convention; 'auto': follows the mask file found
+            plane: str = 'axial', index: int | None = None, # slice (default: the one with most tumour)
+            contrasts: Sequence[str] | None = None, alpha: float = 0.4, show_labels: set | str | None = 'tumour',
+            windows: Mapping | None = None, # {contrast: (window, level)}; default `auto_window`
+            normalise: bool = False, axes: Any = None, # matplotlib axes to draw into (one per contrast)
+            legend: bool = True, title: str | None = None, figsize: tuple | None = None,
+            colours: Mapping | None = None, letters: bool = True, # orientation letters on each image
+           ) -> plt.Figure:
     "Matplotlib figure: one slice of each contrast of `image` with the label overlay, orientation letters and a legend."
     keyword, conv = isinstance(mask, str) and mask in ('auto', 'seg', 'mask'), None
     if _is_path(image) and Path(image).is_dir():

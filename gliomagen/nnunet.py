@@ -6,6 +6,7 @@
 from __future__ import annotations
 import argparse, json, os, shutil, subprocess, sys, time
 from pathlib import Path
+from typing import Mapping, Sequence
 
 import numpy as np
 
@@ -20,7 +21,7 @@ __all__ = ['NNUNET_LABELS', 'NNUNET_LABELS_HEAD', 'LABEL_PROTOCOLS', 'CONFIGURAT
 # %% ../nbs/09_nnunet.ipynb #866cf560
 from .core import check_range, plain_name
 
-# %% ../nbs/09_nnunet.ipynb #04a7cd86
+# %% ../nbs/09_nnunet.ipynb #612ab7cc
 NNUNET_LABELS = {'background': 0, 'NETC': 1, 'SNFH': 2, 'ET': 3, 'RC': 4}
 "nnU-Net label names of the BraTS 2024 label values (the `brats` protocol)."
 NNUNET_LABELS_HEAD = {'background': 0, 'head': 1, 'NETC': 2, 'SNFH': 3, 'ET': 4, 'RC': 5}
@@ -35,6 +36,7 @@ CONFIGURATIONS = {
 "The poster's training-data configurations (figure 13), by kind."
 SYNTHETIC_PREFIX = 'syn-'
 
+# %% ../nbs/09_nnunet.ipynb #206dd8cc
 def _pick(ids, n, seed, key):
     "A seeded, order-independent subset of `n` ids (all if n is None)."
     ids = sorted(ids)
@@ -55,7 +57,8 @@ def _check_case(root, case):
     if missing: raise FileNotFoundError(f"case {case} in {root} lacks {', '.join(str(p[k].name) for k in missing)}")
     return p
 
-def label_file(root, case, labels='head') -> Path:
+# %% ../nbs/09_nnunet.ipynb #8d834fc1
+def label_file(root: str | Path, case: str, labels: str = 'head') -> Path:
     "The label map of `case` under the protocol `labels`: its BraTS `-seg` file ('brats') or its GliomaGen mask ('head')."
     if labels not in LABEL_PROTOCOLS: raise ValueError(f"labels must be one of {', '.join(LABEL_PROTOCOLS)}, got {labels!r}")
     if labels == 'brats': return case_paths(root, case)['seg']
@@ -69,11 +72,8 @@ def label_file(root, case, labels='head') -> Path:
                             f"gliomagen prepare) or the mask recorded by gliomagen synthesize in {rec}; found neither. "
                             "Use labels='brats' (--labels brats) to train on BraTS 2024 labels")
 
-def export_dataset(run_dir, configuration, real_dir, test_dir, synthetic_dir=None, n_synthetic=None, n_real=None,
-                   dataset_id=501, name=None, seed=0, mode='symlink', labels=None) -> Path:
-    """Write one nnU-Net v2 raw dataset (one training-data configuration + the held-out real test set) under
-    `run_dir/nnUNet_raw`. `labels`: 'head' (the poster's 6-label masks) or 'brats'; None: `evaluation.nnunet_labels`."""
-    if labels is None: labels = load_config()['evaluation']['nnunet_labels']
+# %% ../nbs/09_nnunet.ipynb #d2144121
+def _check_export(configuration, labels, dataset_id, name, n_real, n_synthetic):
     if labels not in LABEL_PROTOCOLS: raise ValueError(f"labels must be one of {', '.join(LABEL_PROTOCOLS)}, got {labels!r}")
     if configuration not in CONFIGURATIONS:
         raise ValueError(f"unknown configuration {configuration!r}; choose from {', '.join(CONFIGURATIONS)}")
@@ -81,6 +81,27 @@ def export_dataset(run_dir, configuration, real_dir, test_dir, synthetic_dir=Non
     if name is not None: plain_name(name, '--name')                        # it becomes a folder that is replaced
     for k, v in (('--n-real', n_real), ('--n-synthetic', n_synthetic)):
         if v is not None: check_range(k, v, 1, integer=True)
+
+# %% ../nbs/09_nnunet.ipynb #64952e5d
+def export_dataset(run_dir: str | Path, configuration: str, real_dir: str | Path | None, test_dir: str | Path,
+                   synthetic_dir: str | Path | None = None, n_synthetic: int | None = None, n_real: int | None = None,
+                   dataset_id: int = 501, name: str | None = None, seed: int = 0, mode: str = 'symlink',
+                   labels: str | None = None) -> Path:
+    """Write one nnU-Net v2 raw dataset (one training-data configuration + the held-out real test set) under
+    `run_dir/nnUNet_raw`; returns its `DatasetXXX_name` folder.
+
+    Args:
+        run_dir: the run directory of this configuration.
+        configuration: one of `CONFIGURATIONS` ('real', 'real+synthetic', 'synthetic', 'half-real+synthetic').
+        real_dir, test_dir, synthetic_dir: folders of BraTS-layout cases; the test cases never enter training.
+        n_synthetic, n_real: seeded subset sizes (default all; half the real cases for 'half-real+synthetic').
+        dataset_id, name: nnU-Net's `DatasetXXX_name` (the name defaults to one made from the configuration).
+        seed: seed of the subsets.
+        mode: 'symlink' or 'copy' the files.
+        labels: 'head' (the poster's 6-label masks) or 'brats'; None: `evaluation.nnunet_labels` of the config.
+    """
+    if labels is None: labels = load_config()['evaluation']['nnunet_labels']
+    _check_export(configuration, labels, dataset_id, name, n_real, n_synthetic)
     from nnunetv2.dataset_conversion.generate_dataset_json import generate_dataset_json
     real = find_case_dirs(real_dir) if real_dir is not None else {}
     test = find_case_dirs(test_dir)
@@ -121,7 +142,7 @@ def export_dataset(run_dir, configuration, real_dir, test_dir, synthetic_dir=Non
                                      'test_cases': sorted(test)})
     return ds
 
-# %% ../nbs/09_nnunet.ipynb #638a61be
+# %% ../nbs/09_nnunet.ipynb #04dcfeb7
 SMOKE_TRAINER = 'nnUNetTrainer_GliomaGenSmoke'
 _SMOKE_TRAINER_SRC = '''"""Written by gliomagen.nnunet: a trainer for CPU smoke runs (not for results)."""
 import torch
@@ -150,21 +171,22 @@ class nnUNetTrainer_GliomaGenSmoke(nnUNetTrainer):
         self.print_to_log_file('GliomaGen smoke trainer: final validation skipped')
 '''
 
-def write_smoke_trainer(folder) -> Path:
+def write_smoke_trainer(folder: str | Path) -> Path:
     "Write the smoke trainer's .py file into `folder` (point `nnUNet_extTrainer` at it)."
     p = Path(folder) / f'{SMOKE_TRAINER}.py'
     p.parent.mkdir(parents=True, exist_ok=True)
     with atomic_path(p) as tmp: tmp.write_text(_SMOKE_TRAINER_SRC)
     return p
 
-def find_dataset(run_dir) -> Path:
+# %% ../nbs/09_nnunet.ipynb #9aec2d68
+def find_dataset(run_dir: str | Path) -> Path:
     "The single `DatasetXXX_name` folder of a run directory's `nnUNet_raw`."
     ds = sorted((Path(run_dir) / 'nnUNet_raw').glob('Dataset[0-9][0-9][0-9]_*'))
     if len(ds) != 1:
         raise FileNotFoundError(f"{run_dir}: expected one nnUNet_raw/DatasetXXX_* folder (from `gliomagen nnunet export`), found {len(ds)}")
     return ds[0]
 
-def nnunet_env(run_dir, base=None) -> dict:
+def nnunet_env(run_dir: str | Path, base: Mapping | None = None) -> dict:
     "Environment for nnU-Net subprocesses of one run directory: its own raw/preprocessed/results folders and trainers."
     run_dir = Path(run_dir).resolve()
     env = dict(os.environ if base is None else base)
@@ -172,6 +194,7 @@ def nnunet_env(run_dir, base=None) -> dict:
                nnUNet_results=str(run_dir / 'nnUNet_results'), nnUNet_extTrainer=str(run_dir / 'trainers'))
     return env
 
+# %% ../nbs/09_nnunet.ipynb #5d7c5f30
 def _exe(name):
     p = Path(sys.executable).parent / name
     if p.exists(): return str(p)
@@ -195,8 +218,19 @@ def _state(run_dir):
 def _save_state(run_dir, st):
     with atomic_path(Path(run_dir) / 'gliomagen_run.json') as tmp: tmp.write_text(json.dumps(st, indent=2))
 
-def run_nnunet(run_dir, configuration='3d_fullres', fold='all', trainer='nnUNetTrainer', device=None, smoke=False,
-               steps=('plan', 'train', 'predict'), num_processes=2, disable_tta=False, force=False, env=None) -> dict:
+# %% ../nbs/09_nnunet.ipynb #5265a939
+def run_nnunet(run_dir: str | Path, # a run directory written by `export_dataset`
+               configuration: str = '3d_fullres', # nnU-Net configuration
+               fold: str | int = 'all', # nnU-Net fold
+               trainer: str = 'nnUNetTrainer', # nnU-Net trainer class (the stock one: 1000 epochs)
+               device: str | None = None, # 'cuda', 'cpu' or 'mps' (default: cuda if available)
+               smoke: bool = False, # CPU plumbing check: the smoke trainer, no test-time augmentation
+               steps: Sequence[str] = ('plan', 'train', 'predict'), # which steps to run
+               num_processes: int = 2, # nnU-Net's worker processes
+               disable_tta: bool = False, # predict without mirroring
+               force: bool = False, # redo steps already done
+               env: Mapping | None = None, # base environment (default: `os.environ`)
+              ) -> dict: # the run's state: settings and steps done, with their seconds
     "nnU-Net's own plan+preprocess, train and predict (its CLI, in subprocesses) for the dataset of `run_dir`."
     run_dir = Path(run_dir).resolve()
     ds = find_dataset(run_dir)
@@ -236,14 +270,14 @@ def run_nnunet(run_dir, configuration='3d_fullres', fold='all', trainer='nnUNetT
         _save_state(run_dir, st)
     return st
 
-# %% ../nbs/09_nnunet.ipynb #2fb79eda
-def run_label(run_dir) -> str:
+# %% ../nbs/09_nnunet.ipynb #05cb0ff8
+def run_label(run_dir: str | Path) -> str:
     "A table label for a run: its configuration and training-set composition, e.g. 'real+synthetic (4R + 4S)'."
     info = json.loads((find_dataset(run_dir) / 'dataset.json').read_text()).get('gliomagen', {})
     parts = [f"{info[k]}{s}" for k, s in (('n_real', 'R'), ('n_synthetic', 'S')) if info.get(k)]
     return f"{info.get('configuration', Path(run_dir).name)} ({' + '.join(parts)})"
 
-def evaluate_run(run_dir, progress=False) -> dict:
+def evaluate_run(run_dir: str | Path, progress: bool = False) -> dict:
     "Score a run's predictions on its held-out test set with `metrics.evaluate_segmentation`; writes `run_dir/metrics.json`."
     run_dir = Path(run_dir)
     ds, pred = find_dataset(run_dir), run_dir / 'predictions'
@@ -254,7 +288,7 @@ def evaluate_run(run_dir, progress=False) -> dict:
     write_json(res, run_dir / 'metrics.json')
     return res
 
-def evaluate_study(run_dirs, out=None, progress=False) -> dict:
+def evaluate_study(run_dirs: Sequence[str | Path], out: str | Path | None = None, progress: bool = False) -> dict:
     "Evaluate several runs and lay them out as the poster's figures 13 and 14; with `out`, write JSON and CSV there."
     results = {}
     for d in run_dirs:
@@ -274,10 +308,8 @@ def evaluate_study(run_dirs, out=None, progress=False) -> dict:
 # %% ../nbs/09_nnunet.ipynb #ccac07b2
 from .core import command, check_device, check_disjoint
 
-# %% ../nbs/09_nnunet.ipynb #4c809ccb
-@command('gliomagen nnunet')
-def main_nnunet(argv=None) -> int:
-    "`gliomagen nnunet export|run|evaluate ...`"
+# %% ../nbs/09_nnunet.ipynb #1e78455f
+def _nnunet_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog='gliomagen nnunet', description='nnU-Net v2 downstream study: export, run, evaluate.')
     sub = p.add_subparsers(dest='cmd', required=True)
     e = sub.add_parser('export', help='write one training-data configuration as an nnU-Net raw dataset')
@@ -310,7 +342,13 @@ def main_nnunet(argv=None) -> int:
     v = sub.add_parser('evaluate', help="score runs' test predictions: the poster's figures 13 and 14")
     v.add_argument('run_dirs', nargs='+')
     v.add_argument('--out', help='folder for study.json and figure13/14 CSVs')
-    a = p.parse_args(argv)
+    return p
+
+# %% ../nbs/09_nnunet.ipynb #2cc58594
+@command('gliomagen nnunet')
+def main_nnunet(argv: Sequence[str] | None = None) -> int:
+    "`gliomagen nnunet export|run|evaluate ...`"
+    a = _nnunet_parser().parse_args(argv)
     if a.cmd == 'export':
         for k in ('n_real', 'n_synthetic'):
             if getattr(a, k) is not None: check_range('--' + k.replace('_', '-'), getattr(a, k), 1, integer=True)

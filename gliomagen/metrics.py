@@ -6,9 +6,12 @@
 from __future__ import annotations
 import argparse, math, os, sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 import numpy as np
 import nibabel as nib
+from numpy.typing import ArrayLike
+if TYPE_CHECKING: import pandas as pd       # tables are built lazily (pandas is imported where they are)
 from scipy import linalg, ndimage, stats
 
 from .core import (CONTRASTS, BRATS2024_LABELS, gliomagen_to_brats2024,
@@ -29,7 +32,7 @@ __all__ = ['MS_SSIM_WEIGHTS', 'TORCHVISION_INCEPTION_FILE', 'TORCHVISION_INCEPTI
 # %% ../nbs/08_metrics.ipynb #23a5a511
 MS_SSIM_WEIGHTS = (0.0448, 0.2856, 0.3001, 0.2363, 0.1333)
 
-def ms_ssim_settings(shape, win_size=11, scales=5) -> dict:
+def ms_ssim_settings(shape: Sequence[int], win_size: int = 11, scales: int = 5) -> dict:
     "The MS-SSIM scales and window used for 2D slices of `shape` (H, W), with the small-slice fallback."
     side = min(shape[-2:])
     if side > (win_size - 1) * 2 ** 4 and scales == 5:
@@ -48,7 +51,14 @@ def ms_ssim_settings(shape, win_size=11, scales=5) -> dict:
     return dict(scales=m, win_size=int(w), weights=wts, fallback=True)
 
 # %% ../nbs/08_metrics.ipynb #a33a6036
-def ms_ssim_slices(real, fake, data_range=1.0, win_size=11, scales=5, batch_size=64, return_info=False, settings=None):
+def ms_ssim_slices(real: ArrayLike, # `(N, H, W)` slices (or one `(H, W)` slice)
+                   fake: ArrayLike, # the same shape
+                   data_range: float = 1.0, # the intensity range
+                   win_size: int = 11, scales: int = 5, # MS-SSIM window and scales (reduced for small slices)
+                   batch_size: int = 64, # slices per batch
+                   return_info: bool = False, # also return the settings used (`ms_ssim_settings`)
+                   settings: dict | None = None, # settings to use instead of `ms_ssim_settings`
+                  ) -> np.ndarray | tuple[np.ndarray, dict]:
     "Per-slice MS-SSIM of two stacks of 2D slices `(N, H, W)` in `[0, data_range]`; with `return_info`, also the settings used."
     import torch
     from pytorch_msssim import ms_ssim
@@ -84,7 +94,8 @@ def _mean_cov(x):
     if x.ndim != 2 or len(x) < 2: raise ValueError(f"features must be an (N, D) array with N >= 2, got shape {x.shape}")
     return x.mean(0), np.atleast_2d(np.cov(x, rowvar=False))
 
-def frechet_distance(mu1, s1, mu2, s2, method='sqrtm', eps=1e-6) -> float:
+def frechet_distance(mu1: np.ndarray, s1: np.ndarray, mu2: np.ndarray, s2: np.ndarray, method: str = 'sqrtm',
+                     eps: float = 1e-6) -> float:
     "Fréchet distance of two Gaussians N(mu1, s1), N(mu2, s2)."
     diff = mu1 - mu2
     if method == 'sqrtm':
@@ -108,7 +119,7 @@ def _fid_svd(x, y) -> float:
     tr = np.linalg.svd(a @ b.T, compute_uv=False).sum() / np.sqrt(n * m)
     return float(diff.dot(diff) + (a * a).sum() / n + (b * b).sum() / m - 2 * tr)
 
-def fid_from_features(real, fake, method='sqrtm') -> float:
+def fid_from_features(real: ArrayLike, fake: ArrayLike, method: str = 'sqrtm') -> float:
     "FID between two `(N, D)` feature arrays (rows are samples); `method`: 'sqrtm' (standard), 'eigh', 'svd' or 'auto'."
     if method == 'auto': method = 'svd' if min(len(real), len(fake)) <= np.shape(real)[-1] else 'eigh'
     if method == 'svd':
@@ -120,7 +131,7 @@ def fid_from_features(real, fake, method='sqrtm') -> float:
     return frechet_distance(mu1, s1, mu2, s2, method=method)
 
 # %% ../nbs/08_metrics.ipynb #29d28b56
-def mmd2_unbiased(x, y) -> float:
+def mmd2_unbiased(x: ArrayLike, y: ArrayLike) -> float:
     "Unbiased MMD² of two feature arrays with the cubic polynomial kernel (x·y/d + 1)³."
     x, y = np.asarray(x, np.float64), np.asarray(y, np.float64)
     d = x.shape[1]
@@ -129,7 +140,11 @@ def mmd2_unbiased(x, y) -> float:
     return float((kxx.sum() - np.trace(kxx)) / (m * (m - 1)) + (kyy.sum() - np.trace(kyy)) / (n * (n - 1))
                  - 2 * kxy.mean())
 
-def kid_from_features(real, fake, subset_size=None, n_subsets=10, seed=0, return_subsets=False):
+def kid_from_features(real: ArrayLike, fake: ArrayLike, # `(N, D)` feature arrays
+                      subset_size: int | None = None, # samples per subset (default: disjoint subsets of n // n_subsets)
+                      n_subsets: int = 10, seed: int = 0,
+                      return_subsets: bool = False, # also return the MMD² of each subset
+                     ) -> float | tuple[float, np.ndarray]:
     "KID between two `(N, D)` feature arrays: the mean of the unbiased MMD² over `n_subsets` random subsets."
     real, fake = np.asarray(real, np.float64), np.asarray(fake, np.float64)
     if real.ndim != 2 or fake.ndim != 2 or real.shape[1] != fake.shape[1]:
@@ -151,14 +166,18 @@ def kid_from_features(real, fake, subset_size=None, n_subsets=10, seed=0, return
     return (float(vals.mean()), vals) if return_subsets else float(vals.mean())
 
 # %% ../nbs/08_metrics.ipynb #d50406ad
-def pair_distance_spread(real, fake) -> float:
+def pair_distance_spread(real: ArrayLike, fake: ArrayLike) -> float:
     "The poster's '±' of FID: the std of L2 distances between paired real and fake feature vectors."
     real, fake = np.asarray(real), np.asarray(fake)
     if real.shape != fake.shape: raise ValueError("pair_distance_spread needs paired features of the same shape")
     return float(np.linalg.norm(real - fake, axis=1).std())
 
-def bootstrap_fid_kid(real_by_subject, fake_by_subject, n_bootstrap=100, seed=0, kid_subsets=10, kid_subset_size=None,
-                      fid_method='auto') -> dict:
+def bootstrap_fid_kid(real_by_subject: Sequence[np.ndarray], # `(n_slices, D)` features, one array per subject
+                      fake_by_subject: Sequence[np.ndarray], # the same for the synthetic cohort
+                      n_bootstrap: int = 100, # bootstrap replicates over subjects
+                      seed: int = 0, kid_subsets: int = 10, kid_subset_size: int | None = None, # see `kid_from_features`
+                      fid_method: str = 'auto', # see `fid_from_features`
+                     ) -> dict:
     "FID and KID with a bootstrap over subjects; inputs are lists of `(n_slices, D)` feature arrays, one per subject."
     R, F = np.concatenate(real_by_subject), np.concatenate(fake_by_subject)
     if kid_subset_size is None: kid_subsets = max(1, min(kid_subsets, min(len(R), len(F)) // 2))
@@ -184,22 +203,23 @@ def bootstrap_fid_kid(real_by_subject, fake_by_subject, n_bootstrap=100, seed=0,
     out['kid_poster_pm'] = out['kid']['subset_std']          # the poster's KID "±": std over the subsets
     return out
 
-# %% ../nbs/08_metrics.ipynb #d0faf9e9
+# %% ../nbs/08_metrics.ipynb #2c68d7c8
 TORCHVISION_INCEPTION_FILE = 'inception_v3_google-0cc3c7bd.pth'
 TORCHVISION_INCEPTION_URL = 'https://download.pytorch.org/models/inception_v3_google-0cc3c7bd.pth'
 IMAGENET_MEAN, IMAGENET_STD = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)
 
 class FeatureExtractor:
     "Maps a stack of grey slices `(N, H, W)` in [0, 1] to features `(N, D)`; `name` identifies network and weights."
-    def __init__(self, name, fn, dim, untrained=False, model=None):
+    def __init__(self, name: str, fn: Callable[[np.ndarray], np.ndarray], dim: int, untrained: bool = False, model: Any = None):
         self.name, self.fn, self.dim, self.untrained, self.model = name, fn, dim, untrained, model
-    def __call__(self, slices): return self.fn(np.asarray(slices, np.float32))
-    def __repr__(self): return f"FeatureExtractor({self.name!r}, dim={self.dim})"
+    def __call__(self, slices: ArrayLike) -> np.ndarray: return self.fn(np.asarray(slices, np.float32))
+    def __repr__(self) -> str: return f"FeatureExtractor({self.name!r}, dim={self.dim})"
 
+# %% ../nbs/08_metrics.ipynb #95d3ee38
 EXTRACTORS = {}
 "Registry of feature-extractor factories: name -> factory(weights=None, device='cpu', batch_size=32, untrained=False)."
 
-def register_extractor(name):
+def register_extractor(name: str) -> Callable[[Callable], Callable]:
     "Decorator registering a feature-extractor factory under `name`."
     def deco(factory): EXTRACTORS[name] = factory; return factory
     return deco
@@ -207,7 +227,8 @@ def register_extractor(name):
 class MissingWeightsError(FileNotFoundError):
     "The weights of a feature extractor are not available offline."
 
-def inception_weights_path(weights=None, hub_dir=None) -> Path:
+# %% ../nbs/08_metrics.ipynb #047942e5
+def inception_weights_path(weights: str | Path | None = None, hub_dir: str | Path | None = None) -> Path:
     "The torchvision Inception-v3 IMAGENET1K_V1 weights: `weights` if given, else the torch hub cache; else a clear error."
     if weights is not None:
         p = Path(weights).expanduser()
@@ -223,8 +244,13 @@ def inception_weights_path(weights=None, hub_dir=None) -> Path:
         f"(it downloads {TORCHVISION_INCEPTION_URL} into the cache), or download that file yourself and pass it "
         f"with --weights FILE (Python: weights=FILE; config: evaluation.inception_weights).")
 
+# %% ../nbs/08_metrics.ipynb #8e3fb5d7
 @register_extractor('torchvision-inception-v3')
-def torchvision_inception_v3(weights=None, device='cpu', batch_size=32, untrained=False, hub_dir=None) -> FeatureExtractor:
+def torchvision_inception_v3(weights: str | Path | None = None, # a state dict file (default: the torch hub cache)
+                             device: str = 'cpu', batch_size: int = 32, # slices per forward pass
+                             untrained: bool = False, # random weights: plumbing tests only, never a metric
+                             hub_dir: str | Path | None = None, # torch hub folder (default: `torch.hub.get_dir()`)
+                            ) -> FeatureExtractor:
     "The poster's extractor: torchvision Inception-v3 (IMAGENET1K_V1), fc = Identity, 2048-d pool features."
     import torch, torch.nn.functional as Fn
     from torchvision.models import Inception3
@@ -255,12 +281,13 @@ def torchvision_inception_v3(weights=None, device='cpu', batch_size=32, untraine
         return np.concatenate(out) if out else np.zeros((0, 2048))
     return FeatureExtractor(name, fn, 2048, untrained=untrained, model=model)
 
-def load_extractor_plugins():
+# %% ../nbs/08_metrics.ipynb #39dca049
+def load_extractor_plugins() -> None:
     "Import the chapters that register more extractors (`gliomagen.fid`: the standard TF-FID Inception, see 08a)."
     import importlib
     importlib.import_module('gliomagen.fid')
 
-def get_extractor(name='torchvision-inception-v3', **kwargs) -> FeatureExtractor:
+def get_extractor(name: str = 'torchvision-inception-v3', **kwargs) -> FeatureExtractor:
     "Build a registered feature extractor by name (see `EXTRACTORS`)."
     load_extractor_plugins()
     if name not in EXTRACTORS: raise KeyError(f"unknown feature extractor {name!r}; registered: {', '.join(EXTRACTORS)}")
@@ -269,8 +296,8 @@ def get_extractor(name='torchvision-inception-v3', **kwargs) -> FeatureExtractor
 # %% ../nbs/08_metrics.ipynb #e6302dbd
 from .core import require_finite
 
-# %% ../nbs/08_metrics.ipynb #ad08cb2e
-def find_case_dirs(root, kinds=CONTRASTS, recursive: bool = False, missing_ok: bool = False) -> dict:
+# %% ../nbs/08_metrics.ipynb #1ca6793a
+def find_case_dirs(root: str | Path, kinds: Sequence[str] = CONTRASTS, recursive: bool = False, missing_ok: bool = False) -> dict:
     """{case_id: folder} of a BraTS-layout cohort: each folder `X` holding `X-<kind>.nii.gz` (or `.nii`) for one of `kinds`.
 
     `recursive`: every folder below `root` (a prepared `train/` + `val/` split, nested cohorts), not only its
@@ -291,16 +318,67 @@ def find_case_dirs(root, kinds=CONTRASTS, recursive: bool = False, missing_ok: b
         if any((d / f'{d.name}-{k}{ext}').exists() for k in kinds for ext in ('.nii.gz', '.nii')): out.setdefault(d.name, d)
     return dict(sorted(out.items()))
 
-def axial_slices(vol, step=1) -> np.ndarray:
+# %% ../nbs/08_metrics.ipynb #35193433
+def axial_slices(vol: ArrayLike, step: int = 1) -> np.ndarray:
     "Axial slices `(Z, X, Y)` of a volume `(X, Y, Z)`; every `step`-th one."
     return np.moveaxis(np.asarray(vol), -1, 0)[::step]
 
-def evaluate_images(real_dir, fake_dir, extractor='torchvision-inception-v3', weights=None, device='cpu',
-                    n_bootstrap=100, seed=0, slice_step=1, kid_subsets=10, win_size=11, batch_size=32,
-                    contrasts=CONTRASTS, progress=True, extractor_obj=None, rescale=False) -> dict:
-    """MS-SSIM, FID and KID per contrast between two BraTS-layout cohorts (see the notes above). `rescale`: min-max
-    every volume to [0, 1] first; False (the original): raw synthetic values against the [0, 1] prepared reals."""
+# %% ../nbs/08_metrics.ipynb #eca5e485
+def _image_extractor(extractor, extractor_obj, weights, device, batch_size, res):
+    "The feature extractor of an evaluation, or None with a note in `res` when its weights are missing."
+    ext = extractor_obj
+    if ext is None and extractor:
+        try: ext = get_extractor(extractor, weights=weights, device=device, batch_size=batch_size)
+        except MissingWeightsError as e: res['notes'].append(f"FID and KID were not computed: {e}")
+    if ext is not None:
+        res['extractor'] = ext.name
+        if ext.untrained: res['notes'].append('features from UNTRAINED weights: FID/KID values are plumbing checks, not metrics')
+    return ext
+
+# %% ../nbs/08_metrics.ipynb #0e623047
+def _contrast_slices(c, cohorts, ext, res, outside, rescale, slice_step, win_size, progress):
+    "(MS-SSIM arrays of the paired cases, MS-SSIM settings, {side: [features per case]}) of contrast `c`."
     from tqdm.auto import tqdm
+    real, fake = cohorts['real'], cohorts['fake']
+    ssim_vals, info, feats = [], None, {'real': [], 'fake': []}
+    for case in tqdm(sorted(set(real) | set(fake)), desc=f'{c}', disable=not progress, leave=False):
+        sl = {}
+        for side, cases in cohorts.items():        # one case in memory at a time
+            if case not in cases: continue
+            p = cases[case] / f'{case}-{c}.nii.gz'
+            if not p.exists(): res['rejected'].append(f"{p}: missing ({side} cohort)"); continue
+            try:
+                v = require_finite(read_nifti(p)[0], str(p))   # a NaN volume must not be scored
+                sl[side] = axial_slices(normalise_minmax(v) if rescale else v, slice_step)
+            except ValueError as e: res['rejected'].append(str(e)); continue
+            if side == 'real' and not rescale and (sl[side].min() < -1e-3 or sl[side].max() > 1 + 1e-3): outside.add(case)
+            if ext is not None: feats[side].append(ext(sl[side]))
+        if len(sl) == 2:
+            if sl['real'].shape != sl['fake'].shape:
+                res['rejected'].append(f"{case} {c}: real shape {sl['real'].shape} != fake shape {sl['fake'].shape}; not paired for MS-SSIM")
+            else:
+                v, info = ms_ssim_slices(sl['real'], sl['fake'], win_size=win_size, return_info=True)
+                ssim_vals.append(v)
+    return ssim_vals, info, feats
+
+# %% ../nbs/08_metrics.ipynb #ad084f4b
+def evaluate_images(real_dir: str | Path, fake_dir: str | Path, extractor: str | None = 'torchvision-inception-v3',
+                    weights: str | Path | None = None, device: str = 'cpu', n_bootstrap: int = 100, seed: int = 0,
+                    slice_step: int = 1, kid_subsets: int = 10, win_size: int = 11, batch_size: int = 32,
+                    contrasts: Sequence[str] = CONTRASTS, progress: bool = True,
+                    extractor_obj: FeatureExtractor | None = None, rescale: bool = False) -> dict:
+    """MS-SSIM, FID and KID per contrast between two BraTS-layout cohorts (see the notes above).
+
+    Args:
+        real_dir, fake_dir: folders of BraTS-layout case folders.
+        extractor, weights, device, batch_size: the registered feature extractor (`get_extractor`) and its
+            arguments; `extractor_obj` passes one already built instead.
+        n_bootstrap, seed, kid_subsets: bootstrap replicates over subjects and KID subsets (`bootstrap_fid_kid`).
+        slice_step: every `slice_step`-th axial slice.
+        win_size: the MS-SSIM window.
+        rescale: min-max every volume to [0, 1] first; False (the original): raw synthetic values against the
+            [0, 1] prepared reals.
+    """
     real, fake = find_case_dirs(real_dir), find_case_dirs(fake_dir)
     if not real: raise FileNotFoundError(f"no BraTS case folders in {real_dir}")
     if not fake: raise FileNotFoundError(f"no BraTS case folders in {fake_dir}")
@@ -309,35 +387,11 @@ def evaluate_images(real_dir, fake_dir, extractor='torchvision-inception-v3', we
            'normalisation': 'min-max per volume' if rescale else 'none (as the original: raw values)',
            'n_bootstrap': n_bootstrap, 'notes': [], 'rejected': []}
     outside = set()
-    ext = extractor_obj
-    if ext is None and extractor:
-        try: ext = get_extractor(extractor, weights=weights, device=device, batch_size=batch_size)
-        except MissingWeightsError as e: res['notes'].append(f"FID and KID were not computed: {e}")
-    if ext is not None:
-        res['extractor'] = ext.name
-        if ext.untrained: res['notes'].append('features from UNTRAINED weights: FID/KID values are plumbing checks, not metrics')
+    ext = _image_extractor(extractor, extractor_obj, weights, device, batch_size, res)
     cohorts = {'real': real, 'fake': fake}
     for c in contrasts:
         r = {'ms_ssim': None, 'fid': None, 'kid': None}
-        ssim_vals, info, feats = [], None, {'real': [], 'fake': []}
-        for case in tqdm(sorted(set(real) | set(fake)), desc=f'{c}', disable=not progress, leave=False):
-            sl = {}
-            for side, cases in cohorts.items():        # one case in memory at a time
-                if case not in cases: continue
-                p = cases[case] / f'{case}-{c}.nii.gz'
-                if not p.exists(): res['rejected'].append(f"{p}: missing ({side} cohort)"); continue
-                try:
-                    v = require_finite(read_nifti(p)[0], str(p))   # a NaN volume must not be scored
-                    sl[side] = axial_slices(normalise_minmax(v) if rescale else v, slice_step)
-                except ValueError as e: res['rejected'].append(str(e)); continue
-                if side == 'real' and not rescale and (sl[side].min() < -1e-3 or sl[side].max() > 1 + 1e-3): outside.add(case)
-                if ext is not None: feats[side].append(ext(sl[side]))
-            if len(sl) == 2:
-                if sl['real'].shape != sl['fake'].shape:
-                    res['rejected'].append(f"{case} {c}: real shape {sl['real'].shape} != fake shape {sl['fake'].shape}; not paired for MS-SSIM")
-                else:
-                    v, info = ms_ssim_slices(sl['real'], sl['fake'], win_size=win_size, return_info=True)
-                    ssim_vals.append(v)
+        ssim_vals, info, feats = _contrast_slices(c, cohorts, ext, res, outside, rescale, slice_step, win_size, progress)
         if ssim_vals:
             v = np.concatenate(ssim_vals)
             r['ms_ssim'] = {'mean': float(v.mean()), 'std': float(v.std()), 'n_slices': int(len(v)),
@@ -363,7 +417,7 @@ def _pm(v, s, nd):
     if v is None: return '—'
     return f"{v:.{nd}f}" + (f" ± {s:.{nd}f}" if s is not None else '')
 
-def image_table(res: dict, contrasts=CONTRASTS):
+def image_table(res: dict, contrasts: Sequence[str] = CONTRASTS) -> 'pd.DataFrame':
     "Figure 11 layout: MS-SSIM, FID, KID per contrast and their mean ± SD over contrasts (a DataFrame; numbers of the last row in `attrs['mean_sd']`)."
     import pandas as pd
     rows, cols = {}, {'ms_ssim': [], 'fid': [], 'kid': []}
@@ -409,7 +463,7 @@ def conditioning_fidelity(samples: np.ndarray, reals: np.ndarray, masks: np.ndar
 SEG_CLASSES = {'NETC': 1, 'SNFH': 2, 'ET': 3, 'RC': 4}
 "Tumour classes and their BraTS 2024 label values."
 
-def surface_distances(a, b, spacing=None) -> np.ndarray:
+def surface_distances(a: ArrayLike, b: ArrayLike, spacing: Sequence[float] | None = None) -> np.ndarray:
     "Distances (in the units of `spacing`) from each surface voxel of mask `a` to the nearest surface voxel of `b` (medpy's definition)."
     a, b = np.asarray(a, bool), np.asarray(b, bool)
     if not a.any() or not b.any(): raise ValueError('surface distance is undefined for an empty mask')
@@ -422,18 +476,18 @@ def surface_distances(a, b, spacing=None) -> np.ndarray:
     dt = ndimage.distance_transform_edt(~sb, sampling=spacing)
     return dt[sa]
 
-def hd95(a, b, spacing=None, mode='medpy'):
+def hd95(a: ArrayLike, b: ArrayLike, spacing: Sequence[float] | None = None, mode: str = 'medpy') -> float:
     "95th-percentile Hausdorff distance; `mode='medpy'` pools both directions, `'max'` takes the larger directed value (MONAI, BraTS)."
     d1, d2 = surface_distances(a, b, spacing), surface_distances(b, a, spacing)
     if mode == 'medpy': return float(np.percentile(np.hstack([d1, d2]), 95))
     if mode == 'max': return float(max(np.percentile(d1, 95), np.percentile(d2, 95)))
     raise ValueError(f"mode must be 'medpy' or 'max', got {mode!r}")
 
-def assd(a, b, spacing=None) -> float:
+def assd(a: ArrayLike, b: ArrayLike, spacing: Sequence[float] | None = None) -> float:
     "Average symmetric surface distance: the mean of all surface distances of both directions, pooled (medpy >= 0.5)."
     return float(np.hstack([surface_distances(a, b, spacing), surface_distances(b, a, spacing)]).mean())
 
-def dice(a, b) -> float:
+def dice(a: ArrayLike, b: ArrayLike) -> float:
     "Dice coefficient of two masks; 1.0 when both are empty."
     a, b = np.asarray(a, bool), np.asarray(b, bool)
     s = a.sum() + b.sum()
@@ -444,7 +498,11 @@ BRATS_REGIONS = {'ET': (3,), 'TC': (1, 3), 'WT': (1, 2, 3), 'RC': (4,)}
 "BraTS 2024 evaluation regions as sets of BraTS 2024 labels."
 HD95_PENALTY_MM = 374.0
 
-def lesion_wise_scores(gt, pred, spacing=None, dilation=3, min_lesion_voxels=50) -> dict:
+def lesion_wise_scores(gt: ArrayLike, pred: ArrayLike, # binary masks of one region
+                       spacing: Sequence[float] | None = None, # voxel sizes (mm)
+                       dilation: int = 3, # dilation (voxels) that joins a lesion's parts and finds its predictions
+                       min_lesion_voxels: int = 50, # smaller ground-truth lesions are ignored
+                      ) -> dict:
     "Lesion-wise Dice and HD95 (mm) of one binary region (BraTS-2023-style conventions, see the notes)."
     gt, pred = np.asarray(gt, bool), np.asarray(pred, bool)
     st = np.ones((3, 3, 3), bool)
@@ -471,12 +529,13 @@ def lesion_wise_scores(gt, pred, spacing=None, dilation=3, min_lesion_voxels=50)
     return dict(dice=float(sum(dices) / denom), hd95_mm=float((sum(hds) + n_fp * HD95_PENALTY_MM) / denom),
                 n_lesions=len(dices), n_fp=n_fp)
 
-# %% ../nbs/08_metrics.ipynb #de4a1579
+# %% ../nbs/08_metrics.ipynb #b1164da5
 def _nanmean(v):
     v = [x for x in v if x is not None and np.isfinite(x)]
     return float(np.mean(v)) if v else None
 
-def case_scores(gt, pred, spacing=(1.0, 1.0, 1.0), lesion_kw=None) -> dict:
+def case_scores(gt: ArrayLike, pred: ArrayLike, spacing: Sequence[float] = (1.0, 1.0, 1.0),
+                lesion_kw: dict | None = None) -> dict:
     "All per-case quantities of one (ground truth, prediction) pair of BraTS 2024 label maps."
     gt, pred = np.asarray(gt), np.asarray(pred)
     if gt.shape != pred.shape: raise ValueError(f"shapes differ: ground truth {gt.shape}, prediction {pred.shape}")
@@ -504,6 +563,7 @@ def case_scores(gt, pred, spacing=(1.0, 1.0, 1.0), lesion_kw=None) -> dict:
         out['lesion_wise'][reg] = lesion_wise_scores(np.isin(gt, labels), np.isin(pred, labels), spacing, **(lesion_kw or {}))
     return out
 
+# %% ../nbs/08_metrics.ipynb #a355a1ed
 def _from_confusion(conf):
     n = conf.sum()
     if n == 0: return None, None, {c: None for c in SEG_CLASSES}
@@ -546,7 +606,14 @@ def aggregate_scores(per_case: dict) -> dict:
     res['notes'] = notes
     return res
 
-def segmentation_metrics(gts, preds, spacings=None, case_ids=None, lesion_kw=None, return_per_case=False):
+# %% ../nbs/08_metrics.ipynb #27aed982
+def segmentation_metrics(gts: Sequence[ArrayLike], # ground truths, BraTS 2024 labels
+                         preds: Sequence[ArrayLike], # predictions, one per ground truth
+                         spacings: Sequence[Sequence[float]] | None = None, # voxel sizes per case (default 1 mm)
+                         case_ids: Sequence[str] | None = None, # names of the cases (default case0, case1, ...)
+                         lesion_kw: dict | None = None, # arguments of `lesion_wise_scores`
+                         return_per_case: bool = False, # also return `case_scores` of each case
+                        ) -> dict | tuple[dict, dict]:
     "Segmentation metrics of lists of BraTS 2024 label maps (ground truth, prediction), one pair per case."
     if len(gts) != len(preds): raise ValueError(f"{len(gts)} ground truths but {len(preds)} predictions")
     case_ids = case_ids or [f'case{i}' for i in range(len(gts))]
@@ -556,7 +623,7 @@ def segmentation_metrics(gts, preds, spacings=None, case_ids=None, lesion_kw=Non
     return (res, per_case) if return_per_case else res
 
 # %% ../nbs/08_metrics.ipynb #d86adc5d
-def segmentation_table(results: dict, digits=4):
+def segmentation_table(results: dict, digits: int = 4) -> 'pd.DataFrame':
     "Figure 13 layout from {configuration name: evaluation dict}."
     import pandas as pd
     rows = {}
@@ -569,7 +636,7 @@ def segmentation_table(results: dict, digits=4):
     df.index.name = 'Model'
     return df.round(digits)
 
-def boundary_table(results: dict, units='mm', digits=2):
+def boundary_table(results: dict, units: str = 'mm', digits: int = 2) -> 'pd.DataFrame':
     "Figure 14 layout (mean HD95 and ASSD over the four classes) from {configuration name: evaluation dict}."
     import pandas as pd
     rows = {name: [(r.get(f'hd95_{units}') or {}).get('mean'), (r.get(f'assd_{units}') or {}).get('mean')]
@@ -579,7 +646,7 @@ def boundary_table(results: dict, units='mm', digits=2):
     return df.round(digits)
 
 # %% ../nbs/08_metrics.ipynb #1de0f4e3
-def find_label_maps(root) -> dict:
+def find_label_maps(root: str | Path) -> dict:
     "{case_id: path} of `<case>.nii.gz` files and `<case>/<case>-seg.nii.gz` case folders in `root`."
     root = Path(root)
     if not root.is_dir(): raise FileNotFoundError(f"{root} is not a folder of label maps")
@@ -589,7 +656,8 @@ def find_label_maps(root) -> dict:
         elif p.is_dir() and (p / f'{p.name}-seg.nii.gz').exists(): out[p.name] = p / f'{p.name}-seg.nii.gz'
     return out
 
-def evaluate_segmentation(pred_dir, gt_dir, lesion_kw=None, progress=True, labels='brats') -> dict:
+def evaluate_segmentation(pred_dir: str | Path, gt_dir: str | Path, lesion_kw: dict | None = None, progress: bool = True,
+                          labels: str = 'brats') -> dict:
     """Segmentation metrics of the predictions in `pred_dir` against the ground truths in `gt_dir`. `labels`: 'brats'
     (BraTS 2024 label maps) or 'head' (GliomaGen masks, the poster's nnU-Net protocol: both go through
     `gliomagen_to_brats2024`, so a predicted head counts as 0 and labels 2..5 are scored as NETC..RC)."""
@@ -624,7 +692,7 @@ def evaluate_segmentation(pred_dir, gt_dir, lesion_kw=None, progress=True, label
 # %% ../nbs/08_metrics.ipynb #9201d784
 from .core import command, check_range, check_device
 
-# %% ../nbs/08_metrics.ipynb #ced41f19
+# %% ../nbs/08_metrics.ipynb #6e3aa592
 def _jsonable(o):
     if isinstance(o, dict): return {str(k): _jsonable(v) for k, v in o.items()}
     if isinstance(o, (list, tuple, np.ndarray)): return [_jsonable(v) for v in (o.tolist() if isinstance(o, np.ndarray) else o)]
@@ -634,14 +702,12 @@ def _jsonable(o):
     if isinstance(o, Path): return str(o)
     return o
 
-def write_json(obj, path):
+def write_json(obj: Any, path: str | Path) -> Path:
     "Write `obj` as JSON atomically (numpy types converted, NaN/inf written as null)."
     return write_json_atomic(_jsonable(obj), path, indent=2, allow_nan=False)
 
-@command('gliomagen evaluate')
-def main_evaluate(argv=None) -> int:
-    "`gliomagen evaluate segmentation|images ...`"
-    load_extractor_plugins()
+# %% ../nbs/08_metrics.ipynb #8e8f2eae
+def _evaluate_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog='gliomagen evaluate', description='Image-quality and segmentation metrics.')
     sub = p.add_subparsers(dest='what', required=True)
     s = sub.add_parser('segmentation', help='kappa, accuracy, F1, Dice, HD95, ASSD, Pearson r, lesion-wise scores')
@@ -668,7 +734,14 @@ def main_evaluate(argv=None) -> int:
     i.add_argument('--slice-step', type=int, default=1, help='use every n-th axial slice (1: all, as the poster)')
     i.add_argument('--seed', type=int, default=0)
     i.add_argument('--quiet', action='store_true')
-    a = p.parse_args(argv)
+    return p
+
+# %% ../nbs/08_metrics.ipynb #62995409
+@command('gliomagen evaluate')
+def main_evaluate(argv: Sequence[str] | None = None) -> int:
+    "`gliomagen evaluate segmentation|images ...`"
+    load_extractor_plugins()
+    a = _evaluate_parser().parse_args(argv)
     if a.what == 'segmentation': check_range('--min-lesion-voxels', a.min_lesion_voxels, 0, integer=True)
     else:
         if a.bootstrap is not None: check_range('--bootstrap', a.bootstrap, 0, integer=True)

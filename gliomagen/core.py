@@ -7,9 +7,11 @@ from __future__ import annotations
 import copy, functools, hashlib, json, math, os, random, re, sys, tempfile
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, Callable, Iterator, Sequence
 
 import numpy as np
 import yaml
+from numpy.typing import ArrayLike
 
 # %% auto #0
 __all__ = ['CONTRASTS', 'BRATS2021_CONTRASTS', 'BRATS2024_LABELS', 'BRATS2021_LABELS', 'GLIOMAGEN_LABELS', 'TUMOUR_CLASSES',
@@ -40,7 +42,7 @@ N_MASK_LABELS = 6
 def _lut(mapping, name, max_value=255):
     lut = np.full(max_value + 1, -1, dtype=np.int16)
     for k, v in mapping.items(): lut[k] = v
-    def convert(seg):
+    def convert(seg: ArrayLike) -> np.ndarray:
         seg = np.asarray(seg)
         s = seg.astype(np.int64)
         bad = (s < 0) | (s > max_value)
@@ -67,7 +69,7 @@ LABEL_COLOURS = {'background': '#000000', 'head': '#4c9be8', 'NETC': '#e31a1c', 
 PLANE_AXES = {'sagittal': 0, 'coronal': 1, 'axial': 2}
 "The array axis each display plane fixes (RAS-ordered volumes)."
 
-def tumour_slice(mask: np.ndarray, plane: str | int = 'axial', labels=None) -> int:
+def tumour_slice(mask: np.ndarray, plane: str | int = 'axial', labels: Sequence[int] | None = None) -> int:
     """Index of the slice in `plane` with the most voxels of `labels`, else the most labelled voxels, else the middle one
     (ties go to the slice nearest the middle).
 
@@ -86,7 +88,7 @@ def tumour_slice(mask: np.ndarray, plane: str | int = 'axial', labels=None) -> i
     return m.shape[plane] // 2
 
 # %% ../nbs/00_core.ipynb #fdab202e
-def case_paths(root, case_id, contrasts=CONTRASTS) -> dict:
+def case_paths(root: str | Path, case_id: str, contrasts: Sequence[str] = CONTRASTS) -> dict:
     "Paths of a case's contrasts and its `seg` in the BraTS 2024 layout (they need not exist)."
     d = Path(root) / case_id
     out = {c: d / f'{case_id}-{c}.nii.gz' for c in contrasts}
@@ -95,7 +97,7 @@ def case_paths(root, case_id, contrasts=CONTRASTS) -> dict:
 
 # %% ../nbs/00_core.ipynb #3e4cf866
 @contextmanager
-def atomic_path(dst):
+def atomic_path(dst: str | Path) -> Iterator[Path]:
     "Yield a temporary path beside `dst` (same suffixes); rename it to `dst` if the block succeeds, else delete it."
     dst = Path(dst)
     dst.parent.mkdir(parents=True, exist_ok=True)
@@ -116,7 +118,7 @@ def current_umask() -> int:
     m = os.umask(0o022); os.umask(m)
     return m
 
-def temp_dir(parent, prefix: str, suffix: str = '') -> Path:
+def temp_dir(parent: str | Path, prefix: str, suffix: str = '') -> Path:
     "A new temporary folder inside `parent` (created if needed) with the user's umask (mkdtemp alone makes it 0700)."
     Path(parent).mkdir(parents=True, exist_ok=True)
     d = Path(tempfile.mkdtemp(prefix=prefix, suffix=suffix, dir=parent))
@@ -128,7 +130,7 @@ def _fsync(path):
     try: os.fsync(fd)
     finally: os.close(fd)
 
-def write_json_atomic(obj, path, indent: int = 1, **dumps_kw) -> Path:
+def write_json_atomic(obj: Any, path: str | Path, indent: int = 1, **dumps_kw) -> Path:
     "Write `obj` as JSON to `path` through a flushed temporary file and an atomic rename; `dumps_kw` go to `json.dumps`."
     with atomic_path(path) as tmp:
         tmp.write_text(json.dumps(obj, indent=indent, **dumps_kw))
@@ -137,7 +139,7 @@ def write_json_atomic(obj, path, indent: int = 1, **dumps_kw) -> Path:
     except OSError: pass                    # (not every file system lets a folder be opened)
     return Path(path)
 
-def is_temp_file(path) -> bool:
+def is_temp_file(path: str | Path) -> bool:
     "True for the leftovers of an interrupted `atomic_path` (`.<name>.<random>.tmp<suffix>`)."
     n = Path(path).name
     return n.startswith('.') and '.tmp' in n
@@ -148,7 +150,7 @@ def derive_seed(seed: int, *keys) -> int:
     h = hashlib.sha256(repr((int(seed),) + tuple(str(k) for k in keys)).encode()).digest()
     return int.from_bytes(h[:8], 'little') & (2**63 - 1)
 
-def seed_everything(seed: int):
+def seed_everything(seed: int) -> None:
     "Seed `random`, NumPy and (if installed) torch."
     random.seed(seed)
     np.random.seed(seed % 2**32)
@@ -157,100 +159,118 @@ def seed_everything(seed: int):
         torch.manual_seed(seed)
     except ImportError: pass
 
-# %% ../nbs/00_core.ipynb #701d32c6
-DEFAULT_CONFIG = {
-    'dataset': {
-        'root': 'data/BraTS2024-GLI/training',  # raw BraTS case folders
-        'prepared': 'data/prepared',            # output of `gliomagen prepare` (train/, val/, manifest)
-        'modalities': list(CONTRASTS),
-        'shape': [192, 192, 144],               # model grid (X, Y, Z)
-        'n_val': 50,                            # original: 1300 train / 50 val of the 1350 BraTS 2024 GLI cases ...
-        'split_seed': 42,                       # original: subjects sorted, random.seed(42), shuffled, last n_val = val
-        'exclude': 'original',                  # ... minus its 67 removed cases -> 1235 / 48 (the poster's cohort);
-                                                # 'original' (packaged list), 'none', or a file of case ids
-    },
-    'preprocessing': {
-        'head_contrast': 't2f',                 # contrast the head mask is computed from (original: t2f, by accident)
-        'head_method': 'original',              # 'original': scipy closing (outside = 0) + second fill over head and
-                                                # tumour; 'outside-ignored': closing that ignores the volume's outside
-        'resize_mode': 'constant',              # skimage resize mode of images (original: 'constant'; 'reflect' also)
-        'closing_radius': 4,                    # ball radius of the binary closing
-        'qc_max_hole_fraction': None,           # reject cases whose head mask has more holes than this (None: keep)
-        'qc_min_head_fraction': None,           # reject cases whose head covers less of the volume than this
-        'qc_reject_touching_border': False,     # reject cases whose head touches the volume border
-        'workers': 1,
-    },
-    'model': {
-        'base_channels': 64,
-        'channel_mult': [1, 1, 2, 3, 4],
-        'num_res_blocks': 2,
-        'attention_levels': [],                 # levels (0 = full resolution) with self-attention; the middle block always has it
-        'num_heads': 1,
-        'num_groups': 32,                       # GroupNorm groups
-        'dropout': 0.0,
-        'in_channels': 10,                      # 4 noisy contrasts + 6 one-hot condition channels
-        'out_channels': 4,
-        'condition_channels': 6,                # one-hot of labels 1..6 (the sixth is always empty in the release)
-    },
-    'diffusion': {
-        'timesteps': 1000,
-        'schedule': 'cosine',
-        'objective': 'eps',
-        'loss': 'l1',
-        'intensity_range': [0.0, 1.0],          # images are min-max normalised to [0, 1]
-        'clip_range': [-1.0, 1.0],              # clamp of the predicted x0 while sampling (original source: [-1, 1])
-    },
-    'training': {
-        'iterations': 245000,
-        'lr': 1.0e-5,
-        'batch_size': 1,
-        'grad_accum': 2,
-        'ema_decay': 0.995,
-        'ema_every': 10,
-        'ema_start': 2000,                      # before this step the EMA copy is reset to the live weights
-        'save_every': 2500,
-        'val_every': 5000,
-        'n_val_batches': 4,
-        'log_every': 100,
-        'amp': 'none',                          # 'none' or 'bf16'
-        'grad_checkpoint': False,
-        'num_workers': 2,
-        'sample_sampler': 'ddim',               # sampler of the EMA sample written with each checkpoint
-        'sample_steps': 50,                     # its number of steps (fast; the poster's figure 9 material)
-        'seed': 42,
-    },
-    'lr_schedule': {
-        'milestones': [65000, 75000, 85000, 100000],
-        'factors': [1.0, 0.75, 0.5, 0.25, 0.1],
-    },
-    'augmentation': {
-        'per_mask': 2,
-        'flip_p': 0.5,
-        'scale_min': 0.98,
-        'scale_max': 1.02,
-        'max_tries': 1,
-        'seed': 42,
-    },
-    'synthesis': {
-        'sampler': 'ddpm',
-        'steps': 1000,
-        'batch_size': 1,
-        'seed': 0,
-    },
-    'evaluation': {
-        'inception_weights': None,              # path to Inception-v3 IMAGENET1K_V1 weights (else the torch hub cache)
-        'extractor': 'torchvision-inception-v3', # FID/KID features: the poster's; 'tf-inception-v3' is the standard FID network (08a)
-        'slice_step': 1,                        # every n-th axial slice enters FID/KID (1: all, as the poster)
-        'bootstrap': 1000,                      # bootstrap replicates over subjects (FID/KID intervals)
-        'rescale_images': False,                # min-max rescale every volume before MS-SSIM/FID/KID (original: no)
-        'kid_subsets': 10,
-        'ms_ssim_window': 11,
-        'nnunet_configuration': '3d_fullres',
-        'nnunet_fold': 'all',
-        'nnunet_trainer': 'nnUNetTrainer',
-        'nnunet_labels': 'head',                # 'head': the poster's 6-label masks (head predicted, then set to 0);
-                                                # 'brats': BraTS 2024 labels 0..4
-    },
+# %% ../nbs/00_core.ipynb #eec53fed
+DEFAULT_CONFIG = {}
+"The poster's configuration, section by section below; a config file lists only what it changes."
+
+# %% ../nbs/00_core.ipynb #b85d72a4
+DEFAULT_CONFIG['dataset'] = {
+    'root': 'data/BraTS2024-GLI/training',  # raw BraTS case folders
+    'prepared': 'data/prepared',            # output of `gliomagen prepare` (train/, val/, manifest)
+    'modalities': list(CONTRASTS),
+    'shape': [192, 192, 144],               # model grid (X, Y, Z)
+    'n_val': 50,                            # original: 1300 train / 50 val of the 1350 BraTS 2024 GLI cases ...
+    'split_seed': 42,                       # original: subjects sorted, random.seed(42), shuffled, last n_val = val
+    'exclude': 'original',                  # ... minus its 67 removed cases -> 1235 / 48 (the poster's cohort);
+                                            # 'original' (packaged list), 'none', or a file of case ids
+}
+
+# %% ../nbs/00_core.ipynb #7b3313df
+DEFAULT_CONFIG['preprocessing'] = {
+    'head_contrast': 't2f',                 # contrast the head mask is computed from (original: t2f, by accident)
+    'head_method': 'original',              # 'original': scipy closing (outside = 0) + second fill over head and
+                                            # tumour; 'outside-ignored': closing that ignores the volume's outside
+    'resize_mode': 'constant',              # skimage resize mode of images (original: 'constant'; 'reflect' also)
+    'closing_radius': 4,                    # ball radius of the binary closing
+    'qc_max_hole_fraction': None,           # reject cases whose head mask has more holes than this (None: keep)
+    'qc_min_head_fraction': None,           # reject cases whose head covers less of the volume than this
+    'qc_reject_touching_border': False,     # reject cases whose head touches the volume border
+    'workers': 1,
+}
+
+# %% ../nbs/00_core.ipynb #27161cde
+DEFAULT_CONFIG['model'] = {
+    'base_channels': 64,
+    'channel_mult': [1, 1, 2, 3, 4],
+    'num_res_blocks': 2,
+    'attention_levels': [],                 # levels (0 = full resolution) with self-attention; the middle block always has it
+    'num_heads': 1,
+    'num_groups': 32,                       # GroupNorm groups
+    'dropout': 0.0,
+    'in_channels': 10,                      # 4 noisy contrasts + 6 one-hot condition channels
+    'out_channels': 4,
+    'condition_channels': 6,                # one-hot of labels 1..6 (the sixth is always empty in the release)
+}
+
+# %% ../nbs/00_core.ipynb #cfcbbbb5
+DEFAULT_CONFIG['diffusion'] = {
+    'timesteps': 1000,
+    'schedule': 'cosine',
+    'objective': 'eps',
+    'loss': 'l1',
+    'intensity_range': [0.0, 1.0],          # images are min-max normalised to [0, 1]
+    'clip_range': [-1.0, 1.0],              # clamp of the predicted x0 while sampling (original source: [-1, 1])
+}
+
+# %% ../nbs/00_core.ipynb #47014741
+DEFAULT_CONFIG['training'] = {
+    'iterations': 245000,
+    'lr': 1.0e-5,
+    'batch_size': 1,
+    'grad_accum': 2,
+    'ema_decay': 0.995,
+    'ema_every': 10,
+    'ema_start': 2000,                      # before this step the EMA copy is reset to the live weights
+    'save_every': 2500,
+    'val_every': 5000,
+    'n_val_batches': 4,
+    'log_every': 100,
+    'amp': 'none',                          # 'none' or 'bf16'
+    'grad_checkpoint': False,
+    'num_workers': 2,
+    'sample_sampler': 'ddim',               # sampler of the EMA sample written with each checkpoint
+    'sample_steps': 50,                     # its number of steps (fast; the poster's figure 9 material)
+    'seed': 42,
+}
+
+# %% ../nbs/00_core.ipynb #322c9089
+DEFAULT_CONFIG['lr_schedule'] = {
+    'milestones': [65000, 75000, 85000, 100000],
+    'factors': [1.0, 0.75, 0.5, 0.25, 0.1],
+}
+
+# %% ../nbs/00_core.ipynb #577ab4de
+DEFAULT_CONFIG['augmentation'] = {
+    'per_mask': 2,
+    'flip_p': 0.5,
+    'scale_min': 0.98,
+    'scale_max': 1.02,
+    'max_tries': 1,
+    'seed': 42,
+}
+
+# %% ../nbs/00_core.ipynb #3f4bbbc2
+DEFAULT_CONFIG['synthesis'] = {
+    'sampler': 'ddpm',
+    'steps': 1000,
+    'batch_size': 1,
+    'seed': 0,
+}
+
+# %% ../nbs/00_core.ipynb #a696d08f
+DEFAULT_CONFIG['evaluation'] = {
+    'inception_weights': None,              # path to Inception-v3 IMAGENET1K_V1 weights (else the torch hub cache)
+    'extractor': 'torchvision-inception-v3', # FID/KID features: the poster's; 'tf-inception-v3' is the standard FID network (08a)
+    'slice_step': 1,                        # every n-th axial slice enters FID/KID (1: all, as the poster)
+    'bootstrap': 1000,                      # bootstrap replicates over subjects (FID/KID intervals)
+    'rescale_images': False,                # min-max rescale every volume before MS-SSIM/FID/KID (original: no)
+    'kid_subsets': 10,
+    'ms_ssim_window': 11,
+    'nnunet_configuration': '3d_fullres',
+    'nnunet_fold': 'all',
+    'nnunet_trainer': 'nnUNetTrainer',
+    'nnunet_labels': 'head',                # 'head': the poster's 6-label masks (head predicted, then set to 0);
+                                            # 'brats': BraTS 2024 labels 0..4
 }
 
 # Keys whose default is None take these types.
@@ -285,7 +305,7 @@ def _check(value, default, key, src):
         raise ConfigError(f"{where} must be {tp.__name__}, got {value!r}")
     return value
 
-def validate_config(cfg: dict, src=None) -> dict:
+def validate_config(cfg: dict, src: str | Path | None = None) -> dict:
     "Merge `cfg` into `DEFAULT_CONFIG`, raising `ConfigError` (naming key and `src`) on unknown keys or wrong types."
     out = {}
     cfg = cfg or {}
@@ -297,7 +317,7 @@ def validate_config(cfg: dict, src=None) -> dict:
     for sec, default in DEFAULT_CONFIG.items(): out[sec] = _check(cfg.get(sec, {}), default, sec, src)
     return check_config_ranges(out, src)
 
-def load_config(path=None, **overrides) -> dict:
+def load_config(path: str | Path | None = None, **overrides) -> dict:
     "Read a `config.yaml` (or the defaults if `path` is None), validate it and apply `section={key: value}` overrides."
     cfg = {}
     if path is not None:
@@ -309,7 +329,7 @@ def load_config(path=None, **overrides) -> dict:
         cfg = validate_config({**cfg, sec: {**cfg.get(sec, {}), **vals}}, src=f'{path or "defaults"} + overrides')
     return cfg
 
-def save_config(cfg: dict, path):
+def save_config(cfg: dict, path: str | Path) -> Path:
     "Write a resolved config as YAML (atomically), e.g. beside a run's outputs."
     with atomic_path(path) as tmp: tmp.write_text(yaml.safe_dump(validate_config(cfg), sort_keys=False))
     return Path(path)
@@ -327,7 +347,7 @@ class _NoAliasLoader(yaml.SafeLoader):
 MAX_YAML_BYTES = 1 << 20
 "Largest config file read (a config is a few KB)."
 
-def load_yaml(path, max_bytes: int = MAX_YAML_BYTES):
+def load_yaml(path: str | Path, max_bytes: int = MAX_YAML_BYTES) -> Any:
     "Read a small YAML file safely: no aliases, at most `max_bytes`; errors are `ConfigError`s naming the file."
     path = Path(path)
     if path.is_dir(): raise ConfigError(f"{path} is a folder, not a YAML file")
@@ -340,7 +360,7 @@ def load_yaml(path, max_bytes: int = MAX_YAML_BYTES):
     except UnicodeDecodeError: raise ConfigError(f"{path} is not a text (YAML) file") from None
     except yaml.YAMLError as e: raise ConfigError(f"{path} is not valid YAML: {str(e).splitlines()[0]}") from None
 
-# %% ../nbs/00_core.ipynb #4ef1642c
+# %% ../nbs/00_core.ipynb #133b04c2
 class UsageError(ValueError):
     "An option or argument that is out of range or unsafe: refused before any work is done (exit 2)."
 
@@ -351,7 +371,12 @@ def _num(name, value, integer):
     if integer and value != int(value): raise UsageError(f"{name} must be a whole number, got {value!r}")
     return value
 
-def check_range(name: str, value, lo=None, hi=None, *, lo_open=False, hi_open=False, integer=False):
+def check_range(name: str, # the option or key named in the error
+                value: Any, # the number to check
+                lo: float | None = None, hi: float | None = None, # bounds (None: unbounded)
+                *, lo_open: bool = False, hi_open: bool = False, # exclude the bound
+                integer: bool = False, # require a whole number
+               ) -> Any: # `value`, unchanged
     "`value` if it is finite and within `lo..hi` (bounds excluded with `lo_open`/`hi_open`), else `UsageError` naming `name`."
     _num(name, value, integer)
     below = lo is not None and (value <= lo if lo_open else value < lo)
@@ -362,18 +387,19 @@ def check_range(name: str, value, lo=None, hi=None, *, lo_open=False, hi_open=Fa
         raise UsageError(f"{name} must be in {rng}, got {value!r}")
     return value
 
-def check_pair(name: str, pair) -> tuple:
+def check_pair(name: str, pair: Sequence[float] | None) -> tuple:
     "A finite `(lo, hi)` with lo < hi (clip and intensity ranges), else `UsageError` naming `name`."
     if pair is None or len(pair) != 2: raise UsageError(f"{name} must be two numbers LO HI, got {pair!r}")
     lo, hi = (_num(name, v, False) for v in pair)
     if not lo < hi: raise UsageError(f"{name} must have LO < HI, got {list(pair)}")
     return float(lo), float(hi)
 
+# %% ../nbs/00_core.ipynb #a1acf492
 def _memory_bytes() -> int | None:
     try: return os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES')
     except (ValueError, OSError, AttributeError): return None
 
-def check_shape(name: str, shape, lo: int = 8, hi: int = 1024, copies: int = 16) -> tuple:
+def check_shape(name: str, shape: Sequence[int] | None, lo: int = 8, hi: int = 1024, copies: int = 16) -> tuple:
     """A grid of 3 whole numbers within [lo, hi] whose `copies` float32 volumes fit in this machine's memory
     (so that an impossible grid fails at once, not after minutes of work); else `UsageError` naming `name`."""
     if shape is None or len(shape) != 3: raise UsageError(f"{name} must be three numbers X Y Z, got {shape!r}")
@@ -384,7 +410,8 @@ def check_shape(name: str, shape, lo: int = 8, hi: int = 1024, copies: int = 16)
                          f"this machine's {have / 2**30:.0f} GiB; choose a smaller grid")
     return shape
 
-def check_device(name: str, device) -> str:
+# %% ../nbs/00_core.ipynb #6bdbee65
+def check_device(name: str, device: Any) -> str:
     "`device` if torch can parse it and it exists here (e.g. cpu, cuda, cuda:1, mps), else `UsageError` naming `name`."
     import torch
     try: d = torch.device(str(device))
@@ -398,7 +425,8 @@ def check_device(name: str, device) -> str:
     elif d.type not in ('cpu', 'cuda', 'mps'): raise UsageError(f"{name} {device!r}: use cpu, cuda, cuda:N or mps")
     return str(device)
 
-def require_finite(arr, what: str):
+# %% ../nbs/00_core.ipynb #491fb001
+def require_finite(arr: Any, what: str) -> Any:
     "`arr` (NumPy array or torch tensor) if it holds no NaN/Inf, else `ValueError` naming `what`."
     if hasattr(arr, 'detach'):
         import torch
@@ -409,21 +437,23 @@ def require_finite(arr, what: str):
     if bad: raise ValueError(f"{what} holds {bad} non-finite values (NaN or Inf)")
     return arr
 
+# %% ../nbs/00_core.ipynb #72a3bedf
 _PLAIN = re.compile(r'[A-Za-z0-9][A-Za-z0-9._+-]{0,127}')
 
-def plain_name(name, what: str) -> str:
+def plain_name(name: Any, what: str) -> str:
     "`name` if it is a plain file name (letters, digits, `._+-`, not starting with a dot), else `UsageError`: ids never become paths."
     s = str(name)
     if not _PLAIN.fullmatch(s) or s.endswith('.'):
         raise UsageError(f"{what} {s!r} must be a plain name (letters, digits, '.', '_', '+', '-'; no '/' or leading '.')")
     return s
 
-def inside(path, folder) -> bool:
+# %% ../nbs/00_core.ipynb #c02f311d
+def inside(path: str | Path, folder: str | Path) -> bool:
     "True if `path` is `folder` or lies inside it (symlinks resolved)."
     p, f = Path(path).resolve(), Path(folder).resolve()
     return p == f or f in p.parents
 
-def check_disjoint(out, inputs: dict, what: str = '--out', either_way: bool = False) -> Path:
+def check_disjoint(out: str | Path, inputs: dict, what: str = '--out', either_way: bool = False) -> Path:
     """Refuse an output that equals an input or lies inside one (`inputs`: {option: path}); with `either_way`
     also an input inside the output. Returns `Path(out)`."""
     for opt, src in inputs.items():
@@ -456,7 +486,7 @@ _RANGES = {
 }
 "Allowed range of every numeric config key (`check_range` arguments)."
 
-def check_config_ranges(cfg: dict, src=None) -> dict:
+def check_config_ranges(cfg: dict, src: str | Path | None = None) -> dict:
     "Raise `ConfigError` naming the key (and `src`) for a value out of its range in a merged config; returns `cfg`."
     at = f" in {src}" if src else ''
     try:
@@ -489,7 +519,7 @@ def one_line(e: BaseException) -> str:
     if isinstance(e, MemoryError): msg = f"out of memory ({msg}); use a smaller grid, batch or width"
     return msg[:1000]
 
-def run_command(main, argv=None, prog: str = 'gliomagen') -> int:
+def run_command(main: Callable[[list], int | None], argv: Sequence[str] | None = None, prog: str = 'gliomagen') -> int:
     """Run `main(argv) -> int` under the CLI contract: exit codes 0 ok, 1 failed work, 2 refused input or usage
     (argparse's `SystemExit` included), 130 interrupted; an error prints ONE line `prog: message`.
     `--debug` anywhere in `argv` (or `GLIOMAGEN_DEBUG=1`) lets the exception through with its traceback."""
@@ -511,7 +541,7 @@ def run_command(main, argv=None, prog: str = 'gliomagen') -> int:
         print(f'{prog}: {msg}', file=sys.stderr)
         return 2 if isinstance(e, REFUSED) else 1
 
-def command(prog: str):
+def command(prog: str) -> Callable[[Callable], Callable]:
     "Decorator giving a `main_x(argv=None) -> int` the CLI contract of `run_command`."
     def deco(f):
         @functools.wraps(f)

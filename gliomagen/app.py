@@ -6,6 +6,7 @@
 from __future__ import annotations
 import argparse, html, importlib, json, os, re, shutil, signal, socket, subprocess, sys, tempfile, time
 from pathlib import Path
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -15,6 +16,7 @@ __all__ = ['run_cases', 'case_metrics', 'metrics_html', 'RunPage', 'page', 'free
 
 # %% ../nbs/20_app.ipynb #7e5cdb5f
 import ipywidgets as widgets
+from fastcore.basics import patch
 
 from .core import CONTRASTS, command
 from .figures import run_paths, case_file, FIGURES, _run_summary, _md_to_html_table
@@ -23,7 +25,7 @@ from .data import read_nifti, normalise_minmax
 from .viewer import CompareViewer, VolumeViewer, load_labels, label_names
 
 # %% ../nbs/20_app.ipynb #4827822d
-def run_cases(run_dir) -> dict:
+def run_cases(run_dir: str | Path) -> dict:
     "Case id -> {'real': prepared case folder, 'synthetic': synthetic case folder or None, 'split'}; validation cases first."
     P = run_paths(run_dir)
     prep = find_case_dirs(P['prepared'], recursive=True, missing_ok=True)
@@ -31,7 +33,7 @@ def run_cases(run_dir) -> dict:
     out = {c: {'real': d, 'synthetic': synth.get(c), 'split': d.parent.name} for c, d in prep.items()}
     return dict(sorted(out.items(), key=lambda kv: (kv[1]['synthetic'] is None, kv[1]['split'] != 'val', kv[0])))
 
-def case_metrics(real_dir, synth_dir=None, contrasts=CONTRASTS) -> dict:
+def case_metrics(real_dir: str | Path, synth_dir: str | Path | None = None, contrasts: Sequence[str] = CONTRASTS) -> dict:
     "Label volumes (mL) of a case's mask and, with a synthetic case, the MS-SSIM of each contrast (mean over axial slices)."
     from gliomagen import metrics
     real_dir = Path(real_dir)
@@ -62,10 +64,10 @@ def metrics_html(m: dict) -> str:
     if ss: out += f'{t}<tr><th>contrast</th><th>MS-SSIM real vs synthetic</th></tr>{ss}</table>'
     return f'<div class="gg-case-metrics">{out}</div>'
 
-# %% ../nbs/20_app.ipynb #2d9c6ba9
+# %% ../nbs/20_app.ipynb #01a27770
 class RunPage:
     "The web page of a run: a Run tab (figures, tables, summary) and a Cases tab (real vs synthetic, mask, metrics)."
-    def __init__(self, run_dir, case: str | None = None):
+    def __init__(self, run_dir: str | Path, case: str | None = None):
         self.run = Path(run_dir)
         if not self.run.is_dir(): raise FileNotFoundError(f"run directory {self.run} does not exist")
         self.P = run_paths(self.run)
@@ -89,55 +91,59 @@ class RunPage:
         self.widget.add_class('gg-app')
         self.case.observe(lambda ch: self.show(ch['new']), 'value')
         if self.cases: self.show(case or next(iter(self.cases)))
-
-    def _run_tab(self):
-        W = widgets
-        code = lambda s: re.sub(r'`([^`]*)`', r'<code>\1</code>', html.escape(s[2:]))   # the summary is Markdown
-        items = [W.HTML('<ul>' + ''.join(f'<li>{code(s)}</li>' for s in _run_summary(self.P)) + '</ul>')]
-        mf = self.P['figures'] / 'figures.json'
-        if not mf.exists():
-            items.append(W.HTML(f'<p>No figures yet: run <code>gliomagen figures {self.run}</code>.</p>'))
-            return W.VBox(items)
-        man = json.loads(mf.read_text())
-        for name in [n for n in FIGURES if n in man['made']] + [n for n in man['made'] if n not in FIGURES]:
-            img = self.P['figures'] / man['made'][name]
-            if not img.exists(): continue
-            items.append(W.HTML(f"<h3>{man.get('captions', {}).get(name, name)}</h3>"))
-            tab = img.with_suffix('.md')
-            if tab.exists(): items.append(W.HTML(_md_to_html_table(tab.read_text())))
-            items.append(W.Image(value=img.read_bytes(), format='png', layout=W.Layout(max_width='100%', width='auto')))
-        gone = {**man.get('skipped', {}), **{k: 'failed: ' + v for k, v in man.get('failed', {}).items()}}
-        if gone: items.append(W.HTML('<h3>Not made</h3><ul>' + ''.join(f'<li><b>{k}</b>: {v}</li>' for k, v in gone.items()) + '</ul>'))
-        return W.VBox(items)
-
-    def show(self, case: str):
-        "Open `case` in the case browser."
-        if case not in self.cases: raise KeyError(f"no case {case!r} in {self.run}; have {list(self.cases)}")
-        if self.case.value != case: self.case.value = case; return
-        c = self.cases[case]
-        if c['synthetic'] is not None:
-            self.viewer = CompareViewer(c['real'], c['synthetic'], names=('real', 'synthetic'))
-        else: self.viewer = VolumeViewer(c['real'])
-        self.viewer_box.children = [self.viewer.widget]
-        if case not in self._metrics: self._metrics[case] = case_metrics(c['real'], c['synthetic'])
-        self.metrics.value = metrics_html(self._metrics[case])
-
     def _repr_mimebundle_(self, **kwargs): return self.widget._repr_mimebundle_(**kwargs)
 
-def page(target):
+# %% ../nbs/20_app.ipynb #6166389f
+@patch
+def _run_tab(self: RunPage) -> widgets.VBox:
+    W = widgets
+    code = lambda s: re.sub(r'`([^`]*)`', r'<code>\1</code>', html.escape(s[2:]))   # the summary is Markdown
+    items = [W.HTML('<ul>' + ''.join(f'<li>{code(s)}</li>' for s in _run_summary(self.P)) + '</ul>')]
+    mf = self.P['figures'] / 'figures.json'
+    if not mf.exists():
+        items.append(W.HTML(f'<p>No figures yet: run <code>gliomagen figures {self.run}</code>.</p>'))
+        return W.VBox(items)
+    man = json.loads(mf.read_text())
+    for name in [n for n in FIGURES if n in man['made']] + [n for n in man['made'] if n not in FIGURES]:
+        img = self.P['figures'] / man['made'][name]
+        if not img.exists(): continue
+        items.append(W.HTML(f"<h3>{man.get('captions', {}).get(name, name)}</h3>"))
+        tab = img.with_suffix('.md')
+        if tab.exists(): items.append(W.HTML(_md_to_html_table(tab.read_text())))
+        items.append(W.Image(value=img.read_bytes(), format='png', layout=W.Layout(max_width='100%', width='auto')))
+    gone = {**man.get('skipped', {}), **{k: 'failed: ' + v for k, v in man.get('failed', {}).items()}}
+    if gone: items.append(W.HTML('<h3>Not made</h3><ul>' + ''.join(f'<li><b>{k}</b>: {v}</li>' for k, v in gone.items()) + '</ul>'))
+    return W.VBox(items)
+
+# %% ../nbs/20_app.ipynb #f70a7be8
+@patch
+def show(self: RunPage, case: str) -> None:
+    "Open `case` in the case browser."
+    if case not in self.cases: raise KeyError(f"no case {case!r} in {self.run}; have {list(self.cases)}")
+    if self.case.value != case: self.case.value = case; return
+    c = self.cases[case]
+    if c['synthetic'] is not None:
+        self.viewer = CompareViewer(c['real'], c['synthetic'], names=('real', 'synthetic'))
+    else: self.viewer = VolumeViewer(c['real'])
+    self.viewer_box.children = [self.viewer.widget]
+    if case not in self._metrics: self._metrics[case] = case_metrics(c['real'], c['synthetic'])
+    self.metrics.value = metrics_html(self._metrics[case])
+
+# %% ../nbs/20_app.ipynb #9919bce0
+def page(target: str | Path) -> RunPage | VolumeViewer:
     "The page `gliomagen view` serves for `target`: a `RunPage` of a run directory, a `VolumeViewer` of a case folder."
     t = Path(target)
     if not t.is_dir(): raise FileNotFoundError(f"{t} does not exist: give a run directory or a case folder")
     if any(case_file(t, c) for c in CONTRASTS): return VolumeViewer(t)
     return RunPage(t)
 
-# %% ../nbs/20_app.ipynb #2258b921
+# %% ../nbs/20_app.ipynb #eb3f329a
 def free_port(host: str = '127.0.0.1') -> int:
     "A TCP port that is free on `host` now."
     with socket.socket() as s:
         s.bind((host, 0)); return s.getsockname()[1]
 
-def page_notebook(target, folder) -> Path:
+def page_notebook(target: str | Path, folder: str | Path) -> Path:
     "Write the one-cell notebook that shows `page(target)` into `folder`; returns its path."
     src = (f"from gliomagen.app import page\npage({str(Path(target).resolve())!r})")
     nb = {'cells': [{'cell_type': 'code', 'execution_count': None, 'id': 'page', 'metadata': {}, 'outputs': [],
@@ -148,7 +154,7 @@ def page_notebook(target, folder) -> Path:
     p.write_text(json.dumps(nb))
     return p
 
-def voila_command(notebook, port: int, host: str = '127.0.0.1', cull_after: int = 60) -> list:
+def voila_command(notebook: str | Path, port: int, host: str = '127.0.0.1', cull_after: int = 60) -> list:
     "The Voilà command line that serves `notebook` on `host:port` and culls kernels idle `cull_after` s with no page."
     return [sys.executable, '-m', 'voila', str(notebook), f'--port={port}', f'--Voila.ip={host}', '--no-browser',
             '--show_tracebacks=True', '--theme=light',
@@ -156,8 +162,14 @@ def voila_command(notebook, port: int, host: str = '127.0.0.1', cull_after: int 
             f'--MappingKernelManager.cull_interval={max(1, min(10, int(cull_after) // 2))}',
             '--MappingKernelManager.cull_connected=False']
 
-def serve(target, port: int | None = None, host: str = '127.0.0.1', cull_after: int = 60, log=None,
-          wait: float = 60.0) -> subprocess.Popen:
+# %% ../nbs/20_app.ipynb #4ea77496
+def serve(target: str | Path, # a run directory or a case folder
+          port: int | None = None, # default: a free port
+          host: str = '127.0.0.1', # the interface (the page runs code here: keep it local)
+          cull_after: int = 60, # shut a closed page's kernel down after this many idle seconds
+          log: Any = None, # file for Voilà's output (default: discarded)
+          wait: float = 60.0, # seconds to wait for the server to answer
+         ) -> subprocess.Popen:
     "Start Voilà on `page(target)`; returns once it answers (the `Popen` has `.url`; stop it with `.terminate()`)."
     t = Path(target)
     if not t.is_dir(): raise FileNotFoundError(f"{t} does not exist: give a run directory or a case folder")
@@ -179,8 +191,9 @@ def serve(target, port: int | None = None, host: str = '127.0.0.1', cull_after: 
         proc.terminate(); raise TimeoutError(f"voila did not answer on {proc.url} within {wait:.0f} s")
     return proc
 
+# %% ../nbs/20_app.ipynb #862978a9
 @command('gliomagen view')
-def main_view(argv=None) -> int:
+def main_view(argv: Sequence[str] | None = None) -> int:
     "`gliomagen view TARGET [--port P] [--cull-after S]`: serve a run directory (or a case folder) as a web page."
     p = argparse.ArgumentParser(prog='gliomagen view', description=main_view.__doc__.split(': ', 1)[1])
     p.add_argument('target', help='a run directory (e.g. runs/demo) or a BraTS-layout case folder')

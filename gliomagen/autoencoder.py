@@ -6,6 +6,7 @@
 from __future__ import annotations
 import argparse, json, sys, time
 from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Sequence
 
 import numpy as np
 import torch
@@ -14,6 +15,8 @@ from torch import nn
 from safetensors import safe_open
 from safetensors.torch import save_file
 from tqdm.auto import tqdm
+from fastcore.basics import patch
+if TYPE_CHECKING: import pandas as pd       # tables are built lazily
 
 from .core import CONTRASTS, atomic_path, derive_seed, command
 from .checkpoint import save_checkpoint, load_checkpoint_tensors, checkpoint_name, find_checkpoint
@@ -43,8 +46,8 @@ AE_PRESETS = {
 class Autoencoder(nn.Module):
     """MONAI `AutoencoderKL` with a stored latent scale factor; `output` 'image' (continuous channels) or
     'labels' (the channels are one-hot classes; the decoder returns logits)."""
-    def __init__(self, in_channels: int = 4, latent_channels: int = 8, channels=(16, 32, 32), num_res_blocks: int = 1,
-                 attention_levels=None, norm_num_groups: int = 8, nonlocal_attn: bool = False, output: str = 'image',
+    def __init__(self, in_channels: int = 4, latent_channels: int = 8, channels: Sequence[int] = (16, 32, 32),
+                 num_res_blocks: int = 1, attention_levels: Sequence[bool] | None = None, norm_num_groups: int = 8, nonlocal_attn: bool = False, output: str = 'image',
                  scale_factor: float = 1.0):
         super().__init__()
         from monai.networks.nets import AutoencoderKL
@@ -68,41 +71,48 @@ def build_autoencoder(in_channels: int = 4, preset: str = 'tiny', output: str = 
     if preset not in AE_PRESETS: raise ValueError(f"unknown autoencoder preset {preset!r}; choose one of {', '.join(AE_PRESETS)}")
     return Autoencoder(in_channels=in_channels, output=output, **{**AE_PRESETS[preset], **overrides})
 
-# %% ../nbs/16_autoencoder.ipynb #0154f1aa
-def _check_grid(self, x):
+# %% ../nbs/16_autoencoder.ipynb #50395011
+@patch
+def _check_grid(self: Autoencoder, x: torch.Tensor) -> None:
     if x.ndim != 5 or x.shape[1] != self.config['in_channels']:
         raise ValueError(f"expected (B, {self.config['in_channels']}, X, Y, Z), got {tuple(x.shape)}")
     if any(s % self.multiple for s in x.shape[2:]):
         raise ValueError(f"grid {tuple(x.shape[2:])} is not divisible by {self.multiple} (the autoencoder halves it "
                          f"{self.multiple.bit_length() - 1} times); resample to a multiple of {self.multiple}")
 
-def _latent_shape(self, shape) -> tuple:
+@patch
+def latent_shape(self: Autoencoder, shape: Sequence[int]) -> tuple:
     "Latent shape (C, x, y, z) of a volume grid `shape` (X, Y, Z)."
     return (self.config['latent_channels'],) + tuple(int(s) // self.multiple for s in shape)
 
-def _encode(self, x: torch.Tensor, sample: bool = False, generator=None) -> torch.Tensor:
+# %% ../nbs/16_autoencoder.ipynb #50daae5c
+@patch
+def encode(self: Autoencoder, x: torch.Tensor, sample: bool = False, generator: torch.Generator | None = None) -> torch.Tensor:
     "Scaled latent `scale_factor * z` of `x`: the posterior mean, or a draw from q(z|x) if `sample`."
     self._check_grid(x)
     mu, sigma = self.net.encode(x)
     if sample: mu = mu + sigma * torch.randn(mu.shape, generator=generator, device=mu.device, dtype=mu.dtype)
     return mu * self.scale_factor
 
-def _decode(self, z: torch.Tensor) -> torch.Tensor:
+# %% ../nbs/16_autoencoder.ipynb #f12bc92f
+@patch
+def decode(self: Autoencoder, z: torch.Tensor) -> torch.Tensor:
     "Decoder output for a scaled latent: images, or class logits for `output='labels'`."
     return self.net.decode(z / self.scale_factor)
 
-def _decode_labels(self, z: torch.Tensor) -> torch.Tensor:
+# %% ../nbs/16_autoencoder.ipynb #0aaa5bba
+@patch
+def decode_labels(self: Autoencoder, z: torch.Tensor) -> torch.Tensor:
     "Integer label map (B, X, Y, Z) of a scaled latent: the arg-max class (for `output='labels'`)."
     if self.output != 'labels': raise ValueError("decode_labels needs an autoencoder trained with output='labels'")
     return self.decode(z).argmax(1)
 
-def _forward(self, x):
+# %% ../nbs/16_autoencoder.ipynb #596f0b09
+@patch
+def forward(self: Autoencoder, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     "(reconstruction, μ, σ) of `x` through a posterior draw, as training uses it."
     self._check_grid(x)
     return self.net(x)
-
-Autoencoder._check_grid, Autoencoder.latent_shape, Autoencoder.encode = _check_grid, _latent_shape, _encode
-Autoencoder.decode, Autoencoder.decode_labels, Autoencoder.forward = _decode, _decode_labels, _forward
 
 # %% ../nbs/16_autoencoder.ipynb #84a93d12
 AE_LOSS = dict(recon='l1', l1=1.0, ssim=0.5, kl=1e-6, perceptual=0.1, perceptual_weights=None,
@@ -114,7 +124,7 @@ def kl_divergence(mu: torch.Tensor, sigma: torch.Tensor) -> torch.Tensor:
     kl = 0.5 * (mu.pow(2) + sigma.pow(2) - torch.log(sigma.pow(2) + 1e-12) - 1)
     return kl.flatten(1).sum(1).mean()
 
-def perceptual_loss(weights=None):
+def perceptual_loss(weights: str | Path | None = None) -> tuple[nn.Module | None, str]:
     "(MONAI `PerceptualLoss` on a ResNet-50 weights file, status line); (None, 'off: ...') without a file."
     if not weights: return None, 'off: no perceptual_weights file given (pretrained weights cannot be downloaded here)'
     p = Path(weights)
@@ -127,7 +137,8 @@ def perceptual_loss(weights=None):
 # %% ../nbs/16_autoencoder.ipynb #290ce7f4
 class AELoss(nn.Module):
     "The autoencoder's generator loss: `forward(x, recon, mu, sigma, disc=None)` -> (total, {term: value})."
-    def __init__(self, recon='l1', l1=1.0, ssim=0.5, kl=1e-6, perceptual=0.1, perceptual_weights=None, adv=0.01, **_):
+    def __init__(self, recon: str = 'l1', l1: float = 1.0, ssim: float = 0.5, kl: float = 1e-6, perceptual: float = 0.1,
+                 perceptual_weights: str | Path | None = None, adv: float = 0.01, **_):
         super().__init__()
         from monai.losses import SSIMLoss, PatchAdversarialLoss
         if recon not in ('l1', 'ce'): raise ValueError(f"recon must be 'l1' (images) or 'ce' (label maps), got {recon!r}")
@@ -137,7 +148,8 @@ class AELoss(nn.Module):
         self.perc, self.perceptual_status = perceptual_loss(perceptual_weights)
         self.w['perceptual'] = float(perceptual) if self.perc is not None else 0.0
 
-    def forward(self, x, recon, mu, sigma, disc=None):
+    def forward(self, x: torch.Tensor, recon: torch.Tensor, mu: torch.Tensor, sigma: torch.Tensor,
+                disc: nn.Module | None = None) -> tuple[torch.Tensor, dict]:
         # SSIM / perceptual see the output clipped to the data range: on negative values SSIM's luminance term changes
         # sign and its gradient then pushes a dim contrast away from the image (measured: t2f collapsed to < 0)
         if self.recon == 'l1': terms = {'recon': (recon - x).abs().mean()}; img = recon.clamp(0, 1)
@@ -173,7 +185,8 @@ def augment_volume(x: torch.Tensor, generator: torch.Generator, scale_min: float
     return x.flip(flips) if flips else x
 
 # %% ../nbs/16_autoencoder.ipynb #5965324f
-def latent_scale_factor(model: Autoencoder, ds, key=0, device='cpu', max_items: int | None = None) -> float:
+def latent_scale_factor(model: Autoencoder, ds: Sequence, key: int | str | Callable = 0, device: str | torch.device = 'cpu',
+                        max_items: int | None = None) -> float:
     "1 / std of the (unscaled) posterior means of the items of `ds`: the LDM scale that gives unit-variance latents."
     vals = []
     with torch.no_grad():
@@ -192,12 +205,12 @@ def _set_scale(model, s):
     model.scale_factor.fill_(float(s))
 
 # %% ../nbs/16_autoencoder.ipynb #f8fe8ce3
-def save_autoencoder(path, model: Autoencoder, step: int = 0, config: dict | None = None, extra: dict | None = None) -> Path:
+def save_autoencoder(path: str | Path, model: Autoencoder, step: int = 0, config: dict | None = None, extra: dict | None = None) -> Path:
     "Write an autoencoder checkpoint (03_model format: safetensors + JSON sidecar; `model` = its constructor arguments)."
     extra = {'kind': 'autoencoder', 'scale_factor': float(model.scale_factor), **(extra or {})}
     return save_checkpoint(path, model, ema=None, step=step, config=config, extra=extra)
 
-def load_autoencoder(path, device='cpu') -> tuple:
+def load_autoencoder(path: str | Path, device: str | torch.device = 'cpu') -> tuple:
     "(Autoencoder in eval mode, sidecar) from a checkpoint base path, `.json`/`.safetensors` file or a training run folder."
     p = Path(path)
     if p.is_dir():
@@ -242,24 +255,25 @@ def _save_run(out, model, disc, opts, step, cfg):
     for p in sorted(ckpt.glob('step_*.train.safetensors'))[:-2]: p.unlink(missing_ok=True)
     return base
 
-# %% ../nbs/16_autoencoder.ipynb #020b3509
+# %% ../nbs/16_autoencoder.ipynb #fbe2181b
 AE_TRAIN = dict(iterations=2000, lr=2e-4, batch_size=2, seed=0, log_every=50, save_every=500,
                 augment=True, scale_min=0.85, flip_p=0.5, key=0)
 "Default training settings of `train_autoencoder`."
 
-def train_autoencoder(model: Autoencoder, train_ds, out, val_ds=None, resume: bool = False, device='cpu',
-                      progress: bool = True, loss: dict | None = None, **train) -> dict:
-    """Train `model` on `train_ds` into run folder `out`; `loss` overrides `AE_LOSS`, `train` overrides `AE_TRAIN`.
-    Resumable (`resume=True` continues from the last complete checkpoint). Returns a summary dict."""
-    from monai.networks.nets import PatchDiscriminator
-    from monai.losses import PatchAdversarialLoss
+# %% ../nbs/16_autoencoder.ipynb #fadc0d3d
+def _ae_settings(model, train, loss):
+    "(training settings, loss settings): `AE_TRAIN` and `AE_LOSS` with the overrides; unknown names are errors."
     unknown = set(train) - set(AE_TRAIN) | set(loss or {}) - set(AE_LOSS)
     if unknown: raise ValueError(f"unknown autoencoder setting(s) {sorted(unknown)}; known: {sorted(AE_TRAIN)} and loss {sorted(AE_LOSS)}")
     tc, lc = {**AE_TRAIN, **train}, {**AE_LOSS, **(loss or {})}
     if lc['adv_start'] is None: lc['adv_start'] = tc['iterations'] // 2
     if model.output == 'labels' and lc['recon'] != 'ce': lc['recon'] = 'ce'
-    out, device = Path(out), torch.device(device)
-    if len(train_ds) < 1: raise ValueError("the autoencoder's training set is empty")
+    return tc, lc
+
+def _ae_parts(model, tc, lc, device):
+    "(loss, run config, discriminator, adversarial loss, (opt_g, sched_g, opt_d, sched_d)); the discriminator seeded."
+    from monai.networks.nets import PatchDiscriminator
+    from monai.losses import PatchAdversarialLoss
     crit = AELoss(**lc).to(device)
     cfg = {'model': model.config, 'training': {**tc, 'key': getattr(tc['key'], '__name__', 'callable') if callable(tc['key']) else tc['key']},
            'loss': lc,
@@ -274,6 +288,38 @@ def train_autoencoder(model: Autoencoder, train_ds, out, val_ds=None, resume: bo
     opt_g = torch.optim.Adam(model.parameters(), lr=tc['lr'])
     opt_d = torch.optim.Adam(disc.parameters(), lr=lc['disc_lr'] or tc['lr'])
     sched_g, sched_d = (torch.optim.lr_scheduler.LambdaLR(o, lambda s: 1.0) for o in (opt_g, opt_d))
+    return crit, cfg, disc, adv, (opt_g, sched_g, opt_d, sched_d)
+
+# %% ../nbs/16_autoencoder.ipynb #095b19fe
+def _ae_step(model, crit, disc, adv, opts, x, use_adv, labels):
+    "(total generator loss, {term: value}) of one training step on the batch `x`; both networks updated."
+    opt_g, sched_g, opt_d, sched_d = opts
+    recon, mu, sigma = model(x)
+    total, terms = crit(x, recon, mu, sigma, disc if use_adv else None)
+    opt_g.zero_grad(set_to_none=True); total.backward(); opt_g.step(); sched_g.step()
+    if use_adv:
+        img = recon.detach().softmax(1) if labels else recon.detach()
+        d_loss = 0.5 * (adv(disc(img.contiguous())[-1], target_is_real=False, for_discriminator=True)
+                        + adv(disc(x.contiguous())[-1], target_is_real=True, for_discriminator=True))
+        opt_d.zero_grad(set_to_none=True); d_loss.backward(); opt_d.step(); sched_d.step(); terms['disc'] = float(d_loss.detach())
+    return total, terms
+
+# %% ../nbs/16_autoencoder.ipynb #7ba42dc8
+def train_autoencoder(model: Autoencoder, # the network to train (`build_autoencoder`)
+                      train_ds: Sequence, # items holding a volume (see `key` in `AE_TRAIN`)
+                      out: str | Path, # run folder: checkpoints/, log.jsonl, config.json
+                      val_ds: Sequence | None = None, # unused during training (kept for the callers' symmetry)
+                      resume: bool = False, # continue from the last complete checkpoint in `out`
+                      device: str | torch.device = 'cpu', progress: bool = True,
+                      loss: dict | None = None, # overrides of `AE_LOSS`
+                      **train, # overrides of `AE_TRAIN`
+                     ) -> dict:
+    """Train `model` on `train_ds` into run folder `out`; `loss` overrides `AE_LOSS`, `train` overrides `AE_TRAIN`.
+    Resumable (`resume=True` continues from the last complete checkpoint). Returns a summary dict."""
+    tc, lc = _ae_settings(model, train, loss)
+    out, device = Path(out), torch.device(device)
+    if len(train_ds) < 1: raise ValueError("the autoencoder's training set is empty")
+    crit, cfg, disc, adv, (opt_g, sched_g, opt_d, sched_d) = _ae_parts(model, tc, lc, device)
     step = 0
     if out.exists(): clean_temp_files(out)
     base = find_checkpoint(out) if out.exists() else None
@@ -301,14 +347,7 @@ def train_autoencoder(model: Autoencoder, train_ds, out, val_ds=None, resume: bo
         if tc['augment']: xs = [augment_volume(v, g, tc['scale_min'], tc['flip_p'], labels) for v in xs]
         x = torch.stack(xs).to(device)
         use_adv = bool(lc['adv']) and step >= lc['adv_start']
-        recon, mu, sigma = model(x)
-        total, terms = crit(x, recon, mu, sigma, disc if use_adv else None)
-        opt_g.zero_grad(set_to_none=True); total.backward(); opt_g.step(); sched_g.step()
-        if use_adv:
-            img = recon.detach().softmax(1) if labels else recon.detach()
-            d_loss = 0.5 * (adv(disc(img.contiguous())[-1], target_is_real=False, for_discriminator=True)
-                            + adv(disc(x.contiguous())[-1], target_is_real=True, for_discriminator=True))
-            opt_d.zero_grad(set_to_none=True); d_loss.backward(); opt_d.step(); sched_d.step(); terms['disc'] = float(d_loss.detach())
+        total, terms = _ae_step(model, crit, disc, adv, (opt_g, sched_g, opt_d, sched_d), x, use_adv, labels)
         step += 1; bar.update(1)
         if step % tc['log_every'] == 0 or step == tc['iterations']:
             last = {'step': step, 'loss': float(total.detach()), **terms, 'sec_per_step': (time.perf_counter() - t0) / tc['log_every'],
@@ -325,7 +364,8 @@ def train_autoencoder(model: Autoencoder, train_ds, out, val_ds=None, resume: bo
             'perceptual': crit.perceptual_status}
 
 # %% ../nbs/16_autoencoder.ipynb #c2a798eb
-def reconstruction_metrics(model: Autoencoder, ds, key=0, names=CONTRASTS, device='cpu', max_items: int | None = None):
+def reconstruction_metrics(model: Autoencoder, ds: Sequence, key: int | str | Callable = 0, names: Sequence[str] = CONTRASTS,
+                           device: str | torch.device = 'cpu', max_items: int | None = None) -> 'pd.DataFrame':
     "Per-channel mean PSNR / SSIM / MAE of `decode(encode(x))` over the items of `ds` (a DataFrame, one row per channel)."
     import pandas as pd
     from skimage.metrics import peak_signal_noise_ratio, structural_similarity
@@ -345,7 +385,7 @@ def reconstruction_metrics(model: Autoencoder, ds, key=0, names=CONTRASTS, devic
     return df.groupby('channel', sort=False)[['PSNR', 'SSIM', 'MAE']].mean().round(4)
 
 # %% ../nbs/16_autoencoder.ipynb #227c8785
-def mask_classes_onehot(item) -> torch.Tensor:
+def mask_classes_onehot(item: Sequence[torch.Tensor]) -> torch.Tensor:
     "One-hot of the six GliomaGen mask classes 0..5 (background first) from a `GliomaGenDataset` item's condition."
     cond = item[1]
     return torch.cat([1 - cond[:5].sum(0, keepdim=True), cond[:5]])
@@ -372,7 +412,7 @@ def _ae_parser():
     return p
 
 @command('gliomagen train-autoencoder')
-def main_train_autoencoder(argv=None) -> int:
+def main_train_autoencoder(argv: Sequence[str] | None = None) -> int:
     "`gliomagen train-autoencoder`: 0 when trained, 2 on a usage or input error."
     from gliomagen.data import GliomaGenDataset
     a = _ae_parser().parse_args(argv)

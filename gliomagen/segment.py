@@ -7,9 +7,12 @@ from __future__ import annotations
 import argparse, json, sys, time
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
+if TYPE_CHECKING: import matplotlib.pyplot as plt     # figures import matplotlib lazily
 import nibabel as nib
 import torch
 from torch import nn
@@ -26,7 +29,7 @@ __all__ = ['CONTROLNET_PRESETS', 'SEGMENTER', 'TUMOUR_CLASS_IDS', 'SEG_RECORDS',
            'seg_paths', 'segment', 'lesion_table', 'plot_segmentation', 'main_segment']
 
 # %% ../nbs/19_segment.ipynb #a9a35d3d
-def scale_images(image, percentile: float = 99.5) -> np.ndarray:
+def scale_images(image: ArrayLike, percentile: float = 99.5) -> np.ndarray:
     "Each contrast of `image` [4, X, Y, Z] from [0, its `percentile`] to [-1, 1] (clipped), float32 (the paper's scaling)."
     x = np.asarray(image, np.float32)
     hi = np.percentile(x.reshape(len(x), -1), percentile, axis=1).reshape(-1, 1, 1, 1)
@@ -45,7 +48,8 @@ def load_images(paths: dict) -> tuple:
 CONTROLNET_PRESETS = {'paper': dict(cond_channels=(16, 32, 64), lr=1e-4), 'tiny': dict(cond_channels=(8, 16, 16), lr=1e-3)}
 "Width of the conditioning network per level (one more level than the autoencoder's downsamplings) and learning rate."
 
-def build_controlnet(denoiser, factor: int, cond_channels=(16, 32, 64), image_channels: int = len(CONTRASTS)):
+def build_controlnet(denoiser: nn.Module, factor: int, cond_channels: Sequence[int] = (16, 32, 64),
+                     image_channels: int = len(CONTRASTS)) -> nn.Module:
     "A MONAI `ControlNet` matching `denoiser` (copied weights, zero convolutions), conditioned on `image_channels` at `factor` x the latent grid."
     from monai.networks.nets import ControlNet
     c = denoiser.config
@@ -63,10 +67,10 @@ def build_controlnet(denoiser, factor: int, cond_channels=(16, 32, 64), image_ch
     cn.config = cfg
     return cn
 
-# %% ../nbs/19_segment.ipynb #ec98c79d
+# %% ../nbs/19_segment.ipynb #e2a5f04a
 SEGMENTER = 'gliomagen-ldm-seg'
 
-def load_training_cases(root) -> tuple:
+def load_training_cases(root: str | Path) -> tuple:
     "(ids, scaled images [N, 4, X, Y, Z], masks [N, X, Y, Z]) of a prepared split `root` (`<case>/<case>-{contrast,mask}.nii.gz`)."
     from gliomagen.data import read_mask
     cases = find_cases(root)
@@ -78,8 +82,13 @@ def load_training_cases(root) -> tuple:
         ids.append(r['case_id']); ims.append(scale_images(load_images(r)[0])); ms.append(read_mask(mp)[0])
     return ids, np.stack(ims), np.stack(ms)
 
-def train_controlnet(generator, data, out, preset: str = 'tiny', steps: int = 200, batch_size: int = 2, seed: int = 0,
-                     device='cpu', progress: bool = True) -> Path:
+# %% ../nbs/19_segment.ipynb #765cdd9e
+def train_controlnet(generator: str | Path, # the mask generator's checkpoint (18_masks), kept frozen
+                     data: str | Path, # a prepared split: images and masks on the generator's grid
+                     out: str | Path, # the checkpoint to write
+                     preset: str = 'tiny', # `CONTROLNET_PRESETS`
+                     steps: int = 200, batch_size: int = 2, seed: int = 0,
+                     device: str | torch.device = 'cpu', progress: bool = True) -> Path:
     "Train a ControlNet on the frozen generator checkpoint `generator` with the prepared split `data`; write the checkpoint `out`."
     from tqdm.auto import tqdm
     from gliomagen.checkpoint import save_checkpoint
@@ -118,7 +127,8 @@ def train_controlnet(generator, data, out, preset: str = 'tiny', steps: int = 20
     return save_checkpoint(out, nets, step=steps, config=cfg, extra={'kind': SEGMENTER, 'scale_factor': float(ae.scale_factor),
                                                                       'schedule': SCHEDULE})
 
-def load_segmenter(checkpoint, device='cpu') -> tuple:
+# %% ../nbs/19_segment.ipynb #d26684bb
+def load_segmenter(checkpoint: str | Path, device: str | torch.device = 'cpu') -> tuple:
     "(autoencoder, denoiser, controlnet, sidecar) of a segmentation checkpoint."
     from gliomagen.masks import build_denoiser, load_bundle, label_autoencoder
     parts, side = load_bundle(checkpoint, SEGMENTER, 'train one with `gliomagen segment train`', device)
@@ -134,8 +144,12 @@ TUMOUR_CLASS_IDS = (2, 3, 4, 5)
 "GliomaGen labels summed into the variance map (NETC, SNFH, ET, RC)."
 
 @torch.no_grad()
-def segment_image(ae, den, cn, image, n: int = 30, seed: int = 0, sampler: str = 'ddim', steps: int | None = 50,
-                  timesteps: int = 1000, batch_size: int = 8, device='cpu') -> tuple:
+def segment_image(ae: nn.Module, den: nn.Module, cn: nn.Module, # autoencoder, denoiser, ControlNet (`load_segmenter`)
+                  image: ArrayLike, # one scaled image [4, X, Y, Z] (`scale_images`)
+                  n: int = 30, # ensemble size: draws averaged
+                  seed: int = 0, sampler: str = 'ddim', steps: int | None = 50, timesteps: int = 1000,
+                  batch_size: int = 8, # draws denoised at once
+                  device: str | torch.device = 'cpu') -> tuple:
     "(GliomaGen label map, variance map, mean class probabilities) of one scaled image [4, X, Y, Z] from `n` draws."
     from gliomagen.core import derive_seed
     if n < 1: raise ValueError(f"ensemble size must be >= 1, got {n}")
@@ -156,13 +170,17 @@ def segment_image(ae, den, cn, image, n: int = 30, seed: int = 0, sampler: str =
 # %% ../nbs/19_segment.ipynb #e92fc062
 SEG_RECORDS = '.segment'
 
-def seg_paths(out, case_id) -> dict:
+def seg_paths(out: str | Path, case_id: str) -> dict:
     "The two output files of a case."
     d = Path(out) / case_id
     return {'seg': d / f'{case_id}-seg.nii.gz', 'variance': d / f'{case_id}-variance.nii.gz'}
 
-def segment(checkpoint, images, out, ensemble: int = 30, seed: int = 0, sampler: str = 'ddim', steps: int | None = 50,
-            shard=None, batch_size: int = 8, device='cpu', progress: bool = True) -> pd.DataFrame:
+def segment(checkpoint: str | Path, # a segmentation checkpoint (`train_controlnet`)
+            images: str | Path, # a folder of BraTS-layout cases
+            out: str | Path, # output folder: <case>/<case>-seg.nii.gz and -variance.nii.gz
+            ensemble: int = 30, seed: int = 0, sampler: str = 'ddim', steps: int | None = 50,
+            shard: str | Sequence | None = None, # this worker's share of the cases (see `synthesis.resolve_shard`)
+            batch_size: int = 8, device: str | torch.device = 'cpu', progress: bool = True) -> pd.DataFrame:
     "Segment every case of `images` into `out` (this worker's share) with an ensemble of `ensemble` draws; returns the share's table."
     from tqdm.auto import tqdm
     from gliomagen.synthesis import resolve_shard, shard_ids, case_seed
@@ -210,7 +228,8 @@ def lesion_table(res: dict, name: str = 'LDM-seg') -> pd.DataFrame:
     return pd.DataFrame([row], index=[name])
 
 # %% ../nbs/19_segment.ipynb #85b4d738
-def plot_segmentation(image, truth, pred, variance, axis: int = 2, size: float = 2.0):
+def plot_segmentation(image: ArrayLike, truth: ArrayLike, pred: ArrayLike, variance: ArrayLike, axis: int = 2,
+                      size: float = 2.0) -> 'plt.Figure':
     "The paper's Figure 3 for one case: T2-FLAIR, ground truth and prediction over it, and the variance map (slice with most tumour)."
     import matplotlib.pyplot as plt
     from matplotlib.colors import ListedColormap
@@ -231,7 +250,7 @@ def plot_segmentation(image, truth, pred, variance, axis: int = 2, size: float =
 
 # %% ../nbs/19_segment.ipynb #a8edb702
 @command('gliomagen segment')
-def main_segment(argv=None) -> int:
+def main_segment(argv: Sequence[str] | None = None) -> int:
     "`gliomagen segment --checkpoint CKPT --images DIR --out DIR --ensemble N` or `gliomagen segment train ...`"
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ['train']:

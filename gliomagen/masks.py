@@ -15,7 +15,8 @@ import torch
 from torch import nn
 import torch.nn.functional as F
 
-from .core import GLIOMAGEN_LABELS, N_MASK_LABELS, HEAD, TUMOUR_CLASSES, derive_seed, command
+from .core import GLIOMAGEN_LABELS, N_MASK_LABELS, HEAD, TUMOUR_CLASSES, derive_seed, command, tumour_slice
+from .core import LABEL_COLOURS as _CORE_COLOURS
 from .augment import find_masks
 from .data import read_mask, save_nifti
 from .autoencoder import Autoencoder, build_autoencoder, train_autoencoder
@@ -28,7 +29,7 @@ __all__ = ['N_CLASSES', 'CORE_LABELS', 'LABEL_AE', 'DM_PRESETS', 'SCHEDULE', 'MA
            'fit_limits', 'check_mask', 'encode_masks', 'decode_probabilities', 'label_dice', 'reconstruction_dice',
            'build_denoiser', 'make_scheduler', 'train_denoiser', 'denoise', 'save_mask_generator', 'load_bundle',
            'label_autoencoder', 'load_mask_generator', 'train_mask_generator', 'collect_mask_report', 'generate_masks',
-           'stat_features', 'ae_features', 'mask_realism', 'tumour_slice', 'plot_label_maps', 'main_masks']
+           'stat_features', 'ae_features', 'mask_realism', 'plot_label_maps', 'main_masks']
 
 # %% ../nbs/18_masks.ipynb #e47e7848
 N_CLASSES = N_MASK_LABELS
@@ -410,14 +411,8 @@ def mask_realism(generated: dict, real_a: dict, real_b: dict, ae: Autoencoder | 
     return pd.DataFrame(rows), pd.DataFrame.from_dict(dist, orient='index')
 
 # %% ../nbs/18_masks.ipynb #3923d975
-LABEL_COLOURS = ('#000000', '#5a5a5a', '#3b6fd8', '#3fbf5f', '#e0402a', '#e8c33a')
-"Colours of labels 0..5 (background, head, NETC, SNFH, ET, RC) in figures."
-
-def tumour_slice(mask: np.ndarray, axis: int = 2) -> int:
-    "Index of the slice along `axis` with the most tumour (the middle slice when there is none)."
-    m = np.asarray(mask) >= 2
-    if not m.any(): return m.shape[axis] // 2
-    return int(np.argmax(m.sum(axis=tuple(a for a in range(3) if a != axis))))
+LABEL_COLOURS = tuple(_CORE_COLOURS[GLIOMAGEN_LABELS[i]] for i in range(N_MASK_LABELS))
+"`core.LABEL_COLOURS` in label order 0..5 (background, head, NETC, SNFH, ET, RC), as a `ListedColormap` takes them."
 
 def plot_label_maps(rows: dict, axis: int = 2, size: float = 1.6) -> Figure:
     "Figure of label maps: one row per `{name: [mask, ...]}`, each at its slice with the most tumour."

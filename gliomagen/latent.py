@@ -291,19 +291,19 @@ def ldm_training_parts(cfg: dict, data: str | Path, autoencoder: str | Path | No
     return dict(config=cfg, model=model, diffusion=diffusion, train_ds=tr, val_ds=va)
 
 # %% ../nbs/17_latent.ipynb #6797c72b
-_MAXRSS = ("import resource, sys; from gliomagen.cli import main; rc = main(sys.argv[1:]); "
-           "print('MAXRSS_KB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss); sys.exit(rc)")
+_PEAK = ("import sys; from gliomagen.cli import main; from gliomagen.bench import peak_memory_mb; rc = main(sys.argv[1:]); "
+         "print('PEAK_MB', peak_memory_mb('cpu')); sys.exit(rc)")   # 13_bench owns the measure (ru_maxrss units differ by OS)
 
 def _gliomagen_process(args, log=None) -> dict:
     "Run `gliomagen ARGS` in a fresh process: {'seconds': wall time, 'peak_rss_gb': its peak resident memory}."
     import subprocess, time as _t
     t0 = _t.perf_counter()
-    r = subprocess.run([sys.executable, '-c', _MAXRSS, *map(str, args)], capture_output=True, text=True)
+    r = subprocess.run([sys.executable, '-c', _PEAK, *map(str, args)], capture_output=True, text=True)
     dt = _t.perf_counter() - t0
     if log is not None: Path(log).write_text(r.stdout + r.stderr)
     if r.returncode != 0: raise RuntimeError(f"gliomagen {' '.join(map(str, args))} failed ({r.returncode}):\n{r.stderr[-2000:]}")
-    kb = [int(l.split()[1]) for l in r.stdout.splitlines() if l.startswith('MAXRSS_KB')]
-    return {'seconds': dt, 'peak_rss_gb': kb[-1] / 2**20 if kb else float('nan')}
+    mb = [float(l.split()[1]) for l in r.stdout.splitlines() if l.startswith('PEAK_MB')]
+    return {'seconds': dt, 'peak_rss_gb': mb[-1] / 1024 if mb else float('nan')}
 
 def cohort_fidelity(real_split: str | Path, cohort: str | Path) -> dict:
     "Per-label mean error (05_train `conditioning_fidelity`) and per-contrast MS-SSIM of a synthetic cohort vs the real prepared split."

@@ -252,7 +252,7 @@ def figure_mask_augmentation(run_dir: str | Path, out: str | Path | None = None,
     fig.tight_layout(rect=(0, 0.5 / H, 1, 1 - 0.3 / H))
     return save_figure(fig, o / 'fig07_mask_augmentation.png', dpi)
 
-# %% ../nbs/11_figures.ipynb #e6fd0555
+# %% ../nbs/11_figures.ipynb #ef9fd02e
 def _sample_volumes(step_dir) -> dict:
     "contrast -> volume of one checkpoint's samples (the first file naming each contrast, or a 4-channel file)."
     files = sorted(Path(step_dir).glob('*.nii*'))
@@ -272,7 +272,9 @@ def _sample_volumes(step_dir) -> dict:
     if mask: vols['mask'] = _vol(mask[0])
     return vols
 
-def _steps(samples_dir):
+# %% ../nbs/11_figures.ipynb #71a9ddd0
+def _steps(samples_dir) -> list:
+    "(step, folder) of every `step_*` folder below `samples_dir` that holds samples, in step order."
     out = []
     for d in Path(samples_dir).glob('step_*'):
         m = re.fullmatch(r'step_(\d+)', d.name)
@@ -285,6 +287,7 @@ def _spread(items, k):
     idx = np.unique(np.round(np.linspace(0, len(items) - 1, k)).astype(int))
     return [items[i] for i in idx]
 
+# %% ../nbs/11_figures.ipynb #585a6983
 def figure_training_samples(run_dir: str | Path, out: str | Path | None = None, max_rows: int = 6, dpi: int = 100) -> Path:
     "Figure 9: samples of each contrast (columns) at checkpoint steps (rows) from `train/samples/step_*`."
     o = _out_dir(run_dir, out)
@@ -536,7 +539,7 @@ def table_image_metrics(run_dir: str | Path, out: str | Path | None = None, path
     return write_table(o / 'fig11_image_metrics', header, rows, csv_rows,
                        'Figure 11: quantitative results of GliomaGen (validation masks)', notes, csv_header, dpi)
 
-# %% ../nbs/11_figures.ipynb #301b5a8f
+# %% ../nbs/11_figures.ipynb #4c2b824b
 _SEG_NAME_KEYS = ('configuration', 'config', 'name', 'model', 'label')
 
 def _is_seg(d): return isinstance(d, dict) and any(k in d for k in ('kappa', 'dice', 'accuracy', 'hd95_mm'))
@@ -554,6 +557,7 @@ def _seg_entries(p, default) -> list:
                  for i, d in enumerate(items) if isinstance(d, dict)}
     return [(str(k), v) for k, v in items.items() if _is_seg(v)] if isinstance(items, dict) else []
 
+# %% ../nbs/11_figures.ipynb #5b43f3d9
 def load_segmentation_results(root: str | Path) -> dict:
     """configuration name -> metrics dict from the first kind of results file found below `root`: `segmentation*.json`
     (`08_metrics`; one configuration per file, or a mapping), else `study.json` (`09_nnunet`'s `evaluate_study`),
@@ -569,6 +573,7 @@ def load_segmentation_results(root: str | Path) -> dict:
         if out: break
     return out
 
+# %% ../nbs/11_figures.ipynb #03863752
 def _scalar(x):
     "One number from a metric entry: its mean, or the mean over classes of a per-class dict."
     m, _, _ = mean_sd(x)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import nibabel as nib
+import pandas as pd
 from scipy import ndimage
 
 from .core import N_MASK_LABELS, GLIOMAGEN_LABELS, LABEL_COLOURS, atomic_path, derive_seed, load_config, is_temp_file
@@ -19,14 +20,14 @@ __all__ = ['lr_axis', 'flip_lr', 'scale_about_centre', 'sampled_range', 'head_lo
            'augment_masks', 'plot_augmentation', 'main_augment']
 
 # %% ../nbs/06_augment.ipynb #4c4b3176
-def lr_axis(affine) -> int:
+def lr_axis(affine: np.ndarray) -> int:
     "The array axis that runs (closest to) left–right in world space, read from the affine with `nib.aff2axcodes`."
     codes = nib.aff2axcodes(np.asarray(affine, dtype=float))
     for i, c in enumerate(codes):
         if c in ('L', 'R'): return i
     raise ValueError(f"the affine has no axis along left-right (axis codes {codes}); is it degenerate?\n{affine}")
 
-def flip_lr(mask, affine) -> np.ndarray:
+def flip_lr(mask: np.ndarray, affine: np.ndarray) -> np.ndarray:
     "Mirror `mask` left–right (along `lr_axis(affine)`); the affine is unchanged."
     return np.flip(mask, lr_axis(affine)).copy()
 
@@ -35,7 +36,7 @@ def _centre_transform(n, s):
     n = np.asarray(n, float); c = (n - 1) / 2
     return np.full(len(n), 1 / s), c - c / s
 
-def scale_about_centre(vol, s: float, order: int = 0) -> np.ndarray:
+def scale_about_centre(vol: np.ndarray, s: float, order: int = 0) -> np.ndarray:
     "Scale `vol` by `s` about the centre of its grid (nearest neighbour by default; zeros come in from outside)."
     vol = np.asarray(vol)
     matrix, offset = _centre_transform(vol.shape, s)
@@ -51,7 +52,7 @@ def sampled_range(n: int, s: float) -> tuple:
     src = src[src >= 0]
     return int(src.min()), int(src.max())
 
-def head_lost(mask, s: float) -> dict:
+def head_lost(mask: np.ndarray, s: float) -> dict:
     "How many head-region voxels (label > 0) scaling by `s` pushes out of the grid, in total and per axis."
     fg = np.asarray(mask) > 0
     per_axis, lost = [], np.zeros(fg.shape, bool)
@@ -64,7 +65,8 @@ def head_lost(mask, s: float) -> dict:
     return {'lost': int((fg & lost).sum()), 'per_axis': per_axis}
 
 # %% ../nbs/06_augment.ipynb #9bfe2409
-def augment_mask(mask, affine, seed: int, flip_p=0.5, scale_min=0.98, scale_max=1.02, max_tries=1) -> dict:
+def augment_mask(mask: np.ndarray, affine: np.ndarray, seed: int, flip_p: float = 0.5, scale_min: float = 0.98,
+                 scale_max: float = 1.02, max_tries: int = 1) -> dict:
     """One augmentation of a GliomaGen mask with its own `seed`: returns a dict with `mask` (None if discarded),
     `flipped`, `scale` (the last one tried), `tries`, `status` ('kept'/'discarded') and `reason`."""
     if max_tries < 1: raise ValueError(f"max_tries must be >= 1, got {max_tries}")
@@ -83,7 +85,7 @@ def augment_mask(mask, affine, seed: int, flip_p=0.5, scale_min=0.98, scale_max=
     return dict(mask=None, flipped=flipped, scale=s, tries=max_tries, status='discarded', reason='; '.join(reasons))
 
 # %% ../nbs/06_augment.ipynb #52335c24
-def find_masks(masks_dir) -> dict:
+def find_masks(masks_dir: str | Path) -> dict:
     "Map mask id -> path for the masks in `masks_dir` (prepared `<case>/<case>-mask.nii.gz` or plain `*.nii.gz`)."
     d = Path(masks_dir)
     if not d.is_dir(): raise FileNotFoundError(f"mask folder {d} does not exist")
@@ -97,10 +99,10 @@ def find_masks(masks_dir) -> dict:
     return dict(sorted(out.items()))
 
 # %% ../nbs/06_augment.ipynb #74ab43e8
-def augment_masks(masks_dir, out, per_mask: int = 2, seed: int = 42, flip_p: float = 0.5, scale_min: float = 0.98,
-                  scale_max: float = 1.02, max_tries: int = 1, id_format: str = '{id}-aug{k}', progress=True):
+def augment_masks(masks_dir: str | Path, out: str | Path, per_mask: int = 2, seed: int = 42, flip_p: float = 0.5,
+                  scale_min: float = 0.98, scale_max: float = 1.02, max_tries: int = 1, id_format: str = '{id}-aug{k}',
+                  progress: bool = True) -> pd.DataFrame:
     "Augment every mask in `masks_dir` `per_mask` times into `out` (case layout); returns the report DataFrame."
-    import pandas as pd
     from tqdm.auto import tqdm
     out = Path(out)
     masks = find_masks(masks_dir)
@@ -133,7 +135,8 @@ def augment_masks(masks_dir, out, per_mask: int = 2, seed: int = 42, flip_p: flo
     return report
 
 # %% ../nbs/06_augment.ipynb #1161e58f
-def plot_augmentation(mask, affine, result: dict, axis: int = 2, index=None, axs=None):
+def plot_augmentation(mask: np.ndarray, affine: np.ndarray, result: dict, axis: int = 2, index: int | None = None,
+                      axs: list | np.ndarray | None = None) -> list | np.ndarray:
     "Middle slice (along `axis`) of `mask`, its flip (if drawn) and the augmented mask of `augment_mask`'s `result`."
     import matplotlib.pyplot as plt
     from matplotlib.colors import ListedColormap, BoundaryNorm
@@ -157,7 +160,7 @@ from .core import command, check_range, check_disjoint
 
 # %% ../nbs/06_augment.ipynb #b60b0ec5
 @command('gliomagen augment')
-def main_augment(argv=None) -> int:
+def main_augment(argv: list[str] | None = None) -> int:
     "`gliomagen augment MASKS_DIR OUT --per-mask K --seed S`"
     p = argparse.ArgumentParser(prog='gliomagen augment', description="Augment GliomaGen masks with the poster's "
                                 "protocol (flip left-right with p, scale about the centre, discard if the head leaves the grid).")

@@ -41,7 +41,7 @@ def _parser():
     p.add_argument('command', nargs='?', help='one of the commands below')
     return p
 
-def main(argv=None) -> int:
+def main(argv: list[str] | None = None) -> int:
     "Entry point of the `gliomagen` console script (`gliomagen [--debug] COMMAND ...`)."
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = bool(argv) and argv[0] == '--debug'

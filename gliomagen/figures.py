@@ -8,6 +8,7 @@ import argparse, csv, html, io, json, os, re, sys, textwrap, warnings
 from pathlib import Path
 
 import numpy as np
+import pandas as pd                                   # the tables (08_metrics' layouts are DataFrames)
 import yaml
 
 # %% auto #0
@@ -35,7 +36,7 @@ from .metrics import boundary_table, find_case_dirs, image_table, segmentation_t
 # %% ../nbs/11_figures.ipynb #97292bd3
 _STAGES = ('raw', 'prepared', 'train', 'augment', 'synth', 'eval', 'figures')
 
-def run_paths(run_dir) -> dict:
+def run_paths(run_dir: str | Path) -> dict:
     "Where each stage's output of a run lives: the run's own folders first, else the paths in its `config.yaml`."
     run = Path(run_dir)
     cfg = {}
@@ -67,7 +68,7 @@ def _find_cases(root) -> dict:
     "Case id -> folder for every case folder below `root` ({} if `root` does not exist)."
     return find_case_dirs(root, kinds=_KINDS, recursive=True, missing_ok=True)
 
-def case_file(case_dir, kind):
+def case_file(case_dir: str | Path, kind: str) -> Path | None:
     "The `<case>-<kind>.nii.gz` (or `.nii`) file of a case folder, or None."
     d = Path(case_dir)
     for ext in ('.nii.gz', '.nii'):
@@ -80,7 +81,7 @@ def _vol(path, canonical: bool = True) -> np.ndarray:
     "A volume for display: `data.read_nifti` as stored (reoriented to RAS when `canonical`)."
     return read_nifti(path, dtype=None, canonical=canonical, ndim=None)[0]
 
-def axial(vol, z) -> np.ndarray:
+def axial(vol: np.ndarray, z: int) -> np.ndarray:
     "The axial slice `z` of a (canonical) volume as an image, anterior up."
     return np.rot90(np.asarray(vol)[:, :, int(z)])
 
@@ -89,12 +90,12 @@ MASK_CMAP = ListedColormap([LABEL_COLOURS[GLIOMAGEN_LABELS[i]] for i in range(6)
 "GliomaGen mask labels 0..5 in `core.LABEL_COLOURS`."
 MASK_NORM = BoundaryNorm(np.arange(-0.5, 6.5), 6)
 
-def show_mask(ax, mask_slice, title=None):
+def show_mask(ax: plt.Axes, mask_slice: np.ndarray, title: str | None = None) -> None:
     "Draw a 2D GliomaGen label image with the label colours."
     ax.imshow(mask_slice, cmap=MASK_CMAP, norm=MASK_NORM, interpolation='nearest')
     _clean(ax, title)
 
-def show_image(ax, img_slice, vmin=0.0, vmax=1.0, title=None):
+def show_image(ax: plt.Axes, img_slice: np.ndarray, vmin: float = 0.0, vmax: float = 1.0, title: str | None = None) -> None:
     "Draw a 2D intensity image in grey with a fixed window."
     ax.imshow(img_slice, cmap='gray', vmin=vmin, vmax=vmax, interpolation='nearest')
     _clean(ax, title)
@@ -104,12 +105,12 @@ def _clean(ax, title=None):
     for s in ax.spines.values(): s.set_visible(False)
     if title: ax.set_title(title, fontsize=9)
 
-def mask_legend(fig, labels=(1, 2, 3, 4, 5), **kw):
+def mask_legend(fig: plt.Figure, labels: tuple = (1, 2, 3, 4, 5), **kw) -> matplotlib.legend.Legend:
     "A figure legend naming each mask label, `label value: name` (the poster's numbering)."
     h = [Patch(facecolor=LABEL_COLOURS[GLIOMAGEN_LABELS[l]], edgecolor='k', label=f'{l} {GLIOMAGEN_LABELS[l]}') for l in labels]
     return fig.legend(handles=h, loc=kw.pop('loc', 'lower center'), ncol=len(h), fontsize=8, frameon=False, **kw)
 
-def robust_window(vol, lo=0.5, hi=99.5):
+def robust_window(vol: np.ndarray, lo: float = 0.5, hi: float = 99.5) -> tuple[float, float]:
     "Display window (vmin, vmax) from percentiles of the non-zero voxels (all voxels if none)."
     v = np.asarray(vol, dtype=np.float32)
     nz = v[v != 0]
@@ -118,7 +119,7 @@ def robust_window(vol, lo=0.5, hi=99.5):
     return float(a), float(b if b > a else a + 1)
 
 # %% ../nbs/11_figures.ipynb #a9217214
-def save_figure(fig, path, dpi=100) -> Path:
+def save_figure(fig: plt.Figure, path: str | Path, dpi: int = 100) -> Path:
     "Save a matplotlib figure to `path` (PNG) atomically and close it."
     path = Path(path)
     with atomic_path(path) as tmp: fig.savefig(tmp, dpi=dpi, format=path.suffix.lstrip('.') or 'png')
@@ -146,7 +147,8 @@ def _pick_case(run, case=None, split='val'):
     c = (pref or both)[0]
     return c, raw[c], prep[c]
 
-def figure_head_label(run_dir, out=None, case=None, contrast='t2f', dpi=100) -> Path:
+def figure_head_label(run_dir: str | Path, out: str | Path | None = None, case: str | None = None, contrast: str = 't2f',
+                      dpi: int = 100) -> Path:
     "Figure 4: a raw case's `contrast`, its mask before the head label and the prepared mask after it."
     o = _out_dir(run_dir, out)
     cid, raw_dir, prep_dir = _pick_case(run_dir, case)
@@ -166,7 +168,7 @@ def figure_head_label(run_dir, out=None, case=None, contrast='t2f', dpi=100) -> 
     fig.tight_layout(rect=(0, 0.07, 1, 0.93))
     return save_figure(fig, o / 'fig04_head_label.png', dpi)
 
-# %% ../nbs/11_figures.ipynb #b5926f03
+# %% ../nbs/11_figures.ipynb #f64f084b
 def _source_of(aug_id, sources, report=None):
     if report and aug_id in report: return report[aug_id]
     cands = [s for s in sources if aug_id.startswith(s)]
@@ -182,6 +184,7 @@ def _describe(r) -> str:
     except (StopIteration, TypeError, ValueError): pass
     return ', '.join(out)
 
+# %% ../nbs/11_figures.ipynb #94bc5e33
 def _read_report(root, details=False):
     """augmented id -> source id, from any JSON or CSV report in `root` that pairs them (empty if none does);
     with `details`, also augmented id -> its flip and scale."""
@@ -213,7 +216,9 @@ def _read_report(root, details=False):
         except (OSError, csv.Error): continue
     return (out, info) if details else out
 
-def figure_mask_augmentation(run_dir, out=None, n_sources=3, per_source=2, dpi=100) -> Path:
+# %% ../nbs/11_figures.ipynb #5edda035
+def figure_mask_augmentation(run_dir: str | Path, out: str | Path | None = None, n_sources: int = 3, per_source: int = 2,
+                             dpi: int = 100) -> Path:
     "Figure 7: source masks (rows) next to their augmented copies (columns)."
     o = _out_dir(run_dir, out)
     P = run_paths(run_dir)
@@ -247,7 +252,7 @@ def figure_mask_augmentation(run_dir, out=None, n_sources=3, per_source=2, dpi=1
     fig.tight_layout(rect=(0, 0.5 / H, 1, 1 - 0.3 / H))
     return save_figure(fig, o / 'fig07_mask_augmentation.png', dpi)
 
-# %% ../nbs/11_figures.ipynb #e6fd0555
+# %% ../nbs/11_figures.ipynb #ef9fd02e
 def _sample_volumes(step_dir) -> dict:
     "contrast -> volume of one checkpoint's samples (the first file naming each contrast, or a 4-channel file)."
     files = sorted(Path(step_dir).glob('*.nii*'))
@@ -267,7 +272,9 @@ def _sample_volumes(step_dir) -> dict:
     if mask: vols['mask'] = _vol(mask[0])
     return vols
 
-def _steps(samples_dir):
+# %% ../nbs/11_figures.ipynb #71a9ddd0
+def _steps(samples_dir) -> list:
+    "(step, folder) of every `step_*` folder below `samples_dir` that holds samples, in step order."
     out = []
     for d in Path(samples_dir).glob('step_*'):
         m = re.fullmatch(r'step_(\d+)', d.name)
@@ -280,7 +287,8 @@ def _spread(items, k):
     idx = np.unique(np.round(np.linspace(0, len(items) - 1, k)).astype(int))
     return [items[i] for i in idx]
 
-def figure_training_samples(run_dir, out=None, max_rows=6, dpi=100) -> Path:
+# %% ../nbs/11_figures.ipynb #585a6983
+def figure_training_samples(run_dir: str | Path, out: str | Path | None = None, max_rows: int = 6, dpi: int = 100) -> Path:
     "Figure 9: samples of each contrast (columns) at checkpoint steps (rows) from `train/samples/step_*`."
     o = _out_dir(run_dir, out)
     P = run_paths(run_dir)
@@ -307,7 +315,7 @@ def figure_training_samples(run_dir, out=None, max_rows=6, dpi=100) -> Path:
     return save_figure(fig, o / 'fig09_training_samples.png', dpi)
 
 # %% ../nbs/11_figures.ipynb #456bb1b7
-def read_log(path) -> list:
+def read_log(path: str | Path) -> list:
     "The JSON records of a `log.jsonl` (lines that do not parse — e.g. one cut by a crash — are skipped)."
     out = []
     for line in Path(path).read_text().splitlines():
@@ -316,7 +324,7 @@ def read_log(path) -> list:
         if isinstance(r, dict): out.append(r)
     return out
 
-def figure_training_loss(run_dir, out=None, dpi=100) -> Path:
+def figure_training_loss(run_dir: str | Path, out: str | Path | None = None, dpi: int = 100) -> Path:
     "Training curve from `train/log.jsonl`: training loss per logging window and validation loss (live, EMA)."
     o = _out_dir(run_dir, out)
     p = run_paths(run_dir)['train'] / 'log.jsonl'
@@ -362,7 +370,7 @@ def _pairs(run_dir):
         if v is not None and all(case_file(val[v], c) for c in CONTRASTS): out.append((v, val[v], s, sdir))
     return out
 
-def figure_generated_vs_real(run_dir, out=None, n_cases=3, dpi=100) -> Path:
+def figure_generated_vs_real(run_dir: str | Path, out: str | Path | None = None, n_cases: int = 3, dpi: int = 100) -> Path:
     "Figure 10: for validation masks, the mask, the generated contrasts and the real ones (rows = cases)."
     o = _out_dir(run_dir, out)
     P = run_paths(run_dir)
@@ -394,7 +402,7 @@ def figure_generated_vs_real(run_dir, out=None, n_cases=3, dpi=100) -> Path:
 _MEAN_KEYS = ('mean', 'value', 'score', 'estimate', 'mu')
 _SD_KEYS = ('std', 'sd', 'stdev', 'pm', 'uncertainty', 'se', 'stderr')
 
-def mean_sd(x):
+def mean_sd(x: object) -> tuple[float | None, float | None, str | None]:
     "(mean, sd, note) of a metric entry: a number, `{mean, std}`-like dict, `[mean, std]` pair or None/note."
     if x is None: return None, None, None
     if isinstance(x, bool): return float(x), None, None
@@ -412,19 +420,21 @@ def mean_sd(x):
         return m, s, note
     return None, None, None
 
-def fmt(m, s=None, digits=4):
+def fmt(m: float | None, s: float | None = None, digits: int = 4) -> str:
     "`m ± s` with `digits` decimals (`m` alone without an sd; 'n/a' without a value)."
     if m is None: return 'n/a'
     return f'{m:.{digits}f}' + (f' ± {s:.{digits}f}' if s is not None else '')
 
 # %% ../nbs/11_figures.ipynb #2f83d355
-def md_table(header, rows) -> str:
+def md_table(header: list, rows: list[list]) -> str:
     "A GitHub-flavoured Markdown table."
     esc = lambda s: str(s).replace('|', '\\|')
     lines = ['| ' + ' | '.join(map(esc, header)) + ' |', '|' + '|'.join(['---'] * len(header)) + '|']
     return '\n'.join(lines + ['| ' + ' | '.join(map(esc, r)) + ' |' for r in rows]) + '\n'
 
-def write_table(stem, header, rows, csv_rows, title, notes=(), csv_header=None, dpi=100, col_width=None) -> Path:
+def write_table(stem: str | Path, header: list[str], rows: list[list[str]], csv_rows: list[list], title: str,
+                notes: tuple | list = (), csv_header: list[str] | None = None, dpi: int = 100,
+                col_width: list[float] | None = None) -> Path:
     "Write `<stem>.md`, `<stem>.csv` and `<stem>.png`; return the PNG path."
     stem = Path(stem); stem.parent.mkdir(parents=True, exist_ok=True)
     md = f'**{title}**\n\n' + md_table(header, rows) + ''.join(f'\n{n}\n' for n in notes)
@@ -451,7 +461,7 @@ def write_table(stem, header, rows, csv_rows, title, notes=(), csv_header=None, 
     for k, n in enumerate(notes): fig.text(0.01, (0.1 + 0.22 * (len(notes) - 1 - k)) / fh, n, fontsize=7.5, va='bottom')
     return save_figure(fig, stem.with_suffix('.png'), dpi)
 
-# %% ../nbs/11_figures.ipynb #19802c72
+# %% ../nbs/11_figures.ipynb #f139501c
 _IMG_METRICS = (('ms_ssim', 'MS-SSIM (↑)'), ('fid', 'FID (↓)'), ('kid', 'KID (↓)'))
 
 def _per_contrast(js) -> dict:
@@ -470,6 +480,7 @@ def _per_contrast(js) -> dict:
     walk(js, ())
     return out
 
+# %% ../nbs/11_figures.ipynb #bf21b0d1
 def _notes(js, keys=('note', 'reason', 'skipped', 'warning')) -> list:
     "Every string found under a key naming a note, at any depth (deduplicated, in order)."
     found = []
@@ -491,7 +502,8 @@ def _read_json(path):
     except FileNotFoundError: raise
     except (ValueError, OSError) as e: raise ValueError(f"{path} is not valid JSON ({e}); re-run the stage that wrote it") from None
 
-def table_image_metrics(run_dir, out=None, path=None, dpi=100) -> Path:
+# %% ../nbs/11_figures.ipynb #00d5a63f
+def table_image_metrics(run_dir: str | Path, out: str | Path | None = None, path: str | Path | None = None, dpi: int = 100) -> Path:
     "Figure 11: MS-SSIM, FID and KID per contrast with the Mean ± SD row, from `eval/images.json`."
     o = _out_dir(run_dir, out)
     path = Path(path) if path is not None else run_paths(run_dir)['eval'] / 'images.json'
@@ -527,7 +539,7 @@ def table_image_metrics(run_dir, out=None, path=None, dpi=100) -> Path:
     return write_table(o / 'fig11_image_metrics', header, rows, csv_rows,
                        'Figure 11: quantitative results of GliomaGen (validation masks)', notes, csv_header, dpi)
 
-# %% ../nbs/11_figures.ipynb #301b5a8f
+# %% ../nbs/11_figures.ipynb #4c2b824b
 _SEG_NAME_KEYS = ('configuration', 'config', 'name', 'model', 'label')
 
 def _is_seg(d): return isinstance(d, dict) and any(k in d for k in ('kappa', 'dice', 'accuracy', 'hd95_mm'))
@@ -545,7 +557,8 @@ def _seg_entries(p, default) -> list:
                  for i, d in enumerate(items) if isinstance(d, dict)}
     return [(str(k), v) for k, v in items.items() if _is_seg(v)] if isinstance(items, dict) else []
 
-def load_segmentation_results(root) -> dict:
+# %% ../nbs/11_figures.ipynb #5b43f3d9
+def load_segmentation_results(root: str | Path) -> dict:
     """configuration name -> metrics dict from the first kind of results file found below `root`: `segmentation*.json`
     (`08_metrics`; one configuration per file, or a mapping), else `study.json` (`09_nnunet`'s `evaluate_study`),
     else the `metrics.json` of single nnU-Net runs."""
@@ -560,6 +573,7 @@ def load_segmentation_results(root) -> dict:
         if out: break
     return out
 
+# %% ../nbs/11_figures.ipynb #03863752
 def _scalar(x):
     "One number from a metric entry: its mean, or the mean over classes of a per-class dict."
     m, _, _ = mean_sd(x)
@@ -583,7 +597,7 @@ def _per_class(x, cls):
     if isinstance(x, (list, tuple)) and len(x) == len(TUMOUR_CLASSES): return _scalar(x[TUMOUR_CLASSES.index(cls)])
     return None
 
-# %% ../nbs/11_figures.ipynb #0cb64514
+# %% ../nbs/11_figures.ipynb #7a424180
 def _seg_notes(res) -> list:
     "The evaluation's own notes (e.g. an undefined Pearson r), once each, naming the configurations they concern."
     by = {}
@@ -600,7 +614,8 @@ def _segmentation_results_or_fail(run_dir, eval_dir=None) -> dict:
                                         "study (`gliomagen nnunet`) and evaluate it")
     return res
 
-def table_segmentation(run_dir, out=None, eval_dir=None, dpi=100) -> Path:
+# %% ../nbs/11_figures.ipynb #295178ec
+def table_segmentation(run_dir: str | Path | None, out: str | Path | None = None, eval_dir: str | Path | None = None, dpi: int = 100) -> Path:
     "Figure 13: kappa, accuracy, F1 per class, Avg Dice and Pearson's r per nnU-Net configuration."
     o = _out_dir(run_dir, out)
     res = _segmentation_results_or_fail(run_dir, eval_dir)
@@ -627,7 +642,8 @@ def table_segmentation(run_dir, out=None, eval_dir=None, dpi=100) -> Path:
     return write_table(o / 'fig13_segmentation', header, rows, crows,
                        'Figure 13: nnU-Net segmentation performance per training-data configuration', notes, csv_header, dpi)
 
-def table_boundary(run_dir, out=None, eval_dir=None, dpi=100) -> Path:
+# %% ../nbs/11_figures.ipynb #418c388f
+def table_boundary(run_dir: str | Path | None, out: str | Path | None = None, eval_dir: str | Path | None = None, dpi: int = 100) -> Path:
     "Figure 14: average HD95 and ASSD (mm, and voxels where present) per nnU-Net configuration."
     o = _out_dir(run_dir, out)
     res = _segmentation_results_or_fail(run_dir, eval_dir)
@@ -635,7 +651,6 @@ def table_boundary(run_dir, out=None, eval_dir=None, dpi=100) -> Path:
     if not keys: raise ValueError(f"the segmentation results in {eval_dir or run_dir} have no hd95/assd entries")
     norm = {name: {k: {'mean': _scalar(r.get(k))} for k in keys} for name, r in res.items()}
     units = [u for u in ('mm', 'vox') if f'hd95_{u}' in keys or f'assd_{u}' in keys]
-    import pandas as pd
     df = pd.concat([boundary_table(norm, units=u, digits=2) for u in units], axis=1)   # 08_metrics' layout
     cols = [c for c in df.columns if any(c == f"Avg {m.split('_')[0].upper()} ({m.split('_')[1]})" for m in keys)]
     header = ['Model'] + cols
@@ -671,7 +686,7 @@ def _stage_done(P, key):
     if key == 'eval': return p.is_dir() and any(p.glob('*.json'))
     return p.is_dir() and any(p.iterdir())
 
-def figure_pipeline(run_dir=None, out=None, dpi=100) -> Path:
+def figure_pipeline(run_dir: str | Path | None = None, out: str | Path | None = None, dpi: int = 100) -> Path:
     "The pipeline overview: one box per stage (notebook, output folder); green where `run_dir` has its output."
     if run_dir is None and out is None: raise ValueError("figure_pipeline needs a run_dir or an out folder")
     o = _out_dir(run_dir, out) if run_dir is not None else Path(out)
@@ -720,11 +735,12 @@ FIGURES = {
 
 class FigureSet(dict):
     "name -> path of the figures made; `.skipped` and `.failed` map name -> reason."
-    def __init__(self, made=(), skipped=None, failed=None):
+    def __init__(self, made: dict | tuple = (), skipped: dict | None = None, failed: dict | None = None):
         super().__init__(made); self.skipped = dict(skipped or {}); self.failed = dict(failed or {})
     def __repr__(self): return f'FigureSet(made={list(self)}, skipped={self.skipped}, failed={self.failed})'
 
-def make_all_figures(run_dir, out=None, names=None, verbose=True) -> FigureSet:
+def make_all_figures(run_dir: str | Path, out: str | Path | None = None, names: list[str] | None = None,
+                     verbose: bool = True) -> FigureSet:
     "Draw every figure of `FIGURES` whose inputs exist in `run_dir`; record the skipped ones and why in `figures.json`."
     run = Path(run_dir)
     if not run.is_dir(): raise FileNotFoundError(f"run directory {run} does not exist")
@@ -747,39 +763,50 @@ def make_all_figures(run_dir, out=None, names=None, verbose=True) -> FigureSet:
     with atomic_path(o / 'figures.json') as t: t.write_text(json.dumps(man, indent=1, ensure_ascii=False))
     return res
 
-# %% ../nbs/11_figures.ipynb #9d6c1bf1
-def _run_summary(P) -> list:
-    lines = []
-    if P['config'].exists():
-        try:
-            c = load_config(P['config'])
-            lines.append(f"- grid {'×'.join(map(str, c['dataset']['shape']))}, {c['dataset']['n_val']} validation cases; "
-                         f"U-Net base {c['model']['base_channels']}, mult {tuple(c['model']['channel_mult'])}; "
-                         f"{c['training']['iterations']:,} iterations; sampler {c['synthesis']['sampler']} "
-                         f"({c['synthesis']['steps']} steps)")
-        except Exception as e: lines.append(f'- config.yaml could not be read: {e}')
+# %% ../nbs/11_figures.ipynb #544074be
+def _config_lines(P) -> list:
+    "The run's configuration in one line: grid, validation cases, U-Net, iterations, sampler."
+    if not P['config'].exists(): return []
+    try:
+        c = load_config(P['config'])
+        return [f"- grid {'×'.join(map(str, c['dataset']['shape']))}, {c['dataset']['n_val']} validation cases; "
+                f"U-Net base {c['model']['base_channels']}, mult {tuple(c['model']['channel_mult'])}; "
+                f"{c['training']['iterations']:,} iterations; sampler {c['synthesis']['sampler']} "
+                f"({c['synthesis']['steps']} steps)"]
+    except Exception as e: return [f'- config.yaml could not be read: {e}']
+
+def _training_lines(P) -> list:
+    "The last logged training step of `log.jsonl`: its loss (and speed)."
     log = P['train'] / 'log.jsonl'
-    if log.exists():
-        tr = [r for r in read_log(log) if isinstance(r.get('loss'), (int, float))]
-        if tr:
-            r = tr[-1]
-            lines.append(f"- training: last logged step {r.get('step', '?'):,}, loss {r['loss']:.4f}"
-                         + (f", {r['sec_per_step']:.2f} s/step" if isinstance(r.get('sec_per_step'), (int, float)) else ''))
-    ev = P['eval'] / 'images.json'                 # does the generator work? label intensities and FID vs its floor (08a)
-    if ev.exists():
-        try:
-            res = _read_json(ev); lab = res.get('labels') or {}
-            if lab:
-                lines.append('- samples vs real (validation masks, [0, 1] scale): per-label mean intensity error '
-                             + ', '.join(f"{c} {lab[c]['label_error']:.3f}" for c in CONTRASTS if c in lab)
-                             + f"; background mean {lab['background_max']:.3f} (real {max(lab[c]['background']['real'] for c in CONTRASTS if c in lab):.3f})")
-            fl = {c: (res.get(c) or {}).get('floor') for c in CONTRASTS}
-            if all(v and v.get('matched') for v in fl.values()):
-                lines.append(f"- FID ({res.get('extractor')}), synthetic vs real half / real-vs-real floor, {fl[CONTRASTS[0]]['n_subjects_per_half']} "
-                             'subjects per half: ' + ', '.join(f"{c} {v['matched']['fid']:.1f} / {v['floor']['fid']:.1f}" for c, v in fl.items())
-                             + '; KID ' + ', '.join(f"{c} {v['matched']['kid']:.4f} / {v['floor']['kid']:.4f}" for c, v in fl.items()))
-        except Exception as e: lines.append(f'- {ev} could not be summarised: {e}')
-    run = P['run'].resolve()
+    tr = [r for r in read_log(log) if isinstance(r.get('loss'), (int, float))] if log.exists() else []
+    if not tr: return []
+    r = tr[-1]
+    return [f"- training: last logged step {r.get('step', '?'):,}, loss {r['loss']:.4f}"
+            + (f", {r['sec_per_step']:.2f} s/step" if isinstance(r.get('sec_per_step'), (int, float)) else '')]
+
+# %% ../nbs/11_figures.ipynb #7632d4a8
+def _eval_lines(P) -> list:
+    "Does the generator work? Label intensity errors, and FID/KID beside their real-vs-real floor (08a), from `images.json`."
+    ev, lines = P['eval'] / 'images.json', []
+    if not ev.exists(): return lines
+    try:
+        res = _read_json(ev); lab = res.get('labels') or {}
+        if lab:
+            lines.append('- samples vs real (validation masks, [0, 1] scale): per-label mean intensity error '
+                         + ', '.join(f"{c} {lab[c]['label_error']:.3f}" for c in CONTRASTS if c in lab)
+                         + f"; background mean {lab['background_max']:.3f} (real {max(lab[c]['background']['real'] for c in CONTRASTS if c in lab):.3f})")
+        fl = {c: (res.get(c) or {}).get('floor') for c in CONTRASTS}
+        if all(v and v.get('matched') for v in fl.values()):
+            lines.append(f"- FID ({res.get('extractor')}), synthetic vs real half / real-vs-real floor, {fl[CONTRASTS[0]]['n_subjects_per_half']} "
+                         'subjects per half: ' + ', '.join(f"{c} {v['matched']['fid']:.1f} / {v['floor']['fid']:.1f}" for c, v in fl.items())
+                         + '; KID ' + ', '.join(f"{c} {v['matched']['kid']:.4f} / {v['floor']['kid']:.4f}" for c, v in fl.items()))
+    except Exception as e: lines.append(f'- {ev} could not be summarised: {e}')
+    return lines
+
+# %% ../nbs/11_figures.ipynb #1935f3e8
+def _folder_lines(P) -> list:
+    "One line per folder of the run (and per cohort it points to outside it): its files, and its cases if a cohort."
+    lines, run = [], P['run'].resolve()
     dirs = [d for d in sorted(P['run'].iterdir()) if d.is_dir() and not d.name.startswith('.') and d.name != P['figures'].name]
     dirs += [P[k] for k in ('raw', 'prepared') if P[k].is_dir() and run not in P[k].resolve().parents]   # outside the run
     cohorts = {P[k].resolve() for k in ('raw', 'prepared', 'synth')}
@@ -789,6 +816,11 @@ def _run_summary(P) -> list:
         lines.append(f'- `{rel}/`: {n} files' + (f", {len(_find_cases(p))} cases" if p.resolve() in cohorts else ''))
     return lines
 
+def _run_summary(P) -> list:
+    "The index's *Run* section, one Markdown bullet a line: configuration, training, evaluation, folders."
+    return _config_lines(P) + _training_lines(P) + _eval_lines(P) + _folder_lines(P)
+
+# %% ../nbs/11_figures.ipynb #2074467a
 def _md_to_html_table(md) -> str:
     "The Markdown produced by `md_table` (with a bold title and notes) as HTML."
     out, rows = [], []
@@ -808,9 +840,57 @@ def _md_to_html_table(md) -> str:
     flush()
     return '\n'.join(out)
 
-def write_index(run_dir, out=None, html_page=True, embed=False, title=None) -> Path:
-    "Write `<run>/index.md` (and `index.html`) showing every figure and table of `figures.json`; returns the .md path."
+# %% ../nbs/11_figures.ipynb #120e6478
+def _index_parts(o, man) -> list:
+    "(name, caption, image path, table Markdown or None) of each figure made, in the order of `FIGURES`."
+    parts = []
+    for name in list(FIGURES) + [k for k in man['made'] if k not in FIGURES]:
+        if name not in man['made']: continue
+        img = (o / man['made'][name]).resolve()
+        cap = man.get('captions', {}).get(name, name)
+        tab = img.with_suffix('.md').read_text() if img.with_suffix('.md').exists() else None
+        parts.append((name, cap, img, tab))
+    return parts
+
+def _not_made(man) -> dict:
+    "name -> why, of the figures skipped or failed."
+    return {**man.get('skipped', {}), **{k: 'failed: ' + v for k, v in man.get('failed', {}).items()}}
+
+def _index_md(run, title, summ, parts, gone) -> str:
+    "The index as Markdown: the run summary, each figure (tables inline) with its caption, and what was not made."
+    md = [f'# {title}', '', f'Figures and tables regenerated from `{run}` by `gliomagen figures`.', '']
+    if summ: md += ['## Run', ''] + summ + ['']
+    for name, cap, img, tab in parts:
+        rel = os.path.relpath(img, run.resolve())
+        md += [f'## {cap}', '']
+        if tab: md += [tab, f'[CSV]({Path(rel).with_suffix(".csv").as_posix()}) · [PNG]({Path(rel).as_posix()})', '']
+        else: md += [f'![{cap}]({Path(rel).as_posix()})', '']
+    if gone:
+        md += ['## Not made', ''] + [f'- **{k}**: {v}' for k, v in gone.items()] + ['']
+    return '\n'.join(md)
+
+# %% ../nbs/11_figures.ipynb #84c68dd4
+def _index_html(run, title, summ, parts, gone, embed=False) -> str:
+    "The same page as HTML, images linked relative to the run (or embedded as data URIs with `embed`)."
     import base64
+    body = [f'<h1>{html.escape(title)}</h1>', f'<p>Figures and tables regenerated from <code>{html.escape(str(run))}</code>.</p>']
+    if summ: body += ['<h2>Run</h2><ul>'] + [f'<li>{html.escape(s[2:]).replace("`", "")}</li>' for s in summ] + ['</ul>']
+    for name, cap, img, tab in parts:
+        src = ('data:image/png;base64,' + base64.b64encode(img.read_bytes()).decode()) if embed else \
+              html.escape(os.path.relpath(img, run.resolve()).replace(os.sep, '/'))
+        body += [f'<h2>{html.escape(cap)}</h2>']
+        if tab: body += [_md_to_html_table(tab)]
+        body += [f'<img src="{src}" alt="{html.escape(cap)}" style="max-width:100%">']
+    if gone: body += ['<h2>Not made</h2><ul>'] + [f'<li><b>{html.escape(k)}</b>: {html.escape(v)}</li>' for k, v in gone.items()] + ['</ul>']
+    style = ('body{font-family:sans-serif;max-width:1200px;margin:auto;padding:1em}table{border-collapse:collapse;margin:.5em 0}'
+             'td,th{border:1px solid #bbb;padding:3px 8px;text-align:center}th{background:#e8eef7}.note{font-size:85%;color:#444}')
+    return (f'<!doctype html>\n<html><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
+            f'<style>{style}</style></head>\n<body>\n' + '\n'.join(body) + '\n</body></html>\n')
+
+# %% ../nbs/11_figures.ipynb #cb59bf88
+def write_index(run_dir: str | Path, out: str | Path | None = None, html_page: bool = True, embed: bool = False,
+                title: str | None = None) -> Path:
+    "Write `<run>/index.md` (and `index.html`) showing every figure and table of `figures.json`; returns the .md path."
     run = Path(run_dir)
     P = run_paths(run)
     o = Path(out) if out is not None else P['figures']
@@ -819,41 +899,11 @@ def write_index(run_dir, out=None, html_page=True, embed=False, title=None) -> P
         raise FileNotFoundError(f"{mf} does not exist; run `make_all_figures` (or `gliomagen figures {run}`) first")
     man = _read_json(mf)
     title = title or f'GliomaGen run: {run.resolve().name}'
-    md = [f'# {title}', '', f'Figures and tables regenerated from `{run}` by `gliomagen figures`.', '']
-    summ = _run_summary(P)
-    if summ: md += ['## Run', ''] + summ + ['']
-    parts = []                                                    # (caption, image path, table markdown)
-    for name in list(FIGURES) + [k for k in man['made'] if k not in FIGURES]:
-        if name not in man['made']: continue
-        img = (o / man['made'][name]).resolve()
-        cap = man.get('captions', {}).get(name, name)
-        tab = img.with_suffix('.md').read_text() if img.with_suffix('.md').exists() else None
-        parts.append((name, cap, img, tab))
-    for name, cap, img, tab in parts:
-        rel = os.path.relpath(img, run.resolve())
-        md += [f'## {cap}', '']
-        if tab: md += [tab, f'[CSV]({Path(rel).with_suffix(".csv").as_posix()}) · [PNG]({Path(rel).as_posix()})', '']
-        else: md += [f'![{cap}]({Path(rel).as_posix()})', '']
-    gone = {**man.get('skipped', {}), **{k: 'failed: ' + v for k, v in man.get('failed', {}).items()}}
-    if gone:
-        md += ['## Not made', ''] + [f'- **{k}**: {v}' for k, v in gone.items()] + ['']
+    summ, parts, gone = _run_summary(P), _index_parts(o, man), _not_made(man)
     idx = run / 'index.md'
-    with atomic_path(idx) as t: t.write_text('\n'.join(md))
+    with atomic_path(idx) as t: t.write_text(_index_md(run, title, summ, parts, gone))
     if html_page:
-        body = [f'<h1>{html.escape(title)}</h1>', f'<p>Figures and tables regenerated from <code>{html.escape(str(run))}</code>.</p>']
-        if summ: body += ['<h2>Run</h2><ul>'] + [f'<li>{html.escape(s[2:]).replace("`", "")}</li>' for s in summ] + ['</ul>']
-        for name, cap, img, tab in parts:
-            src = ('data:image/png;base64,' + base64.b64encode(img.read_bytes()).decode()) if embed else \
-                  html.escape(os.path.relpath(img, run.resolve()).replace(os.sep, '/'))
-            body += [f'<h2>{html.escape(cap)}</h2>']
-            if tab: body += [_md_to_html_table(tab)]
-            body += [f'<img src="{src}" alt="{html.escape(cap)}" style="max-width:100%">']
-        if gone: body += ['<h2>Not made</h2><ul>'] + [f'<li><b>{html.escape(k)}</b>: {html.escape(v)}</li>' for k, v in gone.items()] + ['</ul>']
-        style = ('body{font-family:sans-serif;max-width:1200px;margin:auto;padding:1em}table{border-collapse:collapse;margin:.5em 0}'
-                 'td,th{border:1px solid #bbb;padding:3px 8px;text-align:center}th{background:#e8eef7}.note{font-size:85%;color:#444}')
-        page = (f'<!doctype html>\n<html><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
-                f'<style>{style}</style></head>\n<body>\n' + '\n'.join(body) + '\n</body></html>\n')
-        with atomic_path(run / 'index.html') as t: t.write_text(page)
+        with atomic_path(run / 'index.html') as t: t.write_text(_index_html(run, title, summ, parts, gone, embed))
     return idx
 
 # %% ../nbs/11_figures.ipynb #15242fab
@@ -903,9 +953,8 @@ POSTER_CHOICES = [
 ]
 "The choices of the table below: (stage, choice, poster's value, config key, default where no key (None: the poster's), option)."
 
-def poster_differences():
+def poster_differences() -> pd.DataFrame:
     "Table: every choice where the package may differ from the poster, the poster's value, the default, the option."
-    import pandas as pd
     from gliomagen.core import DEFAULT_CONFIG
     rows = []
     for stage, choice, poster, key, default, option in POSTER_CHOICES:
@@ -920,7 +969,7 @@ from .core import command
 
 # %% ../nbs/11_figures.ipynb #96eaa78e
 @command('gliomagen figures')
-def main_figures(argv=None) -> int:
+def main_figures(argv: list[str] | None = None) -> int:
     "`gliomagen figures RUN_DIR [--out DIR]`: regenerate the poster's figures and tables and the run's index."
     p = argparse.ArgumentParser(prog='gliomagen figures', description=main_figures.__doc__.split(': ', 1)[1])
     p.add_argument('run_dir', help='a run directory (e.g. the output of `gliomagen demo`)')

@@ -12,16 +12,19 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .core import load_config, validate_config, DEFAULT_CONFIG, derive_seed, ConfigError
+from .core import load_config, validate_config, DEFAULT_CONFIG, derive_seed, ConfigError, tumour_slice
 from .autoencoder import Autoencoder, load_autoencoder
 from .checkpoint import load_checkpoint_tensors
 from .diffusion import GaussianDiffusion
+from fastcore.basics import patch
+import pandas as pd
+from .data import GliomaGenDataset
+from matplotlib.figure import Figure                 # for annotations (no backend is chosen)
 
 # %% auto #0
 __all__ = ['LDM_PRESETS', 'LDM_SCHEDULES', 'MaskEncoder', 'LatentDenoiser', 'ldm_model_section', 'build_ldm', 'LatentDiffusion',
            'LatentDataset', 'load_ldm', 'load_latent_generator', 'ldm_training_parts', 'cohort_fidelity',
-           'compare_pixel_latent', 'tumour_slice', 'figure_reconstruction', 'figure_samples', 'figure_diversity',
-           'comparison_figures']
+           'compare_pixel_latent', 'figure_reconstruction', 'figure_samples', 'figure_diversity', 'comparison_figures']
 
 # %% ../nbs/17_latent.ipynb #3126ab86
 LDM_PRESETS = {
@@ -52,7 +55,8 @@ class MaskEncoder(nn.Module):
         nn.init.normal_(self.pos, std=0.02)
         self.tokens, self.factor = tokens, 2 ** n_down
 
-    def forward(self, mask):
+    def forward(self, mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        "(features at the latent grid, context tokens) of one-hot masks (B, K, X, Y, Z)."
         h = self.body(mask)
         ctx = F.adaptive_avg_pool3d(h, self.tokens).flatten(2).transpose(1, 2)      # (B, tokens³, C)
         return self.to_feat(h), self.to_ctx(ctx) + self.pos
@@ -89,11 +93,13 @@ class LatentDenoiser(nn.Module):
                            cond_channels=cond_ch, context_dim=ctx, latent_channels=lc,
                            autoencoder=autoencoder.config, scale_factor=1.0 if autoencoder.scale_factor.is_meta else float(autoencoder.scale_factor))
 
-    def forward(self, z_t, t, cond):
+    def forward(self, z_t: torch.Tensor, t: torch.Tensor, cond: torch.Tensor) -> torch.Tensor:
+        "Predicted noise ε of latents `z_t` (B, C, x, y, z) at steps `t` (B,) given one-hot masks `cond` (B, K, X, Y, Z)."
         feat, ctx = self.cond(cond.to(z_t.dtype))
         return self.unet(torch.cat([z_t, feat], 1), t, context=ctx)
 
-    def train(self, mode: bool = True):
+    def train(self, mode: bool = True) -> LatentDenoiser:
+        "Training mode for the denoiser; the frozen autoencoder stays in eval mode."
         super().train(mode); self.autoencoder.eval(); return self
 
 # %% ../nbs/17_latent.ipynb #66eab6b9
@@ -125,18 +131,21 @@ class LatentDiffusion(nn.Module):
                                        **LDM_SCHEDULES[schedule])
 
     @classmethod
-    def from_config(cls, cfg: dict):
+    def from_config(cls, cfg: dict) -> LatentDiffusion:
         "From a config's `diffusion` section (or a whole config); the pixel default 'cosine' becomes 'scaled_linear_beta'."
         d = cfg.get('diffusion', cfg)
         s = d.get('schedule', 'scaled_linear_beta')
         return cls(d.get('timesteps', 1000), 'scaled_linear_beta' if s == 'cosine' else s)
 
     @classmethod
-    def from_sidecar(cls, side: dict): return cls(side['schedule']['timesteps'], side['schedule']['name'])
+    def from_sidecar(cls, side: dict) -> LatentDiffusion:
+        "From a checkpoint sidecar's `schedule` record."
+        return cls(side['schedule']['timesteps'], side['schedule']['name'])
 
     draw_t_noise = GaussianDiffusion.draw_t_noise   # the trainer's (t, noise) draw, shared with the pixel process (04)
 
-    def training_loss(self, model, z0, cond, t=None, noise=None, generator=None) -> torch.Tensor:
+    def training_loss(self, model: LatentDenoiser, z0: torch.Tensor, cond: torch.Tensor, t: torch.Tensor | None = None,
+                      noise: torch.Tensor | None = None, generator: torch.Generator | None = None) -> torch.Tensor:
         "Mean squared error of the predicted noise at uniform time steps (scalar)."
         if t is None or noise is None:
             t_, noise_ = self.draw_t_noise(z0, generator)
@@ -145,7 +154,8 @@ class LatentDiffusion(nn.Module):
         return F.mse_loss(model(z_t, t, cond).float(), noise.float())
 
 # %% ../nbs/17_latent.ipynb #861632b9
-def _ldm_sampler(self, sampler, steps):
+def _ldm_sampler(self: LatentDiffusion, sampler: str, steps: int | None):
+    "The MONAI scheduler that samples: a copy of the training DDPM ('ddpm', all T steps) or a DDIM of `steps` steps."
     from monai.networks.schedulers import DDIMScheduler
     T = self.num_timesteps
     if sampler == 'ddpm':
@@ -158,9 +168,10 @@ def _ldm_sampler(self, sampler, steps):
     sch.set_timesteps(steps)
     return sch
 
+@patch
 @torch.no_grad()
-def _ldm_sample(self, model, cond, sampler: str = 'ddim', steps: int | None = None, seed=0, progress: bool = True,
-                decode: bool = True, **_) -> torch.Tensor:
+def sample(self: LatentDiffusion, model: LatentDenoiser, cond: torch.Tensor, sampler: str = 'ddim', steps: int | None = None,
+           seed: int | list[int] = 0, progress: bool = True, decode: bool = True, **_) -> torch.Tensor:
     """Images (B, C, X, Y, Z) in [0, 1] for one-hot masks `cond` ((K,X,Y,Z) or (B,K,X,Y,Z)); latents if not `decode`.
     seed: int (item i uses seed+i) or one seed per item."""
     from gliomagen.diffusion import _seeds, _randn
@@ -185,12 +196,10 @@ def _ldm_sample(self, model, cond, sampler: str = 'ddim', steps: int | None = No
         return model.autoencoder.decode(z).clamp(0, 1)
     finally: model.train(was)
 
-LatentDiffusion.sample = _ldm_sample
-
 # %% ../nbs/17_latent.ipynb #a5ebf858
 class LatentDataset(torch.utils.data.Dataset):
     "(scaled latent (C, x, y, z), one-hot mask (K, X, Y, Z)) items of a `GliomaGenDataset`, latents encoded once."
-    def __init__(self, base, autoencoder: Autoencoder, flips: bool = False, device='cpu'):
+    def __init__(self, base: GliomaGenDataset, autoencoder: Autoencoder, flips: bool = False, device: str | torch.device = 'cpu'):
         self.base, self.flips = base, bool(flips)
         self.case_ids = list(getattr(base, 'case_ids', range(len(base))))
         self.variants = [()] + ([(1,), (2,), (3,)] if flips else [])
@@ -201,14 +210,16 @@ class LatentDataset(torch.utils.data.Dataset):
                 x = base[i][0][None].to(device).float()
                 self.latents.append([ae.encode(x.flip(v) if v else x)[0].cpu() for v in self.variants])
     def __len__(self): return len(self.base) * len(self.variants)
-    def paths(self, i): return self.base.paths(i % len(self.base))
+    def paths(self, i: int) -> dict:
+        "The files of item `i` (its case's, as the base dataset gives them)."
+        return self.base.paths(i % len(self.base))
     def __getitem__(self, i):
         j, v = i % len(self.base), i // len(self.base)
         cond = self.base[j][1]
         return self.latents[j][v], (cond.flip(self.variants[v]) if self.variants[v] else cond)
 
 # %% ../nbs/17_latent.ipynb #42a33f07
-def load_ldm(path, device='cpu', prefer_ema: bool = True) -> tuple:
+def load_ldm(path: str | Path, device: str | torch.device = 'cpu', prefer_ema: bool = True) -> tuple:
     "(LatentDenoiser in eval mode with the EMA weights if present, LatentDiffusion, sidecar) of a latent checkpoint."
     from gliomagen.checkpoint import resolve_checkpoint
     base = resolve_checkpoint(path)
@@ -220,7 +231,8 @@ def load_ldm(path, device='cpu', prefer_ema: bool = True) -> tuple:
     model.load_state_dict(ema if (ema is not None and prefer_ema) else live, strict=True)
     return model.to(device).eval(), LatentDiffusion.from_sidecar(side), side
 
-def load_latent_generator(checkpoint, sampler='ddim', steps=None, device='cpu'):
+def load_latent_generator(checkpoint: str | Path, sampler: str = 'ddim', steps: int | None = None,
+                          device: str | torch.device = 'cpu') -> tuple:
     "`(generate, check, info)` for 07_synthesis's `run_synthesis` from a latent checkpoint (what `load_generator` dispatches to)."
     from gliomagen.data import mask_to_onehot
     model, diffusion, side = load_ldm(checkpoint, device)
@@ -248,8 +260,9 @@ def load_latent_generator(checkpoint, sampler='ddim', steps=None, device='cpu'):
     return generate, check, info
 
 # %% ../nbs/17_latent.ipynb #5fc74f80
-def ldm_training_parts(cfg: dict, data, autoencoder=None, out=None, preset: str | None = None, resume: bool = False,
-                       flips: bool = False, device='cpu') -> dict:
+def ldm_training_parts(cfg: dict, data: str | Path, autoencoder: str | Path | None = None, out: str | Path | None = None,
+                       preset: str | None = None, resume: bool = False, flips: bool = False,
+                       device: str | torch.device = 'cpu') -> dict:
     "{'config', 'model', 'diffusion', 'train_ds', 'val_ds'} of a latent run; `autoencoder`: checkpoint or run folder."
     from gliomagen.data import GliomaGenDataset
     rec = Path(out) / 'ldm.json' if out is not None else None
@@ -278,21 +291,21 @@ def ldm_training_parts(cfg: dict, data, autoencoder=None, out=None, preset: str 
     return dict(config=cfg, model=model, diffusion=diffusion, train_ds=tr, val_ds=va)
 
 # %% ../nbs/17_latent.ipynb #6797c72b
-_MAXRSS = ("import resource, sys; from gliomagen.cli import main; rc = main(sys.argv[1:]); "
-           "print('MAXRSS_KB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss); sys.exit(rc)")
+_PEAK = ("import sys; from gliomagen.cli import main; from gliomagen.bench import peak_memory_mb; rc = main(sys.argv[1:]); "
+         "print('PEAK_MB', peak_memory_mb('cpu')); sys.exit(rc)")   # 13_bench owns the measure (ru_maxrss units differ by OS)
 
 def _gliomagen_process(args, log=None) -> dict:
     "Run `gliomagen ARGS` in a fresh process: {'seconds': wall time, 'peak_rss_gb': its peak resident memory}."
     import subprocess, time as _t
     t0 = _t.perf_counter()
-    r = subprocess.run([sys.executable, '-c', _MAXRSS, *map(str, args)], capture_output=True, text=True)
+    r = subprocess.run([sys.executable, '-c', _PEAK, *map(str, args)], capture_output=True, text=True)
     dt = _t.perf_counter() - t0
     if log is not None: Path(log).write_text(r.stdout + r.stderr)
     if r.returncode != 0: raise RuntimeError(f"gliomagen {' '.join(map(str, args))} failed ({r.returncode}):\n{r.stderr[-2000:]}")
-    kb = [int(l.split()[1]) for l in r.stdout.splitlines() if l.startswith('MAXRSS_KB')]
-    return {'seconds': dt, 'peak_rss_gb': kb[-1] / 2**20 if kb else float('nan')}
+    mb = [float(l.split()[1]) for l in r.stdout.splitlines() if l.startswith('PEAK_MB')]
+    return {'seconds': dt, 'peak_rss_gb': mb[-1] / 1024 if mb else float('nan')}
 
-def cohort_fidelity(real_split, cohort) -> dict:
+def cohort_fidelity(real_split: str | Path, cohort: str | Path) -> dict:
     "Per-label mean error (05_train `conditioning_fidelity`) and per-contrast MS-SSIM of a synthetic cohort vs the real prepared split."
     import nibabel as nib
     from gliomagen.core import CONTRASTS
@@ -313,9 +326,10 @@ def cohort_fidelity(real_split, cohort) -> dict:
     return out
 
 # %% ../nbs/17_latent.ipynb #c988687c
-def compare_pixel_latent(out, config=None, n_cases: int = 24, phantom_shape=(48, 48, 48), pixel_iterations: int = 600,
+def compare_pixel_latent(out: str | Path, config: str | Path | dict | None = None, n_cases: int = 24,
+                         phantom_shape: tuple = (48, 48, 48), pixel_iterations: int = 600,
                          ae_iterations: int = 600, ldm_iterations: int = 600, ldm_lr: float = 1e-3, ae_batch_size: int = 4,
-                         sampler: str = 'ddim', steps: int = 50, seed: int = 0, n_val: int | None = None):
+                         sampler: str = 'ddim', steps: int = 50, seed: int = 0, n_val: int | None = None) -> pd.DataFrame:
     """Train and sample the pixel DDPM and the latent DPM on one phantom cohort (the demo config by default); returns the (pandas)
     side-by-side table and writes it (`comparison.csv`, `comparison.json`) and the autoencoder's table to `out`. Resumable by stage."""
     import pandas as pd, yaml
@@ -369,17 +383,12 @@ def _param_shapes(base):
         return [f.get_slice(k).get_shape() for k in f.keys() if k.startswith('model.')]
 
 # %% ../nbs/17_latent.ipynb #3e701b5d
-def tumour_slice(mask) -> int:
-    "Axial index (last axis) with the most tumour voxels (labels ≥ 2); the middle slice if there is no tumour."
-    m = np.asarray(mask) >= 2
-    area = m.reshape(-1, m.shape[-1]).sum(0)
-    return int(area.argmax()) if area.max() > 0 else m.shape[-1] // 2
-
 def _show(ax, img, title=None):
     ax.imshow(np.rot90(img), cmap='gray', vmin=0, vmax=1); ax.set_axis_off()
     if title: ax.set_title(title, fontsize=8)
 
-def figure_reconstruction(x, xr, mask=None, contrasts=('t1n', 't1c', 't2w', 't2f')):
+def figure_reconstruction(x: np.ndarray, xr: np.ndarray, mask: np.ndarray | None = None,
+                          contrasts: tuple = ('t1n', 't1c', 't2w', 't2f')) -> Figure:
     "Seed 001's figure 1: originals (top row) and autoencoder reconstructions (bottom row) of the four contrasts."
     import matplotlib.pyplot as plt
     z = tumour_slice(mask) if mask is not None else x.shape[-1] // 2
@@ -388,7 +397,8 @@ def figure_reconstruction(x, xr, mask=None, contrasts=('t1n', 't1c', 't2w', 't2f
         _show(axs[0, j], x[j][..., z], f'{k} original'); _show(axs[1, j], np.clip(xr[j][..., z], 0, 1), f'{k} reconstruction')
     fig.tight_layout(); return fig
 
-def figure_samples(images, masks, titles=None, contrasts=('t1n', 't1c', 't2w', 't2f')):
+def figure_samples(images: list[np.ndarray], masks: list[np.ndarray], titles: list[str] | None = None,
+                   contrasts: tuple = ('t1n', 't1c', 't2w', 't2f')) -> Figure:
     "Seed 001's figure 2: one row per sample, the four contrasts and t1n with the whole-tumour mask in red."
     import matplotlib.pyplot as plt
     from matplotlib.colors import ListedColormap
@@ -401,7 +411,7 @@ def figure_samples(images, masks, titles=None, contrasts=('t1n', 't1c', 't2w', '
         axs[i, -1].imshow(np.rot90(np.ma.masked_where(m[..., z] < 2, np.ones_like(m[..., z], float))), cmap=ListedColormap(['red']), alpha=0.4)
     fig.tight_layout(); return fig
 
-def figure_diversity(images, mask, contrast: int = 1, name: str = 't1c'):
+def figure_diversity(images: list[np.ndarray], mask: np.ndarray, contrast: int = 1, name: str = 't1c') -> Figure:
     "Seed 001's figure 3: one contrast (default t1c) of several samples drawn from the same mask."
     import matplotlib.pyplot as plt
     z = tumour_slice(mask)
@@ -411,7 +421,7 @@ def figure_diversity(images, mask, contrast: int = 1, name: str = 't1c'):
     fig.tight_layout(); return fig
 
 # %% ../nbs/17_latent.ipynb #d2b80754
-def comparison_figures(out, n_samples: int = 6, steps: int = 50, case: int = 0) -> dict:
+def comparison_figures(out: str | Path, n_samples: int = 6, steps: int = 50, case: int = 0) -> dict:
     "Figures 1–3 of seed 001 from a `compare_pixel_latent` folder, saved as PNG in `out`; returns {name: path}."
     import nibabel as nib
     from gliomagen.data import GliomaGenDataset

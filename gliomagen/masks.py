@@ -15,10 +15,13 @@ import torch
 from torch import nn
 import torch.nn.functional as F
 
-from .core import GLIOMAGEN_LABELS, N_MASK_LABELS, HEAD, TUMOUR_CLASSES, derive_seed, command
+from .core import GLIOMAGEN_LABELS, N_MASK_LABELS, HEAD, TUMOUR_CLASSES, derive_seed, command, tumour_slice
+from .core import LABEL_COLOURS as _CORE_COLOURS
 from .augment import find_masks
 from .data import read_mask, save_nifti
 from .autoencoder import Autoencoder, build_autoencoder, train_autoencoder
+from matplotlib.figure import Figure                 # for annotations (no backend is chosen)
+from monai.networks.schedulers import Scheduler
 
 # %% auto #0
 __all__ = ['N_CLASSES', 'CORE_LABELS', 'LABEL_AE', 'DM_PRESETS', 'SCHEDULE', 'MASK_GENERATOR', 'MASK_RECORDS', 'STAT_FEATURES',
@@ -26,20 +29,20 @@ __all__ = ['N_CLASSES', 'CORE_LABELS', 'LABEL_AE', 'DM_PRESETS', 'SCHEDULE', 'MA
            'fit_limits', 'check_mask', 'encode_masks', 'decode_probabilities', 'label_dice', 'reconstruction_dice',
            'build_denoiser', 'make_scheduler', 'train_denoiser', 'denoise', 'save_mask_generator', 'load_bundle',
            'label_autoencoder', 'load_mask_generator', 'train_mask_generator', 'collect_mask_report', 'generate_masks',
-           'stat_features', 'ae_features', 'mask_realism', 'tumour_slice', 'plot_label_maps', 'main_masks']
+           'stat_features', 'ae_features', 'mask_realism', 'plot_label_maps', 'main_masks']
 
 # %% ../nbs/18_masks.ipynb #e47e7848
 N_CLASSES = N_MASK_LABELS
 "Classes of a label map, background included (0..5)."
 
-def labels_to_onehot(mask) -> np.ndarray | torch.Tensor:
+def labels_to_onehot(mask: np.ndarray | torch.Tensor) -> np.ndarray | torch.Tensor:
     "Integer GliomaGen mask [..., X, Y, Z] -> float32 one-hot [..., 6, X, Y, Z], background first (numpy or torch, as given)."
     if isinstance(mask, torch.Tensor):
         return (mask.long().unsqueeze(-4) == torch.arange(N_CLASSES, device=mask.device).view(-1, 1, 1, 1)).float()
     m = np.asarray(mask)
     return (m[..., None, :, :, :] == np.arange(N_CLASSES).reshape(-1, 1, 1, 1)).astype(np.float32)
 
-def onehot_to_labels(x):
+def onehot_to_labels(x: np.ndarray | torch.Tensor) -> np.ndarray | torch.Tensor:
     "Class scores (one-hot, probabilities or logits) [..., 6, X, Y, Z] -> integer labels [..., X, Y, Z] by arg-max."
     if isinstance(x, torch.Tensor): return x.argmax(dim=-4).to(torch.uint8)
     return np.asarray(x).argmax(axis=-4).astype(np.uint8)
@@ -56,7 +59,7 @@ def _touch_fraction(region, other) -> float:
     if not surf.any(): return 0.0
     return float((surf & ndimage.binary_dilation(other, _FACE)).sum() / surf.sum())
 
-def mask_stats(mask, min_component: int = 1) -> dict:
+def mask_stats(mask: np.ndarray, min_component: int = 1) -> dict:
     "Distribution statistics of one GliomaGen mask (voxel counts, components of >= `min_component` voxels, fractions)."
     m = np.asarray(mask)
     wt = m >= 2
@@ -84,9 +87,13 @@ class MaskLimits:
     max_core_exposed: float = 0.0
     max_components: int = 1
     min_component: int = 1
-    def to_dict(self) -> dict: return {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(self).items()}
+    def to_dict(self) -> dict:
+        "The limits as a JSON-ready dict (tuples as lists), as saved in a checkpoint's sidecar."
+        return {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(self).items()}
     @classmethod
-    def from_dict(cls, d: dict): return cls(**{**d, 'tumour_voxels': tuple(d['tumour_voxels'])})
+    def from_dict(cls, d: dict) -> MaskLimits:
+        "The limits of a `to_dict` dict."
+        return cls(**{**d, 'tumour_voxels': tuple(d['tumour_voxels'])})
 
 def fit_limits(masks: dict, volume_margin: float = 0.25, exposed_margin: float = 0.05, min_component: int = 2) -> MaskLimits:
     """Limits from the training masks `{id: mask}`: volume range widened by `volume_margin` (relative), contact fractions
@@ -98,7 +105,7 @@ def fit_limits(masks: dict, volume_margin: float = 0.25, exposed_margin: float =
                       max_core_exposed=min(1.0, float(st.core_exposed.max()) + exposed_margin),
                       max_components=max(1, int(st.n_components.max())), min_component=min_component)
 
-def check_mask(mask, limits: MaskLimits) -> list:
+def check_mask(mask: np.ndarray, limits: MaskLimits) -> list:
     "Reasons why `mask` fails the checks under `limits` (an empty list: it passes)."
     m = np.asarray(mask)
     bad = sorted(set(np.unique(m).tolist()) - set(range(N_MASK_LABELS)))
@@ -128,22 +135,22 @@ LABEL_AE = {
 }
 "Label-autoencoder presets for `gliomagen.autoencoder`: network overrides, training and loss settings (flips only, no SSIM)."
 
-def encode_masks(ae, masks, device='cpu') -> torch.Tensor:
+def encode_masks(ae: Autoencoder, masks: np.ndarray | torch.Tensor, device: str | torch.device = 'cpu') -> torch.Tensor:
     "Scaled latent means of integer masks (array [N, X, Y, Z])."
     with torch.no_grad(): return ae.encode(labels_to_onehot(torch.as_tensor(np.asarray(masks)).to(device)))
 
-def decode_probabilities(ae, z: torch.Tensor) -> torch.Tensor:
+def decode_probabilities(ae: Autoencoder, z: torch.Tensor) -> torch.Tensor:
     "Class probabilities [N, 6, X, Y, Z] of scaled latents `z`."
     with torch.no_grad(): return ae.decode(z).softmax(1)
 
-def label_dice(a, b) -> dict:
+def label_dice(a: np.ndarray, b: np.ndarray) -> dict:
     "Dice (chapter 08) per GliomaGen label 1..5 of two integer masks; nan when the label is absent from both."
     from gliomagen.metrics import dice
     a, b = np.asarray(a), np.asarray(b)
     return {GLIOMAGEN_LABELS[v]: dice(a == v, b == v) if ((a == v) | (b == v)).any() else float('nan')
             for v in range(1, N_MASK_LABELS)}
 
-def reconstruction_dice(ae, masks: dict) -> pd.DataFrame:
+def reconstruction_dice(ae: Autoencoder, masks: dict) -> pd.DataFrame:
     "Per-mask, per-label Dice of `masks` (`{id: mask}`) against their autoencoder reconstructions (nan: label in neither)."
     rows = {}
     for k, m in masks.items():
@@ -162,8 +169,9 @@ DM_PRESETS = {
 SCHEDULE = dict(schedule='scaled_linear_beta', beta_start=0.0015, beta_end=0.0195)
 "The scaled-linear beta schedule of the paper (MONAI's latent-diffusion defaults)."
 
-def build_denoiser(in_channels: int, channels=(32, 64, 64), attention_levels=(False, True, True), num_res_blocks: int = 1,
-                   num_head_channels=(0, 64, 64), norm_num_groups: int = 32, **_):
+def build_denoiser(in_channels: int, channels: tuple = (32, 64, 64), attention_levels: tuple = (False, True, True),
+                   num_res_blocks: int = 1, num_head_channels: int | tuple = (0, 64, 64), norm_num_groups: int = 32,
+                   **_) -> nn.Module:
     "MONAI `DiffusionModelUNet` (3D, ε-prediction, `in_channels` in and out); `config` records its arguments."
     from monai.networks.nets import DiffusionModelUNet
     nh = list(num_head_channels) if isinstance(num_head_channels, (tuple, list)) else num_head_channels
@@ -175,7 +183,7 @@ def build_denoiser(in_channels: int, channels=(32, 64, 64), attention_levels=(Fa
     net.config = cfg
     return net
 
-def make_scheduler(sampler: str = 'ddpm', timesteps: int = 1000, steps: int | None = None):
+def make_scheduler(sampler: str = 'ddpm', timesteps: int = 1000, steps: int | None = None) -> Scheduler:
     "The scaled-linear scheduler: MONAI `DDPMScheduler` ('ddpm', all T steps) or `DDIMScheduler` ('ddim', `steps` steps)."
     from monai.networks.schedulers import DDPMScheduler, DDIMScheduler
     if sampler == 'ddpm':
@@ -189,7 +197,8 @@ def make_scheduler(sampler: str = 'ddpm', timesteps: int = 1000, steps: int | No
 
 # %% ../nbs/18_masks.ipynb #df211ac2
 def train_denoiser(latents: torch.Tensor, preset: str = 'tiny', steps: int = 200, batch_size: int = 2, seed: int = 0,
-                   timesteps: int = 1000, device='cpu', progress: bool = True, **overrides):
+                   timesteps: int = 1000, device: str | torch.device = 'cpu', progress: bool = True,
+                   **overrides) -> tuple[nn.Module, pd.DataFrame, dict]:
     """Train an unconditional ε-prediction denoiser on `latents` [N, C, x, y, z] (already scaled) with the scaled-linear
     schedule and MSE. Returns `(denoiser in eval mode, history DataFrame, settings dict)`."""
     from tqdm.auto import tqdm
@@ -212,7 +221,8 @@ def train_denoiser(latents: torch.Tensor, preset: str = 'tiny', steps: int = 200
     return net.eval(), pd.DataFrame(hist), settings
 
 @torch.no_grad()
-def denoise(net, z: torch.Tensor, scheduler, generator: torch.Generator | None = None, controlnet=None,
+def denoise(net: nn.Module, z: torch.Tensor, scheduler: Scheduler,
+            generator: torch.Generator | None = None, controlnet: nn.Module | None = None,
             cond: torch.Tensor | None = None, progress: bool = False) -> torch.Tensor:
     """Run `scheduler`'s reverse chain from the noise `z`; with `controlnet` and `cond` (chapter 19) the ControlNet's
     residuals steer the frozen `net`."""
@@ -229,7 +239,8 @@ def denoise(net, z: torch.Tensor, scheduler, generator: torch.Generator | None =
 # %% ../nbs/18_masks.ipynb #b435841d
 MASK_GENERATOR = 'gliomagen-mask-generator'
 
-def save_mask_generator(path, ae, denoiser, limits: MaskLimits, affine, settings: dict | None = None) -> Path:
+def save_mask_generator(path: str | Path, ae: Autoencoder, denoiser: nn.Module, limits: MaskLimits, affine: np.ndarray,
+                        settings: dict | None = None) -> Path:
     "Write the label autoencoder + latent denoiser checkpoint (`<path>.safetensors` + `<path>.json`); returns the sidecar path."
     from gliomagen.checkpoint import save_checkpoint
     nets = nn.ModuleDict({'autoencoder': ae, 'denoiser': denoiser})
@@ -240,7 +251,7 @@ def save_mask_generator(path, ae, denoiser, limits: MaskLimits, affine, settings
              'affine': np.asarray(affine, float).tolist(), 'schedule': SCHEDULE}
     return save_checkpoint(path, nets, step=int((settings or {}).get('denoiser', {}).get('steps', 0)), config=cfg, extra=extra)
 
-def load_bundle(checkpoint, kind: str, hint: str, device='cpu') -> tuple:
+def load_bundle(checkpoint: str | Path, kind: str, hint: str, device: str | torch.device = 'cpu') -> tuple[dict, dict]:
     """(state dicts by network name, sidecar) of a checkpoint holding several networks as `<name>.<parameter>` (a module
     dict), whose sidecar's model kind must be `kind`; `hint` tells the user how to make one."""
     from gliomagen.checkpoint import load_checkpoint_tensors, resolve_checkpoint
@@ -259,7 +270,7 @@ def label_autoencoder(cfg: dict, state: dict | None = None) -> Autoencoder:
     if state is not None: ae.load_state_dict(state, strict=True)
     return ae
 
-def load_mask_generator(checkpoint, device='cpu'):
+def load_mask_generator(checkpoint: str | Path, device: str | torch.device = 'cpu') -> tuple[Autoencoder, nn.Module, dict]:
     "`(autoencoder, denoiser, sidecar)` of a mask-generator checkpoint (base path, `.json` or `.safetensors`)."
     parts, side = load_bundle(checkpoint, MASK_GENERATOR, 'train one with `gliomagen masks train`', device)
     cfg = side['model']
@@ -268,9 +279,9 @@ def load_mask_generator(checkpoint, device='cpu'):
     return ae.to(device).eval(), net.to(device).eval(), side
 
 # %% ../nbs/18_masks.ipynb #a5d70c2a
-def train_mask_generator(masks_dir, out, preset: str = 'tiny', ae_steps: int = 100, dm_steps: int = 200,
-                         batch_size: int = 2, seed: int = 0, device='cpu', progress: bool = True, ae_overrides=None,
-                         dm_overrides=None) -> Path:
+def train_mask_generator(masks_dir: str | Path, out: str | Path, preset: str = 'tiny', ae_steps: int = 100,
+                         dm_steps: int = 200, batch_size: int = 2, seed: int = 0, device: str | torch.device = 'cpu',
+                         progress: bool = True, ae_overrides: dict | None = None, dm_overrides: dict | None = None) -> Path:
     """Train the label autoencoder (run folder `<out>-autoencoder`, resumable, chapter 16) and the latent denoiser on
     the masks in `masks_dir`; write the generator checkpoint `out` (both networks, limits, affine)."""
     paths = find_masks(masks_dir)
@@ -302,7 +313,7 @@ def train_mask_generator(masks_dir, out, preset: str = 'tiny', ae_steps: int = 1
 # %% ../nbs/18_masks.ipynb #ef75d849
 MASK_RECORDS = '.masks'
 
-def collect_mask_report(out, write: bool = True) -> pd.DataFrame:
+def collect_mask_report(out: str | Path, write: bool = True) -> pd.DataFrame:
     "The report of a generated-mask folder from its per-mask records (written to `out/masks_report.csv`)."
     from gliomagen.core import atomic_path
     out = Path(out)
@@ -315,8 +326,9 @@ def collect_mask_report(out, write: bool = True) -> pd.DataFrame:
         with atomic_path(out / 'masks_report.csv') as t: df.to_csv(t, index=False)
     return df
 
-def generate_masks(checkpoint, n: int, out, seed: int = 0, sampler: str = 'ddim', steps: int | None = 50,
-                   prefix: str = 'GenMask', shard=None, device='cpu', limits: MaskLimits | dict | None = None,
+def generate_masks(checkpoint: str | Path, n: int, out: str | Path, seed: int = 0, sampler: str = 'ddim',
+                   steps: int | None = 50, prefix: str = 'GenMask', shard: str | tuple | None = None,
+                   device: str | torch.device = 'cpu', limits: MaskLimits | dict | None = None,
                    progress: bool = True) -> pd.DataFrame:
     """Draw `n` masks with a mask-generator checkpoint into `out` (this worker's share); returns the share's report.
     `limits` replaces the checkpoint's check limits (fields not given keep the checkpoint's values)."""
@@ -364,13 +376,14 @@ def stat_features(masks: dict, min_component: int = 2) -> np.ndarray:
     return st[list(STAT_FEATURES)].to_numpy(np.float64)
 
 @torch.no_grad()
-def ae_features(ae, masks: dict, batch_size: int = 8) -> np.ndarray:
+def ae_features(ae: Autoencoder, masks: dict, batch_size: int = 8) -> np.ndarray:
     "Pooled label-autoencoder features of `{id: mask}`: mean and SD over space of each latent channel's mean."
     arr = np.stack(list(masks.values()))
     z = torch.cat([encode_masks(ae, arr[i:i + batch_size]) for i in range(0, len(arr), batch_size)])
     return torch.cat([z.mean(dim=(2, 3, 4)), z.std(dim=(2, 3, 4))], 1).numpy().astype(np.float64)
 
-def mask_realism(generated: dict, real_a: dict, real_b: dict, ae=None, cross: dict | None = None, seed: int = 0):
+def mask_realism(generated: dict, real_a: dict, real_b: dict, ae: Autoencoder | None = None, cross: dict | None = None,
+                 seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The Table-1 protocol: Fréchet distances generated vs B, real A (a random subset of |generated| masks) vs B, and
     optionally `cross` vs B; features: mask statistics (SFD) and, given a trained `ae`, its pooled latents (AE-FD).
     Returns `(table, distributions)` DataFrames."""
@@ -398,16 +411,10 @@ def mask_realism(generated: dict, real_a: dict, real_b: dict, ae=None, cross: di
     return pd.DataFrame(rows), pd.DataFrame.from_dict(dist, orient='index')
 
 # %% ../nbs/18_masks.ipynb #3923d975
-LABEL_COLOURS = ('#000000', '#5a5a5a', '#3b6fd8', '#3fbf5f', '#e0402a', '#e8c33a')
-"Colours of labels 0..5 (background, head, NETC, SNFH, ET, RC) in figures."
+LABEL_COLOURS = tuple(_CORE_COLOURS[GLIOMAGEN_LABELS[i]] for i in range(N_MASK_LABELS))
+"`core.LABEL_COLOURS` in label order 0..5 (background, head, NETC, SNFH, ET, RC), as a `ListedColormap` takes them."
 
-def tumour_slice(mask, axis: int = 2) -> int:
-    "Index of the slice along `axis` with the most tumour (the middle slice when there is none)."
-    m = np.asarray(mask) >= 2
-    if not m.any(): return m.shape[axis] // 2
-    return int(np.argmax(m.sum(axis=tuple(a for a in range(3) if a != axis))))
-
-def plot_label_maps(rows: dict, axis: int = 2, size: float = 1.6):
+def plot_label_maps(rows: dict, axis: int = 2, size: float = 1.6) -> Figure:
     "Figure of label maps: one row per `{name: [mask, ...]}`, each at its slice with the most tumour."
     import matplotlib.pyplot as plt
     from matplotlib.colors import ListedColormap
@@ -434,7 +441,7 @@ def _mask_dir(d) -> dict:
     return out
 
 @command('gliomagen masks')
-def main_masks(argv=None) -> int:
+def main_masks(argv: list[str] | None = None) -> int:
     "`gliomagen masks train|generate|compare ...`"
     p = argparse.ArgumentParser(prog='gliomagen masks', description='New tumour masks from a latent diffusion model (LDM-seg).')
     sub = p.add_subparsers(dest='what', required=True)

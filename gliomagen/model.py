@@ -27,7 +27,7 @@ def timestep_embedding(t: torch.Tensor, dim: int, max_period: float = 1000.) -> 
 
 class GroupNorm32(nn.GroupNorm):
     "GroupNorm evaluated in float32, cast back to the input dtype."
-    def forward(self, x): return super().forward(x.float()).type(x.dtype)
+    def forward(self, x: torch.Tensor) -> torch.Tensor: return super().forward(x.float()).type(x.dtype)
 
 def _zero(m: nn.Module) -> nn.Module:
     "Zero a module's parameters: residual branches start as the identity."
@@ -53,7 +53,8 @@ class ResBlock(nn.Module):
         h = h + self.emb_layers(emb).type(h.dtype)[:, :, None, None, None]
         return self.skip_connection(x) + self.out_layers(h)
 
-    def forward(self, x, emb):
+    def forward(self, x: torch.Tensor, emb: torch.Tensor) -> torch.Tensor:
+        "`x` (B, channels, X, Y, Z) plus the residual branch given the time embedding `emb` (B, emb_channels)."
         if self.grad_checkpoint and self.training and torch.is_grad_enabled():
             return _grad_checkpoint(self._forward, x, emb, use_reentrant=False)
         return self._forward(x, emb)
@@ -79,7 +80,8 @@ class AttentionBlock(nn.Module):
         a = torch.einsum('bts,bcs->bct', w, v).reshape(b, c, -1)
         return (x + self.proj_out(a)).reshape(b, c, *spatial)
 
-    def forward(self, x, emb=None):
+    def forward(self, x: torch.Tensor, emb: torch.Tensor | None = None) -> torch.Tensor:
+        "`x` plus self-attention over its voxels (`emb` is ignored: the block takes it to sit in `EmbedSequential`)."
         if self.grad_checkpoint and self.training and torch.is_grad_enabled():
             return _grad_checkpoint(self._forward, x, use_reentrant=False)
         return self._forward(x)
@@ -88,18 +90,19 @@ class Downsample(nn.Module):
     "Halve every spatial axis with a stride-2 3×3×3 convolution (odd sizes round up)."
     def __init__(self, channels: int):
         super().__init__(); self.op = nn.Conv3d(channels, channels, 3, stride=2, padding=1)
-    def forward(self, x, emb=None): return self.op(x)
+    def forward(self, x: torch.Tensor, emb: torch.Tensor | None = None) -> torch.Tensor: return self.op(x)
 
 class Upsample(nn.Module):
     "Double every spatial axis (trilinear) and convolve."
     def __init__(self, channels: int):
         super().__init__(); self.conv = nn.Conv3d(channels, channels, 3, padding=1)
-    def forward(self, x, emb=None):
+    def forward(self, x: torch.Tensor, emb: torch.Tensor | None = None) -> torch.Tensor:
         return self.conv(F.interpolate(x, size=tuple(2 * s for s in x.shape[2:]), mode='trilinear'))
 
 class EmbedSequential(nn.Sequential):
     "A sequence of blocks that all receive the time embedding (blocks that don't need it ignore it)."
-    def forward(self, x, emb):
+    def forward(self, x: torch.Tensor, emb: torch.Tensor) -> torch.Tensor:
+        "Apply the blocks in turn, handing `emb` to those that take it."
         for m in self: x = m(x, emb) if isinstance(m, (ResBlock, AttentionBlock, Downsample, Upsample)) else m(x)
         return x
 
@@ -112,7 +115,7 @@ class GliomaGenUNet(nn.Module):
     """
 
     def __init__(self, in_channels: int = 10, out_channels: int = 4, base_channels: int = 64,
-                 channel_mult=(1, 1, 2, 3, 4), num_res_blocks: int = 2, attention_levels=(), num_heads: int = 1,
+                 channel_mult: tuple = (1, 1, 2, 3, 4), num_res_blocks: int = 2, attention_levels: tuple = (), num_heads: int = 1,
                  num_groups: int = 32, dropout: float = 0., grad_checkpoint: bool = False):
         super().__init__()
         channel_mult, attention_levels = tuple(int(m) for m in channel_mult), tuple(int(a) for a in attention_levels)

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import numpy as np
 import nibabel as nib
-import pandas as pd
+from typing import TYPE_CHECKING
+if TYPE_CHECKING: import pandas as pd            # imported where used: reading masks needs no pandas
 from scipy import ndimage
 
 from .core import N_MASK_LABELS, GLIOMAGEN_LABELS, LABEL_COLOURS, atomic_path, derive_seed, load_config, is_temp_file
@@ -121,6 +122,7 @@ def augment_masks(masks_dir: str | Path, out: str | Path, per_mask: int = 2, see
                 dst = out / new_id / f'{new_id}-mask.nii.gz'
                 if not dst.exists(): save_nifti(r['mask'], affine, dst, np.uint8)
             rows.append(dict(source=mid, k=k, id=new_id, **{c: r[c] for c in ('flipped', 'scale', 'tries', 'status', 'reason')}))
+    import pandas as pd
     report = pd.DataFrame(rows, columns=['source', 'k', 'id', 'flipped', 'scale', 'tries', 'status', 'reason'])
     report['k'] = report['k'].astype('Int64')
     summary = dict(masks=len(masks), per_mask=per_mask, seed=seed, flip_p=flip_p, scale_min=scale_min,

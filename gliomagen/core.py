@@ -185,6 +185,10 @@ DEFAULT_CONFIG['preprocessing'] = {
     'qc_max_hole_fraction': None,           # reject cases whose head mask has more holes than this (None: keep)
     'qc_min_head_fraction': None,           # reject cases whose head covers less of the volume than this
     'qc_reject_touching_border': False,     # reject cases whose head touches the volume border
+    'crop': 'none',                         # 'none' (original: the whole volume is fitted into the grid) or 'nonzero':
+                                            # first crop to the box of non-zero voxels (nnU-Net's crop to non-zero)
+    'crop_margin': 1,                       # voxels kept around that box
+    'spacing': None,                        # grid voxel size (mm); None: the scale that fits the volume (original)
     'workers': 1,
 }
 
@@ -228,6 +232,9 @@ DEFAULT_CONFIG['training'] = {
     'amp': 'none',                          # 'none' or 'bf16'
     'grad_checkpoint': False,
     'num_workers': 2,
+    'patch_size': None,                     # train on random crops of this size (X, Y, Z); None: whole volumes (original)
+    'patch_foreground': 0.33,               # share of patches centred on the tumour (nnU-Net's oversampling)
+    'cache_data': False,                    # keep the decoded training volumes in memory (small data sets)
     'sample_sampler': 'ddim',               # sampler of the EMA sample written with each checkpoint
     'sample_steps': 50,                     # its number of steps (fast; the poster's figure 9 material)
     'seed': 42,
@@ -255,6 +262,7 @@ DEFAULT_CONFIG['synthesis'] = {
     'steps': 1000,
     'batch_size': 1,
     'seed': 0,
+    'window_overlap': 0.25,                 # sliding-window overlap for patch-trained networks (training.patch_size)
 }
 
 # %% ../nbs/00_core.ipynb #a696d08f
@@ -275,6 +283,7 @@ DEFAULT_CONFIG['evaluation'] = {
 
 # Keys whose default is None take these types.
 _NULLABLE = {('preprocessing', 'qc_max_hole_fraction'): float, ('preprocessing', 'qc_min_head_fraction'): float,
+             ('preprocessing', 'spacing'): float, ('training', 'patch_size'): list,
              ('evaluation', 'inception_weights'): str}
 
 # %% ../nbs/00_core.ipynb #4221ded8
@@ -468,7 +477,9 @@ def check_disjoint(out: str | Path, inputs: dict, what: str = '--out', either_wa
 _COUNT, _NONNEG = dict(lo=1, integer=True), dict(lo=0, integer=True)
 _RANGES = {
     'dataset.n_val': _NONNEG, 'preprocessing.closing_radius': dict(lo=0, hi=64, integer=True),
-    'preprocessing.workers': dict(lo=1, hi=1024, integer=True),
+    'preprocessing.workers': dict(lo=1, hi=1024, integer=True), 'preprocessing.crop_margin': _NONNEG,
+    'preprocessing.spacing': dict(lo=0, lo_open=True), 'training.patch_foreground': dict(lo=0, hi=1),
+    'synthesis.window_overlap': dict(lo=0, hi=1, hi_open=True),
     'preprocessing.qc_max_hole_fraction': dict(lo=0, hi=1), 'preprocessing.qc_min_head_fraction': dict(lo=0, hi=1),
     'model.base_channels': _COUNT, 'model.num_res_blocks': _COUNT, 'model.num_heads': _COUNT, 'model.num_groups': _COUNT,
     'model.dropout': dict(lo=0, hi=1, hi_open=True), 'model.in_channels': _COUNT, 'model.out_channels': _COUNT,
@@ -495,6 +506,12 @@ def check_config_ranges(cfg: dict, src: str | Path | None = None) -> dict:
             if cfg[sec][k] is not None: check_range(key, cfg[sec][k], **kw)
         for s in cfg['dataset']['shape']: check_range('dataset.shape', s, 8, 1024, integer=True)
         if len(cfg['dataset']['shape']) != 3: raise UsageError('dataset.shape must be three numbers')
+        ps = cfg['training']['patch_size']
+        if ps is not None:
+            if len(ps) != 3: raise UsageError(f'training.patch_size must be three numbers or null, got {ps}')
+            for s, g in zip(ps, cfg['dataset']['shape']): check_range('training.patch_size', s, 8, g, integer=True)
+        if cfg['preprocessing']['crop'] not in ('none', 'nonzero'):
+            raise UsageError(f"preprocessing.crop must be 'none' or 'nonzero', got {cfg['preprocessing']['crop']!r}")
         if not cfg['model']['channel_mult']: raise UsageError('model.channel_mult must be a non-empty list')
         for m in cfg['model']['channel_mult']: check_range('model.channel_mult', m, 1, 64, integer=True)
         for r in ('intensity_range', 'clip_range'): check_pair(f'diffusion.{r}', cfg['diffusion'][r])

@@ -22,9 +22,10 @@ from .core import (CONTRASTS, BRATS2021_CONTRASTS, GLIOMAGEN_LABELS, HEAD, N_MAS
 # %% auto #0
 __all__ = ['CASE_COLUMNS', 'HEAD_METHODS', 'LABEL_COLUMNS', 'ORIGINAL_REMOVED', 'find_cases', 'NiftiError', 'read_nifti',
            'CaseError', 'load_case', 'head_mask', 'add_head_label', 'head_qc', 'normalise_minmax', 'GridTransform',
-           'grid_transform', 'resize_to_grid', 'resize_from_grid', 'grid_affine', 'save_nifti', 'read_mask',
-           'qc_reason', 'split_cases', 'load_exclusions', 'prepare_case', 'prepare_dataset', 'main_prepare',
-           'to_canonical', 'from_canonical', 'mask_to_onehot', 'onehot_to_mask', 'GliomaGenDataset']
+           'grid_transform', 'resize_to_grid', 'resize_from_grid', 'grid_affine', 'nonzero_box', 'crop_affine',
+           'spacing_scale', 'save_nifti', 'read_mask', 'qc_reason', 'split_cases', 'load_exclusions', 'prepare_case',
+           'prepare_dataset', 'main_prepare', 'to_canonical', 'from_canonical', 'mask_to_onehot', 'onehot_to_mask',
+           'GliomaGenDataset']
 
 # %% ../nbs/01_data.ipynb #b7e86eca
 _SUFFIXES = {**{c: c for c in CONTRASTS}, **BRATS2021_CONTRASTS, 'seg': 'seg'}
@@ -216,11 +217,13 @@ class GridTransform:
     pad: tuple
     crop: tuple
 
-def grid_transform(native_shape, shape=(192, 192, 144)) -> GridTransform:
-    "The uniform-scale + symmetric-pad + centre-crop mapping of `native_shape` onto the grid `shape`."
+def grid_transform(native_shape, shape=(192, 192, 144), scale: float | None = None) -> GridTransform:
+    """The uniform-scale + symmetric-pad + centre-crop mapping of `native_shape` onto the grid `shape`; `scale`: grid
+    voxels per native voxel (None: the largest that fits the whole volume, as the original)."""
     native_shape, shape = tuple(int(n) for n in native_shape), tuple(int(g) for g in shape)
-    s = min(g / n for g, n in zip(shape, native_shape))
-    m = tuple(max(1, int(round(n * s))) for n in native_shape)
+    s = min(g / n for g, n in zip(shape, native_shape)) if scale is None else float(scale)
+    # a given scale rounds up, so that no grid voxel ends up coarser than the spacing it came from
+    m = tuple(max(1, int(round(n * s)) if scale is None else int(np.ceil(n * s - 1e-9))) for n in native_shape)
     pad = tuple(((g - k) // 2, (g - k) - (g - k) // 2) if g >= k else (0, 0) for g, k in zip(shape, m))
     crop = tuple(((k - g) // 2, (k - g) - (k - g) // 2) if k > g else (0, 0) for g, k in zip(shape, m))
     return GridTransform(native_shape, shape, s, m, pad, crop)
@@ -232,32 +235,55 @@ def _resize(vol, shape, order, anti_aliasing=None, mode='constant'):
         return resize(vol, shape, order=0, anti_aliasing=False, preserve_range=True, mode=mode).astype(vol.dtype)
     return resize(vol, shape, order=order, anti_aliasing=anti_aliasing, preserve_range=True, mode=mode).astype(np.float32)
 
-def resize_to_grid(vol, shape=(192, 192, 144), order=1, mode='constant'):
+def resize_to_grid(vol, shape=(192, 192, 144), order=1, mode='constant', scale: float | None = None):
     """Map a native volume (3D, or channel-first 4D) onto the grid: uniform resize, symmetric pad, centre crop. order 1:
     images, 0: masks; `mode`: skimage's edge handling ('constant', zeros beyond the edge, as the original; or 'reflect')."""
     vol = np.asarray(vol)
-    if vol.ndim == 4: return np.stack([resize_to_grid(v, shape, order, mode) for v in vol])
-    t = grid_transform(vol.shape, shape)
+    if vol.ndim == 4: return np.stack([resize_to_grid(v, shape, order, mode, scale) for v in vol])
+    t = grid_transform(vol.shape, shape, scale)
     v = _resize(vol, t.resized, order, anti_aliasing=(order > 0) and t.scale < 1, mode=mode)
     v = v[tuple(slice(c[0], m - c[1]) for c, m in zip(t.crop, t.resized))]
     return np.pad(v, t.pad)
 
-def resize_from_grid(vol, native_shape, order=1, mode='constant'):
+def resize_from_grid(vol, native_shape, order=1, mode='constant', scale: float | None = None):
     "The inverse of `resize_to_grid`: undo padding / crop, resize back to `native_shape`."
     vol = np.asarray(vol)
-    if vol.ndim == 4: return np.stack([resize_from_grid(v, native_shape, order, mode) for v in vol])
-    t = grid_transform(native_shape, vol.shape)
+    if vol.ndim == 4: return np.stack([resize_from_grid(v, native_shape, order, mode, scale) for v in vol])
+    t = grid_transform(native_shape, vol.shape, scale)
     v = vol[tuple(slice(p[0], p[0] + m - c[0] - c[1]) for p, c, m in zip(t.pad, t.crop, t.resized))]
     v = np.pad(v, t.crop)
     return _resize(v, t.native_shape, order, anti_aliasing=(order > 0) and t.scale > 1, mode=mode)
 
-def grid_affine(affine, native_shape, shape=(192, 192, 144)):
+def grid_affine(affine, native_shape, shape=(192, 192, 144), scale: float | None = None):
     "Affine of the grid volume: maps each grid voxel to the world point of the native voxel it came from."
-    t = grid_transform(native_shape, shape)
+    t = grid_transform(native_shape, shape, scale)
     f = np.array(t.native_shape, float) / np.array(t.resized, float)
     lo = np.array([c[0] - p[0] for p, c in zip(t.pad, t.crop)], float)
     m = np.eye(4); m[:3, :3] = np.diag(f); m[:3, 3] = (lo + 0.5) * f - 0.5
     return np.asarray(affine, float) @ m
+
+# %% ../nbs/01_data.ipynb #0276d19b
+def nonzero_box(image, mask=None, margin: int = 1) -> tuple:
+    """Slices of the bounding box of the voxels where any channel of `image` (C, X, Y, Z) or `mask` is non-zero,
+    grown by `margin` voxels and clipped to the volume (nnU-Net's crop to non-zero); the whole volume if all is zero."""
+    image = np.asarray(image)
+    nz = (image != 0).any(0) if image.ndim == 4 else image != 0
+    if mask is not None: nz = nz | (np.asarray(mask) != 0)
+    if not nz.any(): return tuple(slice(0, n) for n in nz.shape)
+    idx = np.argwhere(nz)
+    lo, hi = np.maximum(idx.min(0) - margin, 0), np.minimum(idx.max(0) + 1 + margin, nz.shape)
+    return tuple(slice(int(a), int(b)) for a, b in zip(lo, hi))
+
+def crop_affine(affine, box: tuple) -> np.ndarray:
+    "The affine of the sub-volume `box` (slices from `nonzero_box`) of a volume with `affine`: the same world points."
+    a = np.asarray(affine, float).copy()
+    a[:3, 3] += a[:3, :3] @ np.array([s.start for s in box], float)
+    return a
+
+def spacing_scale(affine, spacing: float | None) -> float | None:
+    "Grid voxels per native voxel so that no grid voxel is larger than `spacing` mm (None: keep the fitting scale)."
+    if spacing is None: return None
+    return float(nib.affines.voxel_sizes(np.asarray(affine, float)).max()) / float(spacing)
 
 # %% ../nbs/01_data.ipynb #1b4949d6
 def save_nifti(arr, affine, path, dtype=None):
@@ -331,9 +357,30 @@ def load_exclusions(exclude='original') -> dict:
     else: ids = [l.split('#')[0].strip() for l in txt.splitlines() if l.split('#')[0].strip()]
     return {str(c): f'listed in {p.name} (dataset.exclude)' for c in ids}
 
+# %% ../nbs/01_data.ipynb #9d4bfbbe
+def _field_of_view(image, mask, affine, shape, pre) -> tuple:
+    """(image, mask, affine, manifest fields) after `preprocessing.crop` (the non-zero box) and the head ∪ tumour
+    fraction that the grid's centre crop at `preprocessing.spacing` will cut (`head_cut_fraction`)."""
+    geo = {}
+    if pre['crop'] == 'nonzero':
+        box = nonzero_box(image, mask, pre['crop_margin'])
+        image, mask, affine = image[(slice(None),) + box], mask[box], crop_affine(affine, box)
+        geo['crop_box'] = ' '.join(f'{s.start}:{s.stop}' for s in box)
+    elif pre['crop'] != 'none': raise ValueError(f"preprocessing.crop must be 'none' or 'nonzero', got {pre['crop']!r}")
+    if pre['spacing'] is not None:
+        t = grid_transform(mask.shape, shape, spacing_scale(affine, pre['spacing']))
+        kept = tuple(slice(int(np.floor(c[0] / t.scale)), int(np.ceil((m - c[1]) / t.scale)))
+                     for c, m in zip(t.crop, t.resized))
+        head = mask > 0
+        geo['head_cut_fraction'] = round(1 - float(head[kept].sum()) / max(1, int(head.sum())), 6)
+    return image, mask, affine, geo
+
+# %% ../nbs/01_data.ipynb #2aa21d58
 def _settings(shape, pre):
     return {'shape': list(shape), 'head_contrast': pre['head_contrast'], 'closing_radius': pre['closing_radius'],
-            'head_method': pre['head_method'], 'resize_mode': pre['resize_mode']}
+            'head_method': pre['head_method'], 'resize_mode': pre['resize_mode'],
+            **({'crop': pre['crop'], 'crop_margin': pre['crop_margin']} if pre['crop'] != 'none' else {}),
+            **({'spacing': pre['spacing']} if pre['spacing'] is not None else {})}
 
 def prepare_case(case, out_dir, shape=(192, 192, 144), preprocessing=None) -> dict:
     "Prepare one case (a `find_cases` row) into `out_dir` (atomically) and return its manifest row; raises `CaseError`."
@@ -352,9 +399,13 @@ def prepare_case(case, out_dir, shape=(192, 192, 144), preprocessing=None) -> di
            **{k: (round(v, 6) if isinstance(v, float) else v) for k, v in qc.items()}}
     why = qc_reason(qc, pre)
     if why: raise CaseError(f"{cid}: {why}", out)
-    img_g = np.clip(resize_to_grid(normalise_minmax(image), shape, order=1, mode=pre['resize_mode']), 0, 1).astype(np.float32)
-    mask_g = resize_to_grid(mask, shape, order=0)
-    aff_g = grid_affine(affine, seg.shape, shape)
+    image, mask, affine, geo = _field_of_view(image, mask, affine, shape, pre)
+    out.update(geo)
+    sc = spacing_scale(affine, pre['spacing'])
+    img_g = np.clip(resize_to_grid(normalise_minmax(image), shape, order=1, mode=pre['resize_mode'], scale=sc), 0, 1).astype(np.float32)
+    mask_g = resize_to_grid(mask, shape, order=0, scale=sc)
+    aff_g = grid_affine(affine, mask.shape, shape, scale=sc)
+    out['spacing'] = 'x'.join(f'{z:.3g}' for z in nib.affines.voxel_sizes(aff_g))
     out_dir = Path(out_dir); out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp_dir = temp_dir(out_dir.parent, f'.{cid}.', '.tmp')          # (mkdtemp would make it 0700)
     try:
@@ -369,6 +420,7 @@ def prepare_case(case, out_dir, shape=(192, 192, 144), preprocessing=None) -> di
         shutil.rmtree(tmp_dir, ignore_errors=True); raise
     return out
 
+# %% ../nbs/01_data.ipynb #49e94e4c
 def _prepare_worker(args):
     "Process-pool entry: never raises, returns (case_id, row, error message or None)."
     case, out_dir, shape, pre = args

@@ -7,29 +7,37 @@ from __future__ import annotations
 import argparse, json, shutil, time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from .core import load_config, save_config, validate_config, write_json_atomic
+import numpy as np
+if TYPE_CHECKING: import pandas as pd
+
+from .core import CONTRASTS, load_config, save_config, validate_config, write_json_atomic
 from .core import command, check_range, check_shape, check_device, inside
 
 # %% auto #0
-__all__ = ['DEMO_YAML', 'STAGES', 'DEMO_STAGES', 'DEMO_MARK', 'demo_config', 'DemoRun', 'demo_stage', 'stage_done', 'is_demo_run',
-           'stage_phantom', 'stage_prepare', 'stage_train', 'stage_augment', 'stage_synthesize', 'stage_evaluate',
-           'stage_nnunet', 'stage_figures', 'run_demo', 'main_demo']
+__all__ = ['DEMO_YAML', 'STAGES', 'DEMO_STAGES', 'DEMO_MARK', 'QUALITY_SETTINGS', 'demo_config', 'DemoRun', 'demo_stage',
+           'stage_done', 'is_demo_run', 'stage_phantom', 'stage_prepare', 'stage_train', 'stage_augment',
+           'stage_synthesize', 'stage_evaluate', 'stage_nnunet', 'stage_figures', 'run_demo', 'main_demo',
+           'x0_error_by_t', 'steps_vs_quality']
 
 # %% ../nbs/14_demo.ipynb #3ec45c41
 DEMO_YAML = """
-# GliomaGen CPU demo: the phantom cohort (`gliomagen phantom`) prepared at 16^3 and a tiny network, so that
-# training shows something in a few minutes on 2 CPU cores (see nbs/05_train.ipynb, "The CPU demo").
+# GliomaGen CPU demo: the MNI-based phantom cohort (`gliomagen phantom`), cropped to the brain and resampled to
+# 4 mm on a 40x48x40 grid, and a tiny network trained on 16^3 crops, so that training shows something in a few
+# minutes on 2 CPU cores (see nbs/05_train.ipynb, "The CPU demo").
 # Only the keys that differ from data/config.yaml (the poster's values) are listed. Not for real data.
 dataset:
   root: runs/demo/phantom        # phantom cohort in the BraTS 2024 layout
   prepared: runs/demo/prepared   # output of `gliomagen prepare`
-  shape: [16, 16, 16]
+  shape: [40, 48, 40]            # 160x192x160 mm at 4 mm: the whole brain (poster: 192x192x144 over the whole volume)
   n_val: 12                      # enough held-out masks for a real-vs-real FID floor (6 vs 6 subjects)
+preprocessing:
+  crop: nonzero                  # crop to the brain's box first (poster: the whole volume is resized)
+  spacing: 4.0                   # grid voxels of at most 4 mm (poster: the scale that fits the volume)
 model:
   base_channels: 8               # poster: 64
-  channel_mult: [1, 2, 2]        # poster: [1, 1, 2, 3, 4]; 16 -> 8 -> 4 voxels
+  channel_mult: [1, 2, 2]        # poster: [1, 1, 2, 3, 4]; 16 -> 8 -> 4 voxels per crop
   num_res_blocks: 1              # poster: 2
   num_groups: 8                  # GroupNorm groups must divide every width (8, 16)
 diffusion:
@@ -37,10 +45,12 @@ diffusion:
   clip_range: [0.0, 1.0]         # clamp x0 to the data's range while sampling
   objective: x0                  # poster: eps; at this budget x0-prediction learns the mask -> intensity map (05_train)
 training:
-  iterations: 2000               # ≈6 min at ≈0.18 s/step on 2 idle cores; 400 steps learn the label ordering only
+  iterations: 2000               # ≈4-5 min at ≈0.13 s/step on 2 idle cores
   lr: 3.0e-3                     # CPU demo; poster: 1e-5
   batch_size: 8
   grad_accum: 1
+  patch_size: [16, 16, 16]       # random crops (poster: whole volumes); sampled in sliding windows (04_diffusion)
+  cache_data: true               # 24 small volumes stay in memory
   ema_decay: 0.99
   ema_every: 1
   ema_start: 100
@@ -50,14 +60,16 @@ training:
   log_every: 10
   num_workers: 0
   sample_sampler: ddim
-  sample_steps: 50
+  sample_steps: 25
 lr_schedule:
   milestones: [1500]
   factors: [1.0, 0.3]
+augmentation:
+  per_mask: 1                    # one augmented mask per training mask (poster: 2): 24 synthetic cases
 synthesis:
-  sampler: ddpm                  # ancestral sampling over all 100 steps (at this size DDIM is not faster enough to matter)
-  steps: 100
-  batch_size: 8                  # several masks per forward pass: small volumes batch well on a CPU
+  sampler: ddim                  # DDIM with 25 steps (poster: ancestral over all T); the steps-vs-quality table in 14_demo
+  steps: 25
+  batch_size: 6                  # several masks per forward pass: small volumes batch well on a CPU
 evaluation:
   extractor: tf-inception-v3     # the standard FID network (08a; extra gliomagen[fid]), reported with its real-vs-real floor
   slice_step: 4                  # every 4th axial slice: FID costs ~0.3 s per slice on 2 CPU cores
@@ -183,9 +195,11 @@ def stage_evaluate(r: DemoRun) -> dict:
     ev = r.cfg['evaluation']
     res = metrics.evaluate_images(r.P['prepared'] / 'val', r.P['synth'], extractor=ev['extractor'], weights=ev['inception_weights'],
                                   device=r.device, seed=r.seed, progress=r.progress, slice_step=ev['slice_step'])
-    res['labels'] = label_intensity_errors(r.P['prepared'] / 'val', r.P['synth'])   # does the sample obey the mask? (08a)
+    res['labels'] = label_intensity_errors(r.P['prepared'] / 'val', r.P['synth'],        # does the sample obey the mask? (08a)
+                                           train_dir=r.P['prepared'] / 'train')
     metrics.write_json(res, r.P['eval'] / 'images.json')
-    summ = {'label_error_max': res['labels']['label_error_max'], 'background_max': res['labels']['background_max']}
+    summ = {'label_error_max': res['labels']['label_error_max'], 'background_max': res['labels']['background_max'],
+            'label_error': {c: {k: res['labels'][c][k] for k in ('label_error', 'floor', 'lookup')} for c in CONTRASTS}}
     for c in ('t1n', 't1c', 't2w', 't2f'):
         fl = (res.get(c) or {}).get('floor') or {}
         if fl.get('matched'): summ[f'fid_{c}'] = {'matched': fl['matched']['fid'], 'floor': fl['floor']['fid']}
@@ -226,7 +240,7 @@ def stage_figures(r: DemoRun) -> dict:
 
 # %% ../nbs/14_demo.ipynb #1c54788e
 def run_demo(out: str | Path = 'runs/demo', config: dict | str | Path | None = None, n_cases: int = 36,
-             phantom_shape: tuple[int, int, int] = (48, 57, 48), iterations: int | None = None,
+             phantom_shape: tuple[int, int, int] = (73, 87, 73), iterations: int | None = None,
              n_synth_val: int | None = None, nnunet: bool = False, seed: int = 0, fresh: bool = False,
              device: str = 'cpu', progress: bool = True, stages: tuple[str, ...] = STAGES,
              log: Callable[[str], None] = print) -> dict:
@@ -267,8 +281,8 @@ def main_demo(argv: list[str] | None = None) -> int:
     p.add_argument('--out', default='runs/demo', help='run directory (default: runs/demo)')
     p.add_argument('--config', help='config.yaml (default: the demo configuration, data/demo.yaml)')
     p.add_argument('--cases', type=int, default=36, help='phantom cases (default 36: 24 train, 12 validation)')
-    p.add_argument('--phantom-shape', type=int, nargs=3, default=[48, 57, 48], metavar=('X', 'Y', 'Z'),
-                   help='phantom grid over the BraTS field of view (default 48 57 48: 3.8 mm voxels)')
+    p.add_argument('--phantom-shape', type=int, nargs=3, default=[73, 87, 73], metavar=('X', 'Y', 'Z'),
+                   help='phantom grid over the BraTS field of view (default 73 87 73: 2.5 mm voxels)')
     p.add_argument('--iterations', type=int, help='training iterations (default: the config\'s)')
     p.add_argument('--nnunet', action='store_true', help='also run a smoke nnU-Net study (real vs real + synthetic; adds minutes)')
     p.add_argument('--stages', nargs='+', choices=STAGES, default=list(STAGES), help='run only these stages')
@@ -286,3 +300,69 @@ def main_demo(argv: list[str] | None = None) -> int:
     idx = res['stages'].get('figures', {}).get('index')
     print(f"gliomagen demo: finished in {res['seconds']:.0f} s" + (f'; open {idx}' if idx else ''))
     return 0
+
+# %% ../nbs/14_demo.ipynb #4168c122
+def _demo_network(run: Path) -> tuple:
+    "(EMA network — in windows when trained on patches —, GaussianDiffusion, config) of the demo run's last checkpoint."
+    from gliomagen.checkpoint import find_checkpoint, load_checkpoint
+    from gliomagen.diffusion import GaussianDiffusion, windowed
+    base = find_checkpoint(Path(run) / 'train')
+    if base is None: raise FileNotFoundError(f"{run}/train has no complete checkpoint: run `gliomagen demo --out {run}` first")
+    net, side = load_checkpoint(base)
+    cfg = validate_config(side['config'])               # older sidecars lack newer keys: the defaults fill them
+    return windowed(net, cfg['training']['patch_size'], cfg['synthesis']['window_overlap']), GaussianDiffusion.from_sidecar(side), cfg
+
+def x0_error_by_t(run: str | Path, ts: tuple = (0, 10, 25, 50, 75, 90, 99), seed: int = 0) -> pd.DataFrame:
+    """MAE of the demo network's x̂₀ on the validation cases at timesteps `ts`, beside the lookup image's (training
+    per-label means painted into each mask), per contrast and overall."""
+    import torch, pandas as pd
+    from gliomagen.data import GliomaGenDataset, onehot_to_mask
+    from gliomagen.metrics import label_means
+    run = Path(run)
+    net, diff, cfg = _demo_network(run)
+    tr, va = GliomaGenDataset(run / 'prepared', 'train'), GliomaGenDataset(run / 'prepared', 'val')
+    x = torch.stack([va[i][0] for i in range(len(va))]); c = torch.stack([va[i][1] for i in range(len(va))])
+    table = np.nan_to_num(label_means(np.stack([tr[i][0].numpy() for i in range(len(tr))]),
+                                      np.stack([onehot_to_mask(tr[i][1].numpy()) for i in range(len(tr))])))
+    look = torch.from_numpy(table[np.stack([onehot_to_mask(ci) for ci in c.numpy()])]).permute(0, 4, 1, 2, 3).float()   # (B, C, X, Y, Z)
+    rows, g = {}, torch.Generator().manual_seed(seed)
+    with torch.no_grad():
+        for t in ts:
+            tt = torch.full((len(x),), int(t))
+            xt = diff.q_sample(diff.to_model(x), tt, torch.randn(x.shape, generator=g))
+            x0 = diff.from_model(diff.model_x0_eps(xt, tt, net(torch.cat([xt, c], 1), tt))[0]).clamp(0, 1)
+            rows[f't={t}'] = (x0 - x).abs().mean((0, 2, 3, 4)).tolist()
+    rows['lookup'] = (look - x).abs().mean((0, 2, 3, 4)).tolist()
+    df = pd.DataFrame(rows, index=list(CONTRASTS)).T
+    df['all'] = df.mean(1)
+    return df.round(4)
+
+# %% ../nbs/14_demo.ipynb #f6c0dd1d
+QUALITY_SETTINGS = (('ddim', 10), ('ddim', 25), ('ddim', 50), ('ddim', 100), ('ddpm', None))
+"(sampler, steps) pairs of the steps-vs-quality table; ddpm: the ancestral chain over all T."
+
+def steps_vs_quality(run: str | Path, settings: tuple = QUALITY_SETTINGS, seed: int = 0, progress: bool = False) -> pd.DataFrame:
+    """Sample the demo run's validation masks with each (sampler, steps) into `<run>/quality/` and score each cohort:
+    seconds per volume, label error (mean and worst contrast, 08a), FID/floor and KID/floor (worst contrast), with the
+    run's evaluation settings. Resumable: a finished cohort is not sampled again."""
+    import pandas as pd
+    from gliomagen import metrics, synthesis
+    from gliomagen.fid import label_intensity_errors
+    run = Path(run); cfg = load_config(run / 'config.yaml'); ev = cfg['evaluation']
+    val, rows = run / 'prepared' / 'val', []
+    for sampler, steps in settings:
+        name = f"{sampler}-{steps or cfg['diffusion']['timesteps']}"; out = run / 'quality' / name
+        t0 = time.perf_counter()
+        tab = synthesis.synthesize(run / 'train', val, out, sampler=sampler, steps=steps, seed=seed,
+                                   batch_size=cfg['synthesis']['batch_size'], progress=progress)
+        secs = time.perf_counter() - t0
+        lab = label_intensity_errors(val, out, train_dir=run / 'prepared' / 'train')
+        res = metrics.evaluate_images(val, out, extractor=ev['extractor'], weights=ev['inception_weights'], seed=seed,
+                                      progress=progress, slice_step=ev['slice_step'])
+        fl = {c: res[c]['floor'] for c in CONTRASTS}
+        rows.append({'sampler': name, 's/volume': round(secs / max(1, len(tab)), 2),
+                     'label error (mean)': round(float(np.mean([lab[c]['label_error'] for c in CONTRASTS])), 4),
+                     'label error (worst)': round(lab['label_error_max'], 4),
+                     'FID/floor (worst)': round(max(fl[c]['matched']['fid'] / fl[c]['floor']['fid'] for c in CONTRASTS), 2),
+                     'KID/floor (worst)': round(max(fl[c]['matched']['kid'] / fl[c]['floor']['kid'] for c in CONTRASTS), 2)})
+    return pd.DataFrame(rows).set_index('sampler')

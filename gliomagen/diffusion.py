@@ -12,7 +12,7 @@ from fastcore.basics import patch
 
 # %% auto #0
 __all__ = ['OBJECTIVES', 'SAMPLERS', 'cosine_betas', 'register_monai_schedule', 'schedule_buffers', 'check_objective',
-           'GaussianDiffusion']
+           'GaussianDiffusion', 'SlidingWindow', 'windowed']
 
 # %% ../nbs/04_diffusion.ipynb #d0aa1191
 def cosine_betas(timesteps: int = 1000, s: float = 0.008, max_beta: float = 0.999) -> np.ndarray:
@@ -264,3 +264,31 @@ def sample(self: GaussianDiffusion, model: nn.Module, cond: torch.Tensor, sample
                 x, _ = sch.step(eps, int(t), x)
     finally: model.train(was_training)
     return self.from_model(x)
+
+# %% ../nbs/04_diffusion.ipynb #1eef6ef8
+class SlidingWindow(nn.Module):
+    """`net(x, t)` evaluated on windows of `roi` (X, Y, Z) that tile `x` with `overlap`, blended with Gaussian
+    weights (MONAI's `sliding_window_inference`); inputs no larger than `roi` go to `net` directly.
+
+    Args:
+        net: a fully convolutional denoiser `net(x, t)` (e.g. `GliomaGenUNet`) trained on crops of size `roi`
+        roi: the window, the training crop size
+        overlap: fraction of a window shared with its neighbour (nnU-Net: 0.5)
+        sw_batch_size: windows per network call"""
+    def __init__(self, net: nn.Module, roi, overlap: float = 0.25, sw_batch_size: int = 8):
+        super().__init__()
+        self.net, self.roi = net, tuple(int(r) for r in roi)
+        self.overlap, self.sw_batch_size = float(overlap), int(sw_batch_size)
+        self.config, self.multiple = getattr(net, 'config', {}), getattr(net, 'multiple', 1)
+
+    def forward(self, x: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
+        "The blended prediction for `x` (B, C, X, Y, Z) at timesteps `t` (B,)."
+        if all(s <= r for s, r in zip(x.shape[2:], self.roi)): return self.net(x, t)
+        from monai.inferers import sliding_window_inference
+        return torch.cat([sliding_window_inference(
+            x[b:b + 1], self.roi, self.sw_batch_size, lambda w, tb=t[b]: self.net(w, tb.expand(w.shape[0])),
+            overlap=self.overlap, mode='gaussian') for b in range(x.shape[0])])
+
+def windowed(net: nn.Module, patch_size=None, overlap: float = 0.25) -> nn.Module:
+    "`net` itself when it was trained on whole volumes (`patch_size` None), else `SlidingWindow(net, patch_size, overlap)`."
+    return net if not patch_size else SlidingWindow(net, patch_size, overlap)

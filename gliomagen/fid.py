@@ -100,40 +100,69 @@ def real_floor(real_by_subject: list, fake_by_subject: list | None = None, seed:
     return out
 
 # %% ../nbs/08a_fid.ipynb #d7765bb0
-def label_intensity_errors(real_dir: str | Path, fake_dir: str | Path, min_voxels: int = 3) -> dict:
-    """Per contrast: mean |synthetic − real| label-mean intensity over (case, label) pairs, per label, and the
-    background means, for the cases in both cohorts.
+def _case_label_means(case_dir: Path, case: str, mask: np.ndarray, min_voxels: int = 3) -> dict:
+    "`{contrast: {label name: mean}}` of one case's images over the labels of `mask` with at least `min_voxels` voxels, and `'background'`."
+    from gliomagen.core import CONTRASTS, GLIOMAGEN_LABELS
+    from gliomagen.data import read_nifti
+    out = {}
+    for c in CONTRASTS:
+        v = read_nifti(Path(case_dir) / f'{case}-{c}.nii.gz')[0]
+        if v.shape != mask.shape: raise ValueError(f"{case} {c}: image {v.shape} and mask {mask.shape} differ in shape")
+        out[c] = {GLIOMAGEN_LABELS[L]: float(v[mask == L].mean()) for L in range(1, int(mask.max()) + 1)
+                  if (mask == L).sum() >= min_voxels}
+        out[c]['background'] = float(v[mask == 0].mean())
+    return out
+
+def _cohort_label_means(root: str | Path, min_voxels: int = 3) -> dict:
+    "`{case: _case_label_means}` of the prepared cases under `root` (each with its `<case>-mask.nii.gz`)."
+    from gliomagen.data import read_mask
+    from gliomagen.metrics import find_case_dirs
+    out = {}
+    for case, d in find_case_dirs(root).items():
+        mp = d / f'{case}-mask.nii.gz'
+        if not mp.exists(): raise FileNotFoundError(f"{mp}: the real cohort must be prepared cases with their masks")
+        out[case] = _case_label_means(d, case, read_mask(mp)[0], min_voxels)
+    return out
+
+# %% ../nbs/08a_fid.ipynb #ee08742c
+def label_intensity_errors(real_dir: str | Path, fake_dir: str | Path, min_voxels: int = 3,
+                           train_dir: str | Path | None = None) -> dict:
+    """Per contrast: mean |synthetic − real| label-mean intensity over (case, label) pairs, per label, the background
+    means, and the two references (above): `floor` (real vs real) and, with `train_dir`, `lookup`.
 
     Args:
         real_dir: prepared cases (`<case>/<case>-{t1n,…}.nii.gz` in [0, 1] and `<case>-mask.nii.gz`, GliomaGen labels)
         fake_dir: synthetic cohort with the same case ids (BraTS layout)
-        min_voxels: labels with fewer voxels in a case are skipped"""
-    from gliomagen.core import CONTRASTS, GLIOMAGEN_LABELS
-    from gliomagen.data import read_mask, read_nifti
+        min_voxels: labels with fewer voxels in a case are skipped
+        train_dir: prepared training cases, for the lookup reference"""
+    from gliomagen.core import CONTRASTS
+    from gliomagen.data import read_mask
     from gliomagen.metrics import find_case_dirs
-    real, fake = find_case_dirs(real_dir), find_case_dirs(fake_dir)
-    cases = sorted(set(real) & set(fake))
+    real_all, fake = _cohort_label_means(real_dir, min_voxels), find_case_dirs(fake_dir)
+    cases = sorted(set(real_all) & set(fake))
     if not cases: raise FileNotFoundError(f"no case ids in common between {real_dir} and {fake_dir}")
+    real = {k: real_all[k] for k in cases}
+    dirs = find_case_dirs(real_dir)
+    syn = {k: _case_label_means(fake[k], k, read_mask(dirs[k] / f'{k}-mask.nii.gz')[0], min_voxels) for k in cases}
+    look = None
+    if train_dir is not None:
+        tr = _cohort_label_means(train_dir, min_voxels)
+        look = {c: {L: float(np.mean([m[c][L] for m in tr.values() if L in m[c]]))
+                    for L in {L for m in tr.values() for L in m[c]}} for c in CONTRASTS}
     out = {'n_cases': len(cases), 'min_voxels': min_voxels}
-    errs = {c: {} for c in CONTRASTS}; bg = {c: {'real': [], 'fake': []} for c in CONTRASTS}
-    for case in cases:
-        mp = real[case] / f'{case}-mask.nii.gz'
-        if not mp.exists(): raise FileNotFoundError(f"{mp}: the real cohort must be prepared cases with their masks")
-        m = read_mask(mp)[0]
-        for c in CONTRASTS:
-            r = read_nifti(real[case] / f'{case}-{c}.nii.gz')[0]
-            f = read_nifti(fake[case] / f'{case}-{c}.nii.gz')[0]
-            if r.shape != m.shape or f.shape != m.shape:
-                raise ValueError(f"{case} {c}: shapes real {r.shape}, synthetic {f.shape}, mask {m.shape} differ")
-            bg[c]['real'].append(float(r[m == 0].mean())); bg[c]['fake'].append(float(f[m == 0].mean()))
-            for L in range(1, int(m.max()) + 1):
-                sel = m == L
-                if sel.sum() >= min_voxels:
-                    errs[c].setdefault(GLIOMAGEN_LABELS[L], []).append(abs(float(f[sel].mean()) - float(r[sel].mean())))
     for c in CONTRASTS:
-        allv = [v for vs in errs[c].values() for v in vs]
-        out[c] = {'label_error': float(np.mean(allv)), 'per_label': {k: float(np.mean(v)) for k, v in errs[c].items()},
-                  'background': {'real': float(np.mean(bg[c]['real'])), 'fake': float(np.mean(bg[c]['fake']))}}
+        labels = [L for L in dict.fromkeys(L for k in cases for L in real[k][c]) if L != 'background']
+        per = {L: [abs(syn[k][c][L] - real[k][c][L]) for k in cases if L in real[k][c]] for L in labels}
+        pairs = [abs(real[a][c][L] - real[b][c][L]) for a in cases for b in cases if a != b
+                 for L in labels if L in real[a][c] and L in real[b][c]]
+        out[c] = {'label_error': float(np.mean([v for vs in per.values() for v in vs])),
+                  'per_label': {L: float(np.mean(v)) for L, v in per.items()},
+                  'floor': float(np.mean(pairs)) if pairs else float('nan'),
+                  'background': {'real': float(np.mean([real[k][c]['background'] for k in cases])),
+                                 'fake': float(np.mean([syn[k][c]['background'] for k in cases]))}}
+        if look is not None:
+            out[c]['lookup'] = float(np.mean([abs(look[c][L] - real[k][c][L]) for k in cases for L in labels
+                                              if L in real[k][c] and L in look[c]]))
     out['label_error_max'] = max(out[c]['label_error'] for c in CONTRASTS)
     out['background_max'] = max(out[c]['background']['fake'] for c in CONTRASTS)
     return out

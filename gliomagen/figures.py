@@ -786,22 +786,32 @@ def _training_lines(P) -> list:
 
 # %% ../nbs/11_figures.ipynb #7632d4a8
 def _eval_lines(P) -> list:
-    "Does the generator work? Label intensity errors, and FID/KID beside their real-vs-real floor (08a), from `images.json`."
-    ev, lines = P['eval'] / 'images.json', []
-    if not ev.exists(): return lines
+    """Does the generator work? A table per contrast from `images.json`: the label intensity error beside its two
+    references (real-vs-real floor, lookup; 08a), the background, and FID/KID beside their real-vs-real floor."""
+    ev = P['eval'] / 'images.json'
+    if not ev.exists(): return []
     try:
         res = _read_json(ev); lab = res.get('labels') or {}
-        if lab:
-            lines.append('- samples vs real (validation masks, [0, 1] scale): per-label mean intensity error '
-                         + ', '.join(f"{c} {lab[c]['label_error']:.3f}" for c in CONTRASTS if c in lab)
-                         + f"; background mean {lab['background_max']:.3f} (real {max(lab[c]['background']['real'] for c in CONTRASTS if c in lab):.3f})")
         fl = {c: (res.get(c) or {}).get('floor') for c in CONTRASTS}
-        if all(v and v.get('matched') for v in fl.values()):
-            lines.append(f"- FID ({res.get('extractor')}), synthetic vs real half / real-vs-real floor, {fl[CONTRASTS[0]]['n_subjects_per_half']} "
-                         'subjects per half: ' + ', '.join(f"{c} {v['matched']['fid']:.1f} / {v['floor']['fid']:.1f}" for c, v in fl.items())
-                         + '; KID ' + ', '.join(f"{c} {v['matched']['kid']:.4f} / {v['floor']['kid']:.4f}" for c, v in fl.items()))
-    except Exception as e: lines.append(f'- {ev} could not be summarised: {e}')
-    return lines
+        has_fid = all(v and v.get('matched') for v in fl.values())
+        if not lab and not has_fid: return []
+        head = ['contrast']
+        if lab: head += ['per-label mean intensity error (real-vs-real floor; lookup)', 'background (real)']
+        if has_fid: head += [f"FID / real-vs-real floor ({fl[CONTRASTS[0]]['n_subjects_per_half']} vs "
+                             f"{fl[CONTRASTS[0]]['n_subjects_per_half']} subjects)", 'KID / floor']
+        rows = []
+        for c in CONTRASTS:
+            row = [c]
+            if lab:
+                l = lab[c]; ref = f" ({l['floor']:.3f}" + (f"; {l['lookup']:.3f})" if 'lookup' in l else ')') if 'floor' in l else ''
+                row += [f"{l['label_error']:.3f}{ref}", f"{l['background']['fake']:.3f} ({l['background']['real']:.3f})"]
+            if has_fid:
+                v = fl[c]; row += [f"{v['matched']['fid']:.1f} / {v['floor']['fid']:.1f}", f"{v['matched']['kid']:.4f} / {v['floor']['kid']:.4f}"]
+            rows.append(row)
+        lines = [f"**Samples vs real on the {lab.get('n_cases', '?')} validation masks** ([0, 1] scale"
+                 + (f"; FID/KID with {res.get('extractor')}" if has_fid else '') + ')', '']
+        return lines + ['| ' + ' | '.join(head) + ' |', '|' + '---|' * len(head)] + ['| ' + ' | '.join(r) + ' |' for r in rows]
+    except Exception as e: return [f'{ev} could not be summarised: {e}']
 
 # %% ../nbs/11_figures.ipynb #1935f3e8
 def _folder_lines(P) -> list:
@@ -817,8 +827,8 @@ def _folder_lines(P) -> list:
     return lines
 
 def _run_summary(P) -> list:
-    "The index's *Run* section, one Markdown bullet a line: configuration, training, evaluation, folders."
-    return _config_lines(P) + _training_lines(P) + _eval_lines(P) + _folder_lines(P)
+    "The index's *Run* section, one Markdown bullet a line: configuration, training, folders (the evaluation goes beside figure 10)."
+    return _config_lines(P) + _training_lines(P) + _folder_lines(P)
 
 # %% ../nbs/11_figures.ipynb #2074467a
 def _md_to_html_table(md) -> str:
@@ -856,8 +866,8 @@ def _not_made(man) -> dict:
     "name -> why, of the figures skipped or failed."
     return {**man.get('skipped', {}), **{k: 'failed: ' + v for k, v in man.get('failed', {}).items()}}
 
-def _index_md(run, title, summ, parts, gone) -> str:
-    "The index as Markdown: the run summary, each figure (tables inline) with its caption, and what was not made."
+def _index_md(run, title, summ, parts, gone, evals=()) -> str:
+    "The index as Markdown: the run summary, each figure (tables inline) with its caption (the evaluation `evals` beside figure 10), and what was not made."
     md = [f'# {title}', '', f'Figures and tables regenerated from `{run}` by `gliomagen figures`.', '']
     if summ: md += ['## Run', ''] + summ + ['']
     for name, cap, img, tab in parts:
@@ -865,12 +875,13 @@ def _index_md(run, title, summ, parts, gone) -> str:
         md += [f'## {cap}', '']
         if tab: md += [tab, f'[CSV]({Path(rel).with_suffix(".csv").as_posix()}) · [PNG]({Path(rel).as_posix()})', '']
         else: md += [f'![{cap}]({Path(rel).as_posix()})', '']
+        if name == 'fig10_generated_vs_real' and evals: md += list(evals) + ['']
     if gone:
         md += ['## Not made', ''] + [f'- **{k}**: {v}' for k, v in gone.items()] + ['']
     return '\n'.join(md)
 
 # %% ../nbs/11_figures.ipynb #84c68dd4
-def _index_html(run, title, summ, parts, gone, embed=False) -> str:
+def _index_html(run, title, summ, parts, gone, embed=False, evals=()) -> str:
     "The same page as HTML, images linked relative to the run (or embedded as data URIs with `embed`)."
     import base64
     body = [f'<h1>{html.escape(title)}</h1>', f'<p>Figures and tables regenerated from <code>{html.escape(str(run))}</code>.</p>']
@@ -881,6 +892,7 @@ def _index_html(run, title, summ, parts, gone, embed=False) -> str:
         body += [f'<h2>{html.escape(cap)}</h2>']
         if tab: body += [_md_to_html_table(tab)]
         body += [f'<img src="{src}" alt="{html.escape(cap)}" style="max-width:100%">']
+        if name == 'fig10_generated_vs_real' and evals: body += [_md_to_html_table('\n'.join(evals))]
     if gone: body += ['<h2>Not made</h2><ul>'] + [f'<li><b>{html.escape(k)}</b>: {html.escape(v)}</li>' for k, v in gone.items()] + ['</ul>']
     style = ('body{font-family:sans-serif;max-width:1200px;margin:auto;padding:1em}table{border-collapse:collapse;margin:.5em 0}'
              'td,th{border:1px solid #bbb;padding:3px 8px;text-align:center}th{background:#e8eef7}.note{font-size:85%;color:#444}')
@@ -899,11 +911,11 @@ def write_index(run_dir: str | Path, out: str | Path | None = None, html_page: b
         raise FileNotFoundError(f"{mf} does not exist; run `make_all_figures` (or `gliomagen figures {run}`) first")
     man = _read_json(mf)
     title = title or f'GliomaGen run: {run.resolve().name}'
-    summ, parts, gone = _run_summary(P), _index_parts(o, man), _not_made(man)
+    summ, parts, gone, evals = _run_summary(P), _index_parts(o, man), _not_made(man), _eval_lines(P)
     idx = run / 'index.md'
-    with atomic_path(idx) as t: t.write_text(_index_md(run, title, summ, parts, gone))
+    with atomic_path(idx) as t: t.write_text(_index_md(run, title, summ, parts, gone, evals))
     if html_page:
-        with atomic_path(run / 'index.html') as t: t.write_text(_index_html(run, title, summ, parts, gone, embed))
+        with atomic_path(run / 'index.html') as t: t.write_text(_index_html(run, title, summ, parts, gone, embed, evals))
     return idx
 
 # %% ../nbs/11_figures.ipynb #15242fab

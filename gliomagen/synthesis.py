@@ -194,7 +194,7 @@ def load_generator(checkpoint, sampler=None, steps=None, device='cpu', config=No
         return load_latent_generator(base, sampler=sampler, steps=steps, device=device)
     import torch
     from gliomagen.checkpoint import load_checkpoint
-    from gliomagen.diffusion import GaussianDiffusion, SAMPLERS
+    from gliomagen.diffusion import GaussianDiffusion, SAMPLERS, windowed
     from gliomagen.data import mask_to_onehot
     if sampler not in SAMPLERS: raise ValueError(f"unknown sampler {sampler!r}; choose one of {', '.join(SAMPLERS)}")
     model, side = load_checkpoint(base, device=device)
@@ -203,6 +203,8 @@ def load_generator(checkpoint, sampler=None, steps=None, device='cpu', config=No
         raise ValueError(f"checkpoint {base}.json: bad intensity.clip_range ({e}); fix the sidecar") from None
     diffusion = GaussianDiffusion.from_sidecar(side)
     T = diffusion.num_timesteps
+    patch = ((side.get('config') or {}).get('training') or {}).get('patch_size')
+    model = windowed(model, patch, s['window_overlap'])   # a patch-trained network samples in windows (04_diffusion)
     if sampler == 'ddpm':                      # the ancestral chain always runs all T steps
         if steps not in (None, T): raise ValueError(f"the ancestral 'ddpm' sampler runs all {T} steps of this checkpoint; "
                                                     f"got steps={steps} (use ddim or pndm for fewer)")
@@ -222,7 +224,7 @@ def load_generator(checkpoint, sampler=None, steps=None, device='cpu', config=No
         return x.float().cpu().numpy()
 
     info = dict(checkpoint=str(base), checkpoint_step=side.get('step'), ema=side.get('ema'), sampler=sampler, steps=steps,
-                timesteps=T, device=str(device))
+                timesteps=T, device=str(device), **({'window': list(patch), 'window_overlap': s['window_overlap']} if patch else {}))
     return generate, check, info
 
 # %% ../nbs/07_synthesis.ipynb #bdf0d6e0

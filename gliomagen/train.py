@@ -23,14 +23,14 @@ from .core import command, check_range, check_device, check_disjoint
 from .model import unet_from_config
 from .checkpoint import (checkpoint_name, find_checkpoint, load_checkpoint_tensors, load_training_state,
                                   save_training_checkpoint)
-from .diffusion import GaussianDiffusion
+from .diffusion import GaussianDiffusion, windowed
 from .data import GliomaGenDataset, onehot_to_mask, save_nifti
 from .bench import peak_memory_mb
 
 # %% auto #0
-__all__ = ['MilestoneSchedule', 'make_optimizer', 'EMA', 'micro_batch_indices', 'StepSampler', 'rng_state', 'set_rng_state',
-           'preserved_rng', 'clean_temp_files', 'dist_env', 'weights_digest', 'build_model', 'build_diffusion',
-           'build_datasets', 'Trainer', 'main_train']
+__all__ = ['MilestoneSchedule', 'make_optimizer', 'EMA', 'micro_batch_indices', 'StepSampler', 'random_patches', 'rng_state',
+           'set_rng_state', 'preserved_rng', 'clean_temp_files', 'dist_env', 'weights_digest', 'CachedDataset',
+           'build_model', 'build_diffusion', 'build_datasets', 'Trainer', 'main_train']
 
 # %% ../nbs/05_train.ipynb #e052e157
 class MilestoneSchedule:
@@ -102,6 +102,41 @@ def _noise_generator(seed, g, device):
     gen = torch.Generator(device=device)
     gen.manual_seed(derive_seed(seed, 'noise', g))
     return gen
+
+# %% ../nbs/05_train.ipynb #3a79a077
+def random_patches(x0: torch.Tensor, cond: torch.Tensor, size, generator: torch.Generator,
+                   foreground: float = 0.) -> tuple:
+    """Per-volume random crops of `size` (X, Y, Z) from image and condition batches (B, C, X, Y, Z): one box per
+    volume, the same for its image and condition, drawn from `generator` (a CPU generator).
+
+    As nnU-Net draws its patches: the box's centre is uniform over the volume and the box may reach beyond the
+    volume's faces (zeros there: background in the image and in the one-hot condition), so the voxels near a face
+    are seen too (a corner voxel of a 40-voxel axis about 1/8 as often as an inner one, not 1/16³ as with boxes inside); with probability `foreground` the centre is instead a random voxel of a random
+    tumour label present (condition channels 1.., labels 2..), so small compartments are seen as often as large ones."""
+    size = tuple(int(s) for s in size)
+    shape = tuple(x0.shape[2:])
+    if any(s > n for s, n in zip(size, shape)):
+        raise ValueError(f"training.patch_size {list(size)} is larger than the volumes {list(shape)}")
+    xs, cs = [], []
+    for b in range(x0.shape[0]):
+        centre = None
+        if foreground > 0 and float(torch.rand(1, generator=generator)) < foreground:
+            present = [k for k in range(1, cond.shape[1]) if cond[b, k].any()]
+            if present:
+                vox = cond[b, present[int(torch.randint(0, len(present), (1,), generator=generator))]].nonzero()
+                centre = vox[int(torch.randint(0, len(vox), (1,), generator=generator))].tolist()
+        if centre is None: centre = [int(torch.randint(0, n, (1,), generator=generator)) for n in shape]
+        lo = [c - s // 2 for c, s in zip(centre, size)]
+        pad = [(max(0, -l), max(0, l + s - n)) for l, s, n in zip(lo, size, shape)]
+        box = tuple(slice(max(0, l), min(n, l + s)) for l, s, n in zip(lo, size, shape))
+        fpad = [p for lohi in reversed(pad) for p in lohi]           # F.pad lists the last axis first
+        xs.append(torch.nn.functional.pad(x0[(b, slice(None)) + box], fpad))
+        cs.append(torch.nn.functional.pad(cond[(b, slice(None)) + box], fpad))
+    return torch.stack(xs), torch.stack(cs)
+
+def _patch_generator(seed, g):
+    "The generator of global micro-batch `g`'s patch boxes (CPU: the boxes do not depend on the device)."
+    return torch.Generator().manual_seed(derive_seed(seed, 'patch', g))
 
 # %% ../nbs/05_train.ipynb #7e50c9d6
 def rng_state() -> dict:
@@ -183,6 +218,21 @@ def weights_digest(model: nn.Module) -> str:
                                                                       if v.numel() else b'')
     return h.hexdigest()
 
+# %% ../nbs/05_train.ipynb #d1866f2c
+class CachedDataset(torch.utils.data.Dataset):
+    """A map-style dataset whose items are decoded once and then served from memory (`training.cache_data`).
+    With `num_workers > 0` each worker holds its own copy; meant for small data sets such as the demo's."""
+    def __init__(self, ds):
+        self.ds, self._items = ds, {}
+        self.case_ids = getattr(ds, 'case_ids', None)
+    def __len__(self) -> int: return len(self.ds)
+    def __getitem__(self, i):
+        if i not in self._items: self._items[i] = self.ds[i]
+        return self._items[i]
+    def __getattr__(self, k):                                 # paths(), affine() ... of the wrapped dataset
+        if k in ('ds', '_items'): raise AttributeError(k)
+        return getattr(self.ds, k)
+
 # %% ../nbs/05_train.ipynb #aef49205
 def build_model(cfg: dict) -> nn.Module:
     "The U-Net of `cfg['model']`, with gradient checkpointing if `cfg['training']['grad_checkpoint']`."
@@ -193,11 +243,13 @@ def build_diffusion(cfg: dict, device: str | torch.device = 'cpu') -> GaussianDi
     return GaussianDiffusion.from_config(cfg['diffusion']).to(device)
 
 def build_datasets(root: str | Path, cfg: dict | None = None, val_ds=None) -> tuple:
-    "(train, val) `GliomaGenDataset`s of a prepared dataset (`root/train`, `root/val`; val None if absent)."
+    """(train, val) `GliomaGenDataset`s of a prepared dataset (`root/train`, `root/val`; val None if absent); the training
+    set is kept in memory after its first reading when `training.cache_data`."""
     root = Path(root)
     if not (root / 'train').is_dir():
         raise FileNotFoundError(f"{root} is not a prepared dataset (no {root / 'train'}); run `gliomagen prepare`")
     tr = GliomaGenDataset(root, 'train')
+    if cfg is not None and cfg['training']['cache_data']: tr = CachedDataset(tr)
     va = val_ds if val_ds is not None else (GliomaGenDataset(root, 'val') if (root / 'val').is_dir() else None)
     return tr, va
 
@@ -344,8 +396,11 @@ def train_step(self: Trainer, batches: Iterator) -> torch.Tensor:
     total = torch.zeros((), device=self.device)
     for m in range(accum):
         x0, cond = _split_batch(next(batches))
-        x0 = x0.to(self.device, non_blocking=True); cond = cond.to(self.device, non_blocking=True)
         g = (self.step * accum + m) * self.world + self.rank          # global micro-batch number
+        if self.cfg['training']['patch_size']:                      # random crops (patch training, above)
+            x0, cond = random_patches(x0, cond, self.cfg['training']['patch_size'], _patch_generator(self.seed, g),
+                                      self.cfg['training']['patch_foreground'])
+        x0 = x0.to(self.device, non_blocking=True); cond = cond.to(self.device, non_blocking=True)
         t, noise = self.diffusion.draw_t_noise(x0, _noise_generator(self.seed, g, self.device))
         sync = self.ddp.no_sync() if (self.world > 1 and m < accum - 1) else nullcontext()
         with sync:
@@ -361,6 +416,12 @@ def train_step(self: Trainer, batches: Iterator) -> torch.Tensor:
     self.step += 1
     return total / accum
 
+# %% ../nbs/05_train.ipynb #a9ab4430
+@patch
+def eval_net(self: Trainer, net: nn.Module) -> nn.Module:
+    "`net` as validation and samples evaluate it: in sliding windows of the crop size when trained on patches (04_diffusion)."
+    return windowed(net, self.cfg['training']['patch_size'], self.cfg['synthesis']['window_overlap'])
+
 # %% ../nbs/05_train.ipynb #189a0a3e
 @patch
 @torch.no_grad()
@@ -375,7 +436,7 @@ def validate(self: Trainer) -> dict | None:
             x0, cond = x0[None].to(self.device), cond[None].to(self.device)
             t, noise = self.diffusion.draw_t_noise(x0.cpu(), torch.Generator().manual_seed(
                 derive_seed(self.seed, 'val', i)))
-            for k, m in (('val_loss', self.model), ('val_loss_ema', self.ema.model)):
+            for k, m in (('val_loss', self.eval_net(self.model)), ('val_loss_ema', self.eval_net(self.ema.model))):
                 was = m.training; m.eval()
                 with self._autocast():
                     sums[k] += self.diffusion.training_loss(m, x0, cond, t=t.to(self.device),
@@ -402,7 +463,7 @@ def write_sample(self: Trainer) -> Path | None:
     tc = self.cfg['training']
     case, cond, affine = self.sample_condition()
     with preserved_rng(), self._autocast():
-        x = self.diffusion.sample(self.ema.model, cond[None].to(self.device), sampler=tc['sample_sampler'],
+        x = self.diffusion.sample(self.eval_net(self.ema.model), cond[None].to(self.device), sampler=tc['sample_sampler'],
                                   steps=tc['sample_steps'], seed=derive_seed(self.seed, 'sample') % 2**31,
                                   progress=False)
     d = self.out / 'samples' / checkpoint_name(self.step)

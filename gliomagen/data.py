@@ -8,12 +8,14 @@ import argparse, json, os, random, re, shutil, sys, time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable, Iterable
 
 import nibabel as nib
 import numpy as np
 from scipy import ndimage
-if TYPE_CHECKING: import pandas as pd       # imported where used: reading volumes needs neither pandas nor torch
+if TYPE_CHECKING:                           # imported where used: reading volumes needs neither pandas nor torch
+    import pandas as pd
+    import torch
 
 from .core import (CONTRASTS, BRATS2021_CONTRASTS, GLIOMAGEN_LABELS, HEAD, N_MASK_LABELS,
                             atomic_path, brats2021_to_brats2024, brats2024_to_gliomagen, gliomagen_to_brats2024,
@@ -45,7 +47,7 @@ def _scan_case(d: Path) -> dict | None:
         row[_SUFFIXES[suf]] = str(f)
     return row if found else None
 
-def find_cases(root) -> pd.DataFrame:
+def find_cases(root: str | Path) -> pd.DataFrame:
     "Case folders under `root` (BraTS 2024 or 2021 naming): one row per case with its file paths, sorted by case id."
     root = Path(root)
     if not root.is_dir(): raise FileNotFoundError(f"{root} is not a folder of BraTS case folders (see data/README.md)")
@@ -59,7 +61,7 @@ def find_cases(root) -> pd.DataFrame:
 class NiftiError(ValueError):
     "A file that cannot be read as the NIfTI volume expected; the message names the file and what to do."
 
-def read_nifti(path, dtype=np.float32, canonical: bool = False, ndim: int | None = 3) -> tuple[np.ndarray, np.ndarray]:
+def read_nifti(path: str | Path, dtype: np.dtype | type | None = np.float32, canonical: bool = False, ndim: int | None = 3) -> tuple[np.ndarray, np.ndarray]:
     """(array, affine) of a NIfTI file — the one NIfTI reader of the package.
 
     The data are decompressed now, so a truncated `.nii.gz` fails here with a `NiftiError` naming the file, not later.
@@ -81,7 +83,7 @@ def read_nifti(path, dtype=np.float32, canonical: bool = False, ndim: int | None
 # %% ../nbs/01_data.ipynb #35a2eaf0
 class CaseError(ValueError):
     "A case cannot be used; the message names the case, the file and the problem (`row`: its manifest row so far)."
-    def __init__(self, msg, row=None): super().__init__(msg); self.row = row or {}
+    def __init__(self, msg: str, row: dict | None = None): super().__init__(msg); self.row = row or {}
 
 def _case_row(case) -> dict:
     if isinstance(case, (str, os.PathLike)):
@@ -104,7 +106,7 @@ def _read(path, cid, name, dtype=np.float32):
     try: return read_nifti(path, dtype)
     except (NiftiError, FileNotFoundError) as e: raise CaseError(f"{cid}: {name} file: {e}") from None
 
-def load_case(case, affine_tol=1e-3):
+def load_case(case: str | Path | dict, affine_tol: float = 1e-3) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     "Read and validate a case (folder, or a `find_cases` row): (image float32 [4,X,Y,Z], seg uint8 BraTS 2024 labels, affine)."
     row = _case_row(case)
     cid, naming = row['case_id'], row.get('naming', 'brats2024')
@@ -159,7 +161,7 @@ def _check_method(method):
     if method not in HEAD_METHODS:
         raise ValueError(f"preprocessing.head_method must be one of {', '.join(HEAD_METHODS)}, got {method!r}")
 
-def head_mask(image, closing_radius=4, method='original'):
+def head_mask(image: np.ndarray, closing_radius: int = 4, method: str = 'original') -> np.ndarray:
     """Boolean head mask of one contrast: Otsu -> closing with a ball -> fill holes -> largest 6-connected component.
     `method`: 'original' (closing sees zeros outside the volume, as scipy's) or 'outside-ignored'."""
     _check_method(method)
@@ -172,7 +174,8 @@ def head_mask(image, closing_radius=4, method='original'):
     if n == 0: return b
     return lab == (np.argmax(np.bincount(lab.ravel())[1:]) + 1)
 
-def add_head_label(seg_gliomagen, image_contrast, closing_radius=4, method='original'):
+def add_head_label(seg_gliomagen: np.ndarray, image_contrast: np.ndarray, closing_radius: int = 4,
+                   method: str = 'original') -> np.ndarray:
     """GliomaGen mask: background voxels of `seg_gliomagen` inside the head of `image_contrast` become label 1 (head);
     with `method='original'` also the background enclosed by head and tumour together (the second hole filling)."""
     mask = np.array(seg_gliomagen, dtype=np.uint8, copy=True)
@@ -181,7 +184,7 @@ def add_head_label(seg_gliomagen, image_contrast, closing_radius=4, method='orig
     return mask
 
 # %% ../nbs/01_data.ipynb #faccfd8b
-def head_qc(head, image=None) -> dict:
+def head_qc(head: np.ndarray, image: np.ndarray | None = None) -> dict:
     "QC numbers of a head mask: head_fraction, hole_fraction (axial 2D holes / head), touches_border, coverage of the image foreground."
     head = np.asarray(head, bool); n = int(head.sum())
     # 2D holes of every axial slice in one pass: label the background with 4-connectivity within slices only;
@@ -199,7 +202,7 @@ def head_qc(head, image=None) -> dict:
     return out
 
 # %% ../nbs/01_data.ipynb #fff866d6
-def normalise_minmax(img):
+def normalise_minmax(img: np.ndarray) -> np.ndarray:
     "Min-max scale to [0, 1]: per volume (3D), or per channel of a `[C, X, Y, Z]` array. Constant volumes become 0."
     x = np.asarray(img, dtype=np.float32)
     if x.ndim == 4: return np.stack([normalise_minmax(v) for v in x])
@@ -217,7 +220,7 @@ class GridTransform:
     pad: tuple
     crop: tuple
 
-def grid_transform(native_shape, shape=(192, 192, 144), scale: float | None = None) -> GridTransform:
+def grid_transform(native_shape: tuple, shape: tuple = (192, 192, 144), scale: float | None = None) -> GridTransform:
     """The uniform-scale + symmetric-pad + centre-crop mapping of `native_shape` onto the grid `shape`; `scale`: grid
     voxels per native voxel (None: the largest that fits the whole volume, as the original)."""
     native_shape, shape = tuple(int(n) for n in native_shape), tuple(int(g) for g in shape)
@@ -235,7 +238,8 @@ def _resize(vol, shape, order, anti_aliasing=None, mode='constant'):
         return resize(vol, shape, order=0, anti_aliasing=False, preserve_range=True, mode=mode).astype(vol.dtype)
     return resize(vol, shape, order=order, anti_aliasing=anti_aliasing, preserve_range=True, mode=mode).astype(np.float32)
 
-def resize_to_grid(vol, shape=(192, 192, 144), order=1, mode='constant', scale: float | None = None):
+def resize_to_grid(vol: np.ndarray, shape: tuple = (192, 192, 144), order: int = 1, mode: str = 'constant',
+                   scale: float | None = None) -> np.ndarray:
     """Map a native volume (3D, or channel-first 4D) onto the grid: uniform resize, symmetric pad, centre crop. order 1:
     images, 0: masks; `mode`: skimage's edge handling ('constant', zeros beyond the edge, as the original; or 'reflect')."""
     vol = np.asarray(vol)
@@ -245,7 +249,8 @@ def resize_to_grid(vol, shape=(192, 192, 144), order=1, mode='constant', scale: 
     v = v[tuple(slice(c[0], m - c[1]) for c, m in zip(t.crop, t.resized))]
     return np.pad(v, t.pad)
 
-def resize_from_grid(vol, native_shape, order=1, mode='constant', scale: float | None = None):
+def resize_from_grid(vol: np.ndarray, native_shape: tuple, order: int = 1, mode: str = 'constant',
+                     scale: float | None = None) -> np.ndarray:
     "The inverse of `resize_to_grid`: undo padding / crop, resize back to `native_shape`."
     vol = np.asarray(vol)
     if vol.ndim == 4: return np.stack([resize_from_grid(v, native_shape, order, mode, scale) for v in vol])
@@ -254,7 +259,8 @@ def resize_from_grid(vol, native_shape, order=1, mode='constant', scale: float |
     v = np.pad(v, t.crop)
     return _resize(v, t.native_shape, order, anti_aliasing=(order > 0) and t.scale > 1, mode=mode)
 
-def grid_affine(affine, native_shape, shape=(192, 192, 144), scale: float | None = None):
+def grid_affine(affine: np.ndarray, native_shape: tuple, shape: tuple = (192, 192, 144),
+                scale: float | None = None) -> np.ndarray:
     "Affine of the grid volume: maps each grid voxel to the world point of the native voxel it came from."
     t = grid_transform(native_shape, shape, scale)
     f = np.array(t.native_shape, float) / np.array(t.resized, float)
@@ -263,7 +269,7 @@ def grid_affine(affine, native_shape, shape=(192, 192, 144), scale: float | None
     return np.asarray(affine, float) @ m
 
 # %% ../nbs/01_data.ipynb #0276d19b
-def nonzero_box(image, mask=None, margin: int = 1) -> tuple:
+def nonzero_box(image: np.ndarray, mask: np.ndarray | None = None, margin: int = 1) -> tuple:
     """Slices of the bounding box of the voxels where any channel of `image` (C, X, Y, Z) or `mask` is non-zero,
     grown by `margin` voxels and clipped to the volume (nnU-Net's crop to non-zero); the whole volume if all is zero."""
     image = np.asarray(image)
@@ -274,19 +280,19 @@ def nonzero_box(image, mask=None, margin: int = 1) -> tuple:
     lo, hi = np.maximum(idx.min(0) - margin, 0), np.minimum(idx.max(0) + 1 + margin, nz.shape)
     return tuple(slice(int(a), int(b)) for a, b in zip(lo, hi))
 
-def crop_affine(affine, box: tuple) -> np.ndarray:
+def crop_affine(affine: np.ndarray, box: tuple) -> np.ndarray:
     "The affine of the sub-volume `box` (slices from `nonzero_box`) of a volume with `affine`: the same world points."
     a = np.asarray(affine, float).copy()
     a[:3, 3] += a[:3, :3] @ np.array([s.start for s in box], float)
     return a
 
-def spacing_scale(affine, spacing: float | None) -> float | None:
+def spacing_scale(affine: np.ndarray, spacing: float | None) -> float | None:
     "Grid voxels per native voxel so that no grid voxel is larger than `spacing` mm (None: keep the fitting scale)."
     if spacing is None: return None
     return float(nib.affines.voxel_sizes(np.asarray(affine, float)).max()) / float(spacing)
 
 # %% ../nbs/01_data.ipynb #1b4949d6
-def save_nifti(arr, affine, path, dtype=None):
+def save_nifti(arr: np.ndarray, affine: np.ndarray, path: str | Path, dtype: np.dtype | type | None = None) -> Path:
     "Write `arr` as NIfTI with `affine` (qform = sform), atomically; returns the path."
     arr = np.asarray(arr if dtype is None else np.asarray(arr).astype(dtype))
     img = nib.Nifti1Image(arr, np.asarray(affine, float))
@@ -294,7 +300,7 @@ def save_nifti(arr, affine, path, dtype=None):
     with atomic_path(path) as tmp_: nib.save(img, tmp_)
     return Path(path)
 
-def read_mask(path, require_head: bool = False) -> tuple[np.ndarray, np.ndarray]:
+def read_mask(path: str | Path, require_head: bool = False) -> tuple[np.ndarray, np.ndarray]:
     "(GliomaGen mask as uint8, affine), checking it is 3D with integer labels in 0..5 (and the head label if `require_head`)."
     arr, affine = read_nifti(path, dtype=None)
     if arr.dtype.kind == 'f' and (not np.isfinite(arr).all() or (arr != np.round(arr)).any()):
@@ -328,7 +334,7 @@ from .core import temp_dir
 _DONE = '.gliomagen-case.json'
 LABEL_COLUMNS = tuple(f'vox_{v}' for v in GLIOMAGEN_LABELS.values())
 
-def split_cases(case_ids, n_val, seed=42) -> dict:
+def split_cases(case_ids: Iterable[str], n_val: int, seed: int = 42) -> dict:
     "The original split: sorted ids, `random.seed(seed)`, shuffle; the last `n_val` are 'val'. Returns `{case_id: split}`."
     ids = sorted(case_ids)
     rng = random.Random(seed); rng.shuffle(ids)        # == random.seed(seed); random.shuffle(ids)
@@ -338,7 +344,7 @@ def split_cases(case_ids, n_val, seed=42) -> dict:
 ORIGINAL_REMOVED = 'original_removed_cases.json'
 "Packaged list of the 67 cases the original removed after visual review (in `gliomagen/resources/`)."
 
-def load_exclusions(exclude='original') -> dict:
+def load_exclusions(exclude: str | Path | None = 'original') -> dict:
     """`{case_id: reason}` of the cases to leave out: `'original'` (the original's 67 removed cases, packaged),
     `None`/`'none'`/`''` (none), or a file of ids (a JSON list, a JSON object with `train`/`val` lists, or text with one
     id per line, `#` comments)."""
@@ -382,7 +388,8 @@ def _settings(shape, pre):
             **({'crop': pre['crop'], 'crop_margin': pre['crop_margin']} if pre['crop'] != 'none' else {}),
             **({'spacing': pre['spacing']} if pre['spacing'] is not None else {})}
 
-def prepare_case(case, out_dir, shape=(192, 192, 144), preprocessing=None) -> dict:
+def prepare_case(case: dict | str | Path, out_dir: str | Path, shape: tuple = (192, 192, 144),
+                 preprocessing: dict | None = None) -> dict:
     "Prepare one case (a `find_cases` row) into `out_dir` (atomically) and return its manifest row; raises `CaseError`."
     pre = {**load_config()['preprocessing'], **(preprocessing or {})}
     row = _case_row(case); cid = row['case_id']; t0 = time.time()
@@ -442,8 +449,60 @@ def _resolve_config(config):
     if isinstance(config, (str, os.PathLike)): return load_config(config)
     return validate_config(config)
 
-def prepare_dataset(src, dst, shape=None, n_val=None, workers=None, config=None, head_contrast=None,
-                    split_seed=None, progress=True, exclude=None) -> pd.DataFrame:
+def _plan_cases(cases, dst: Path, split: dict, excluded: dict, settings: dict, pre: dict, shape: tuple,
+                stage: Path) -> tuple[dict, list]:
+    """(manifest rows of the cases that need no work, work list of the others). Excluded cases are removed from `dst`;
+    a finished case prepared with the same `settings` is kept (its QC re-checked against `pre`); a complete case of
+    other settings is re-prepared into `stage` (swapped in at the end, so a failure keeps the old one)."""
+    rows, todo = {}, []
+    for case in cases.to_dict('records'):
+        cid, sp = case['case_id'], split[case['case_id']]
+        if cid in excluded:                                      # left out, as the original did
+            for d in (dst / 'train' / cid, dst / 'val' / cid):
+                if d.exists(): shutil.rmtree(d)
+            rows[cid] = {'case_id': cid, 'status': 'excluded', 'reason': f'{cid}: {excluded[cid]}', 'skipped': False}; continue
+        other = dst / ('val' if sp == 'train' else 'train') / cid
+        if other.exists(): shutil.rmtree(other)                  # the split changed (n_val, seed)
+        done = _finished(dst / sp / cid, settings)
+        if done is not None:
+            why = qc_reason(done, pre)
+            if why is None: rows[cid] = {**done, 'status': 'ok', 'reason': '', 'skipped': True}; continue
+            shutil.rmtree(dst / sp / cid)
+            rows[cid] = {**done, 'status': 'rejected', 'reason': f'{cid}: {why}', 'skipped': True}; continue
+        earlier = (dst / sp / cid / _DONE).exists()             # complete, other settings: staged, swapped at the end
+        todo.append((case, str((stage if earlier else dst) / sp / cid), shape, pre))
+    return rows, todo
+
+# %% ../nbs/01_data.ipynb #b172a013
+def _run_cases(todo: list, rows: dict, dst: Path, workers: int, progress: bool) -> list:
+    """Prepare the work list (`_prepare_worker` arguments) in `workers` processes, adding a manifest row per case to
+    `rows`; returns the ids of failed cases whose earlier complete output was kept."""
+    from tqdm.auto import tqdm
+    kept = []
+    bar = tqdm(total=len(todo), desc='prepare', disable=not progress, unit='case')
+    def _record(res):
+        cid, row, err = res
+        rows[cid] = {**row, 'case_id': cid, 'status': 'rejected' if err else 'ok', 'reason': err or '', 'skipped': False}
+        if err:                                                  # never delete an earlier complete output
+            for d in (dst / sp_ / cid for sp_ in ('train', 'val')):
+                if (d / _DONE).exists(): kept.append(cid); rows[cid]['reason'] += f' (earlier output {d} kept)'
+                elif d.exists(): shutil.rmtree(d)
+        bar.update(1)
+    if workers <= 1 or len(todo) <= 1:
+        for a in todo: _record(_prepare_worker(a))
+    else:
+        with ProcessPoolExecutor(max_workers=min(workers, len(todo))) as ex:
+            futs = {ex.submit(_prepare_worker, a): a[0]['case_id'] for a in todo}
+            for f in as_completed(futs):
+                try: _record(f.result())
+                except Exception as e: _record((futs[f], {}, f"{futs[f]}: worker failed ({type(e).__name__}: {e})"))
+    bar.close()
+    return kept
+
+# %% ../nbs/01_data.ipynb #8158d841
+def prepare_dataset(src: str | Path, dst: str | Path, shape: tuple | None = None, n_val: int | None = None,
+                    workers: int | None = None, config: dict | str | Path | None = None, head_contrast: str | None = None,
+                    split_seed: int | None = None, progress: bool = True, exclude: str | Path | None = None) -> pd.DataFrame:
     "Prepare every case under `src` into `dst/{train,val}/<case>/` + `dst/manifest.csv`; returns the manifest."
     cfg = _resolve_config(config)
     shape = tuple(shape or cfg['dataset']['shape'])
@@ -465,45 +524,10 @@ def prepare_dataset(src, dst, shape=None, n_val=None, workers=None, config=None,
     for sp in ('train', 'val'):                                  # leftovers of a killed run
         for d in (dst / sp).glob('.*.tmp'): shutil.rmtree(d, ignore_errors=True)
     split = split_cases(cases.case_id, n_val, split_seed)
-    settings = _settings(shape, pre)
-    rows, todo, kept = {}, [], []
     stage = dst / '.rerun.tmp'                                   # new outputs of cases prepared before
     shutil.rmtree(stage, ignore_errors=True)
-    for case in cases.to_dict('records'):
-        cid, sp = case['case_id'], split[case['case_id']]
-        if cid in excluded:                                      # left out, as the original did
-            for d in (dst / 'train' / cid, dst / 'val' / cid):
-                if d.exists(): shutil.rmtree(d)
-            rows[cid] = {'case_id': cid, 'status': 'excluded', 'reason': f'{cid}: {excluded[cid]}', 'skipped': False}; continue
-        other = dst / ('val' if sp == 'train' else 'train') / cid
-        if other.exists(): shutil.rmtree(other)                  # the split changed (n_val, seed)
-        done = _finished(dst / sp / cid, settings)
-        if done is not None:
-            why = qc_reason(done, pre)
-            if why is None: rows[cid] = {**done, 'status': 'ok', 'reason': '', 'skipped': True}; continue
-            shutil.rmtree(dst / sp / cid)
-            rows[cid] = {**done, 'status': 'rejected', 'reason': f'{cid}: {why}', 'skipped': True}; continue
-        earlier = (dst / sp / cid / _DONE).exists()             # complete, other settings: staged, swapped at the end
-        todo.append((case, str((stage if earlier else dst) / sp / cid), shape, pre))
-    from tqdm.auto import tqdm
-    bar = tqdm(total=len(todo), desc='prepare', disable=not progress, unit='case')
-    def _record(res):
-        cid, row, err = res
-        rows[cid] = {**row, 'case_id': cid, 'status': 'rejected' if err else 'ok', 'reason': err or '', 'skipped': False}
-        if err:                                                  # never delete an earlier complete output
-            for d in (dst / sp_ / cid for sp_ in ('train', 'val')):
-                if (d / _DONE).exists(): kept.append(cid); rows[cid]['reason'] += f' (earlier output {d} kept)'
-                elif d.exists(): shutil.rmtree(d)
-        bar.update(1)
-    if workers <= 1 or len(todo) <= 1:
-        for a in todo: _record(_prepare_worker(a))
-    else:
-        with ProcessPoolExecutor(max_workers=min(workers, len(todo))) as ex:
-            futs = {ex.submit(_prepare_worker, a): a[0]['case_id'] for a in todo}
-            for f in as_completed(futs):
-                try: _record(f.result())
-                except Exception as e: _record((futs[f], {}, f"{futs[f]}: worker failed ({type(e).__name__}: {e})"))
-    bar.close()
+    rows, todo = _plan_cases(cases, dst, split, excluded, _settings(shape, pre), pre, shape, stage)
+    kept = _run_cases(todo, rows, dst, workers, progress)
     front = ['case_id', 'split', 'status', 'reason']
     import pandas as pd
     man = pd.DataFrame([{**rows[c], 'split': split[c]} for c in sorted(rows)])
@@ -527,7 +551,7 @@ from .core import command, check_range, check_shape, check_disjoint, require_fin
 
 # %% ../nbs/01_data.ipynb #84e13bff
 @command('gliomagen prepare')
-def main_prepare(argv=None) -> int:
+def main_prepare(argv: list[str] | None = None) -> int:
     "`gliomagen prepare`: BraTS case folders -> model-ready train/ val/ + manifest.csv. Exit 1 if any case was rejected (not merely excluded)."
     p = argparse.ArgumentParser(prog='gliomagen prepare', description='Prepare BraTS cases for GliomaGen: validate, '
                                 'add the head label, min-max normalise, resize to the model grid, split into train/val.')
@@ -569,7 +593,7 @@ def _apply_ornt(arr, ornt):
     moved = np.moveaxis(np.asarray(arr), (-3, -2, -1), (0, 1, 2))
     return np.ascontiguousarray(np.moveaxis(nib.orientations.apply_orientation(moved, ornt), (0, 1, 2), (-3, -2, -1)))
 
-def to_canonical(arr, affine):
+def to_canonical(arr: np.ndarray, affine: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """`(array, affine)` in the closest RAS+ canonical voxel order: what `nib.as_closest_canonical` gives for a
     volume stored with `affine`. `arr`: `[X, Y, Z]` or `[..., X, Y, Z]` (leading channel axes kept)."""
     affine = np.asarray(affine, float)
@@ -578,7 +602,7 @@ def to_canonical(arr, affine):
     if (ornt == _RAS).all(): return arr, affine
     return _apply_ornt(arr, ornt), affine @ nib.orientations.inv_ornt_aff(ornt, arr.shape[-3:])
 
-def from_canonical(arr, affine):
+def from_canonical(arr: np.ndarray, affine: np.ndarray) -> np.ndarray:
     "The inverse of `to_canonical`: an array in canonical order back to the voxel order of a volume stored with `affine`."
     ornt = nib.orientations.io_orientation(np.asarray(affine, float))
     arr = np.asarray(arr)
@@ -586,7 +610,7 @@ def from_canonical(arr, affine):
     return _apply_ornt(arr, nib.orientations.ornt_transform(_RAS, ornt))
 
 # %% ../nbs/01_data.ipynb #93c1d77c
-def mask_to_onehot(mask, n_channels: int = 6):
+def mask_to_onehot(mask: np.ndarray | torch.Tensor, n_channels: int = 6) -> np.ndarray | torch.Tensor:
     "One-hot of labels 1..n_channels, channel axis before the 3 spatial axes: [.., X, Y, Z] -> [.., n_channels, X, Y, Z] float32."
     torch = sys.modules.get('torch')                   # a tensor can only exist once torch is imported
     if torch is not None and isinstance(mask, torch.Tensor):
@@ -595,7 +619,7 @@ def mask_to_onehot(mask, n_channels: int = 6):
     m = np.asarray(mask)
     return (m[..., None, :, :, :] == np.arange(1, n_channels + 1).reshape(-1, 1, 1, 1)).astype(np.float32)
 
-def onehot_to_mask(onehot) -> np.ndarray:
+def onehot_to_mask(onehot: np.ndarray) -> np.ndarray:
     "GliomaGen mask (uint8, 0..C) from a one-hot [C,X,Y,Z] of labels 1..C (all-zero voxels are background): `mask_to_onehot`'s inverse."
     onehot = np.asarray(onehot)
     return np.where(onehot.max(0) > 0, onehot.argmax(0) + 1, 0).astype(np.uint8)
@@ -606,7 +630,8 @@ class GliomaGenDataset:
     A map-style dataset (`__len__` + `__getitem__`, what `torch.utils.data.DataLoader` takes); torch is imported
     when an item is read, so reading and writing volumes with this module does not import it. `canonical`: the
     arrays in RAS-canonical voxel order (as the original's `nib.as_closest_canonical`), whatever the files' storage."""
-    def __init__(self, root, split='train', contrasts=CONTRASTS, n_condition=6, transform=None, canonical=True):
+    def __init__(self, root: str | Path, split: str | None = 'train', contrasts: tuple = CONTRASTS, n_condition: int = 6,
+                 transform: Callable | None = None, canonical: bool = True):
         self.dir = Path(root) / split if split else Path(root)
         if not self.dir.is_dir():
             raise FileNotFoundError(f"{self.dir} does not exist: run `gliomagen prepare SRC {root}` first")
@@ -615,10 +640,11 @@ class GliomaGenDataset:
         self.case_ids = sorted(d.name for d in self.dir.iterdir()
                                if d.is_dir() and not d.name.startswith('.') and (d / f'{d.name}-mask.nii.gz').exists())
     def __len__(self): return len(self.case_ids)
-    def paths(self, i):
+    def paths(self, i: int) -> dict:
+        "The files of item `i`: `{contrast or 'mask': path}`."
         c = self.case_ids[i]
         return {k: self.dir / c / f'{c}-{k}.nii.gz' for k in self.contrasts + ('mask',)}
-    def affine(self, i):
+    def affine(self, i: int) -> np.ndarray:
         "The affine of the arrays item `i` yields (the mask's, made canonical when `canonical`)."
         img = nib.load(str(self.paths(i)['mask']))
         return nib.as_closest_canonical(img).affine if self.canonical else img.affine

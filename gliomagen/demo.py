@@ -123,7 +123,7 @@ def _mark_done(run, stage, info):
 DEMO_MARK = '.gliomagen-demo'
 "File that marks a folder as a demo run: only such a folder is reused or deleted (`--fresh`)."
 
-def is_demo_run(run) -> bool:
+def is_demo_run(run: str | Path) -> bool:
     "True if `run` is a folder made by `gliomagen demo` (its mark, or the stage records of older runs)."
     run = Path(run)
     return (run / DEMO_MARK).is_file() or (run / '.stages').is_dir()

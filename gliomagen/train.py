@@ -19,7 +19,7 @@ from fastcore.basics import patch
 
 from .core import (CONTRASTS, atomic_path, derive_seed, is_temp_file, load_config, save_config,
                             validate_config, ConfigError, seed_everything)
-from .core import command, check_range, check_device, check_disjoint
+from .core import command, check_range, check_device, check_disjoint, UsageError
 from .model import unet_from_config
 from .checkpoint import (checkpoint_name, find_checkpoint, load_checkpoint_tensors, load_training_state,
                                   save_training_checkpoint)
@@ -35,7 +35,7 @@ __all__ = ['MilestoneSchedule', 'make_optimizer', 'EMA', 'micro_batch_indices', 
 # %% ../nbs/05_train.ipynb #e052e157
 class MilestoneSchedule:
     "LR multiplier `factors[i]` for `milestones[i-1] <= step < milestones[i]` (a `LambdaLR` lambda)."
-    def __init__(self, milestones, factors):
+    def __init__(self, milestones: list[int], factors: list[float]):
         milestones, factors = [int(m) for m in milestones], [float(f) for f in factors]
         if len(factors) != len(milestones) + 1:
             raise ConfigError(f"lr_schedule: {len(milestones)} milestones need {len(milestones) + 1} factors, "
@@ -87,7 +87,7 @@ def micro_batch_indices(n: int, micro: int, batch_size: int = 1, rank: int = 0, 
 
 class StepSampler(torch.utils.data.Sampler):
     "Endless batch sampler for a `DataLoader`: yields `micro_batch_indices` for micro-batch `start`, `start+1`, ..."
-    def __init__(self, n, batch_size=1, rank=0, world=1, seed=0, start=0):
+    def __init__(self, n: int, batch_size: int = 1, rank: int = 0, world: int = 1, seed: int = 0, start: int = 0):
         if n < 1: raise ValueError("the training set is empty")
         self.n, self.batch_size, self.rank, self.world, self.seed, self.start = n, batch_size, rank, world, seed, start
     def __iter__(self):
@@ -104,7 +104,7 @@ def _noise_generator(seed, g, device):
     return gen
 
 # %% ../nbs/05_train.ipynb #3a79a077
-def random_patches(x0: torch.Tensor, cond: torch.Tensor, size, generator: torch.Generator,
+def random_patches(x0: torch.Tensor, cond: torch.Tensor, size: tuple[int, int, int] | list[int], generator: torch.Generator,
                    foreground: float = 0.) -> tuple:
     """Per-volume random crops of `size` (X, Y, Z) from image and condition batches (B, C, X, Y, Z): one box per
     volume, the same for its image and condition, drawn from `generator` (a CPU generator).
@@ -222,7 +222,7 @@ def weights_digest(model: nn.Module) -> str:
 class CachedDataset(torch.utils.data.Dataset):
     """A map-style dataset whose items are decoded once and then served from memory (`training.cache_data`).
     With `num_workers > 0` each worker holds its own copy; meant for small data sets such as the demo's."""
-    def __init__(self, ds):
+    def __init__(self, ds: torch.utils.data.Dataset):
         self.ds, self._items = ds, {}
         self.case_ids = getattr(ds, 'case_ids', None)
     def __len__(self) -> int: return len(self.ds)
@@ -242,7 +242,7 @@ def build_diffusion(cfg: dict, device: str | torch.device = 'cpu') -> GaussianDi
     "The `GaussianDiffusion` of `cfg['diffusion']` (its schedule buffers on `device`)."
     return GaussianDiffusion.from_config(cfg['diffusion']).to(device)
 
-def build_datasets(root: str | Path, cfg: dict | None = None, val_ds=None) -> tuple:
+def build_datasets(root: str | Path, cfg: dict | None = None, val_ds: torch.utils.data.Dataset | None = None) -> tuple:
     """(train, val) `GliomaGenDataset`s of a prepared dataset (`root/train`, `root/val`; val None if absent); the training
     set is kept in memory after its first reading when `training.cache_data`."""
     root = Path(root)
@@ -282,7 +282,8 @@ class Trainer:
     replace what the config would build; keep_train_states: optimiser states kept on disk (the newest ones)."""
     def __init__(self, config: dict | str | Path | None = None, data_root: str | Path | None = None,
                  out_dir: str | Path = 'runs/gliomagen', *, resume: bool = False, device: str | None = None,
-                 model: nn.Module | None = None, diffusion: GaussianDiffusion | None = None, train_ds=None, val_ds=None,
+                 model: nn.Module | None = None, diffusion: GaussianDiffusion | None = None,
+                 train_ds: torch.utils.data.Dataset | None = None, val_ds: torch.utils.data.Dataset | None = None,
                  progress: bool = True, keep_train_states: int = 2):
         self.cfg = validate_config(config) if isinstance(config, dict) else load_config(config)
         tc = self.cfg['training']
@@ -560,6 +561,26 @@ def _parser():
                    'section if it is not the pixel default, else tiny)')
     return p
 
+# %% ../nbs/05_train.ipynb #d9a5ef82
+def _train_config(args: argparse.Namespace, own: Path) -> dict:
+    """The config of a `gliomagen train` run: `--config` (else the defaults); on `--resume` the run's own config `own`,
+    with only the `training` and `lr_schedule` sections taken from `--config` (`UsageError` if it changes the network
+    or the diffusion); `--seed` and `--iterations` on top."""
+    cfg = load_config(args.config)
+    if args.resume and own.exists():
+        run_cfg = load_config(own)
+        if args.config is not None:
+            for sec in ('model', 'diffusion') if args.model == 'ddpm' else ():   # ldm: sections come from the run
+                if cfg[sec] != run_cfg[sec]:
+                    raise UsageError(f"--config {args.config} changes the '{sec}' section of the run in {args.out}; "
+                                     f"a resumed run must keep its network and diffusion")
+            run_cfg['training'] = cfg['training']; run_cfg['lr_schedule'] = cfg['lr_schedule']
+        cfg = run_cfg
+    if args.seed is not None: cfg['training']['seed'] = args.seed
+    if args.iterations is not None: cfg['training']['iterations'] = args.iterations
+    return validate_config(cfg)
+
+# %% ../nbs/05_train.ipynb #9915071c
 @command('gliomagen train')
 def main_train(argv: list[str] | None = None) -> int:
     "`gliomagen train`: returns 0 when the run reached its last step, 2 on a usage or input error, 1 if training failed."
@@ -573,21 +594,8 @@ def main_train(argv: list[str] | None = None) -> int:
     has_ckpt = find_checkpoint(args.out) is not None
     if has_ckpt and not args.resume:
         return err(f'{args.out} already holds checkpoints; pass --resume to continue that run or choose another --out')
-    try:
-        cfg = load_config(args.config)
-        if args.resume and own.exists():
-            run_cfg = load_config(own)
-            if args.config is not None:
-                for sec in ('model', 'diffusion') if args.model == 'ddpm' else ():   # ldm: sections come from the run
-                    if cfg[sec] != run_cfg[sec]:
-                        return err(f"--config {args.config} changes the '{sec}' section of the run in {args.out}; "
-                                   f"a resumed run must keep its network and diffusion")
-                run_cfg['training'] = cfg['training']; run_cfg['lr_schedule'] = cfg['lr_schedule']
-            cfg = run_cfg
-        if args.seed is not None: cfg['training']['seed'] = args.seed
-        if args.iterations is not None: cfg['training']['iterations'] = args.iterations
-        cfg = validate_config(cfg)
-    except (ConfigError, FileNotFoundError) as e: return err(str(e))
+    try: cfg = _train_config(args, own)
+    except (ConfigError, FileNotFoundError, UsageError) as e: return err(str(e))
     data = args.data if args.data is not None else Path(cfg['dataset']['prepared'])
     if not (data / 'train').is_dir():
         return err(f"{data} is not a prepared dataset (no {data / 'train'}); run `gliomagen prepare` first "

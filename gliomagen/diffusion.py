@@ -4,6 +4,8 @@
 
 # %% ../nbs/04_diffusion.ipynb #689e38fa
 from __future__ import annotations
+from typing import Sequence
+
 import numpy as np
 import torch
 import torch.nn as nn
@@ -80,9 +82,11 @@ class GaussianDiffusion(nn.Module):
     """The GliomaGen diffusion process: original cosine schedule, ε-prediction, L1 loss, mask-conditioned samplers.
 
     Model input is `cat([x_t, cond], 1)`: x_t (B, C, X, Y, Z) noisy image, cond (B, K, X, Y, Z) one-hot mask.
-    `clip_range` is the x̂₀ clamp of the samplers; it follows the checkpoint's intensity convention."""
-    def __init__(self, timesteps: int = 1000, schedule: str = 'cosine', loss: str = 'l1', clip_range=(-1., 1.),
-                 objective: str = 'eps', intensity_range=(0., 1.)):
+    `clip_range` is the x̂₀ clamp of the samplers (None: no clamp); it follows the checkpoint's intensity convention.
+    `intensity_range` is the range the model's data live in (data in [0, 1] are mapped to it)."""
+    def __init__(self, timesteps: int = 1000, schedule: str = 'cosine', loss: str = 'l1',
+                 clip_range: tuple[float, float] | None = (-1., 1.), objective: str = 'eps',
+                 intensity_range: tuple[float, float] = (0., 1.)):
         super().__init__()
         self.objective, self.intensity_range = check_objective(objective), tuple(float(v) for v in intensity_range)
         if schedule != 'cosine': raise ValueError(f"schedule {schedule!r}: only the original 'cosine' schedule is implemented")
@@ -275,7 +279,7 @@ class SlidingWindow(nn.Module):
         roi: the window, the training crop size
         overlap: fraction of a window shared with its neighbour (nnU-Net: 0.5)
         sw_batch_size: windows per network call"""
-    def __init__(self, net: nn.Module, roi, overlap: float = 0.25, sw_batch_size: int = 8):
+    def __init__(self, net: nn.Module, roi: Sequence[int], overlap: float = 0.25, sw_batch_size: int = 8):
         super().__init__()
         self.net, self.roi = net, tuple(int(r) for r in roi)
         self.overlap, self.sw_batch_size = float(overlap), int(sw_batch_size)
@@ -289,6 +293,6 @@ class SlidingWindow(nn.Module):
             x[b:b + 1], self.roi, self.sw_batch_size, lambda w, tb=t[b]: self.net(w, tb.expand(w.shape[0])),
             overlap=self.overlap, mode='gaussian') for b in range(x.shape[0])])
 
-def windowed(net: nn.Module, patch_size=None, overlap: float = 0.25) -> nn.Module:
+def windowed(net: nn.Module, patch_size: Sequence[int] | None = None, overlap: float = 0.25) -> nn.Module:
     "`net` itself when it was trained on whole volumes (`patch_size` None), else `SlidingWindow(net, patch_size, overlap)`."
     return net if not patch_size else SlidingWindow(net, patch_size, overlap)

@@ -6,6 +6,7 @@
 from __future__ import annotations
 import argparse, functools, warnings
 from pathlib import Path
+from typing import Sequence
 
 import nibabel as nib
 import numpy as np
@@ -44,7 +45,11 @@ def _basis(n, coarse):
     w = 2.4 / (coarse - 1)
     return np.exp(-0.5 * ((u - c) / w) ** 2)
 
-def smooth_field(shape, rng, coarse=5, amplitude=1.0):
+def smooth_field(shape: Sequence[int],       # the grid (X, Y, Z)
+                 rng: np.random.Generator,   # source of the coarse white noise
+                 coarse: int = 5,            # nodes per axis of the coarse grid: more nodes, finer detail
+                 amplitude: float = 1.0,     # standard deviation of the field
+                ) -> np.ndarray:             # float32 `shape`, zero mean, std `amplitude`
     "A smooth random field on `shape`: white noise on a `coarse`^3 grid, Gaussian-interpolated; zero mean, std `amplitude`."
     c = rng.standard_normal((coarse,) * 3).astype(np.float32)
     f = np.einsum('ia,abc->ibc', _basis(shape[0], coarse), c)
@@ -85,7 +90,7 @@ def _templates_at(f: int) -> tuple:
     a2 = aff.copy(); a2[:3, :3] *= f; a2[:3, 3] += aff[:3, :3] @ np.full(3, (f - 1) / 2)
     return tuple(out), a2
 
-def phantom_zooms(shape) -> tuple:
+def phantom_zooms(shape: Sequence[int]) -> tuple:
     "Voxel size (mm) of a phantom grid `shape` over the BraTS field of view."
     return tuple(float(b) / int(s) for b, s in zip(BRATS_SHAPE, shape))
 
@@ -180,8 +185,19 @@ def _tumour(shape, tissue, brain, wm, rng, centre, rad, has):
 
 
 # %% ../nbs/02_phantom.ipynb #801bd1f7
-def phantom_case(shape=BRATS_SHAPE, seed=0, noise=0.03, bias=0.12, p_tumour=0.95, p_labels=None, mass_effect=0.25):
-    "Draw one phantom: (image int16 [4, *shape] in `CONTRASTS` order, seg uint8 BraTS 2024 labels, tissue index)."
+def phantom_case(shape: Sequence[int] = BRATS_SHAPE, seed: int = 0, noise: float = 0.03, bias: float = 0.12,
+                 p_tumour: float = 0.95, p_labels: dict | None = None, mass_effect: float = 0.25,
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Draw one phantom: (image int16 [4, *shape] in `CONTRASTS` order, seg uint8 BraTS 2024 labels, tissue index).
+
+    Args:
+        shape: the grid; it always spans the BraTS field of view (`phantom_zooms` gives its voxel size)
+        seed: the case's seed (`make_phantom_cohort` uses `derive_seed(seed, case_id)`)
+        noise: Rician noise level, in units of white-matter intensity before the gain
+        bias: amplitude of the smooth multiplicative bias field (log scale)
+        p_tumour: probability that the case has a tumour at all
+        p_labels: probability of each tumour sub-region, `{'RC', 'ET', 'NETC', 'SNFH'}` (defaults 0.65, 0.8, 0.6, 0.9)
+        mass_effect: fraction by which the tumour pushes the surrounding tissue outwards at its centre"""
     shape = tuple(int(s) for s in shape)
     rng = np.random.default_rng(seed)
     p = {'RC': 0.65, 'ET': 0.8, 'NETC': 0.6, 'SNFH': 0.9, **(p_labels or {})}
@@ -217,7 +233,8 @@ def phantom_case(shape=BRATS_SHAPE, seed=0, noise=0.03, bias=0.12, p_tumour=0.95
 
 
 # %% ../nbs/02_phantom.ipynb #13663b4a
-def write_case(dst, case_id, image, seg, affine=None, contrasts=CONTRASTS):
+def write_case(dst: str | Path, case_id: str, image: np.ndarray, seg: np.ndarray, affine: np.ndarray | None = None,
+               contrasts: Sequence[str] = CONTRASTS) -> dict:
     "Write a case in the BraTS 2024 layout (`image` [4, X, Y, Z] in `contrasts` order), each file atomically."
     affine = _affine(seg.shape) if affine is None else affine
     paths = case_paths(dst, case_id, contrasts)
@@ -226,8 +243,15 @@ def write_case(dst, case_id, image, seg, affine=None, contrasts=CONTRASTS):
     with atomic_path(paths['seg']) as tmp: nib.save(nib.Nifti1Image(np.asarray(seg, np.uint8), affine), tmp)
     return paths
 
-def make_phantom_cohort(dst, n, shape=BRATS_SHAPE, seed=0, prefix='Phantom', start=0, overwrite=False,
-                        progress=False, **kwargs) -> list:
+def make_phantom_cohort(dst: str | Path,                     # output folder (one sub-folder per case)
+                        n: int,                              # number of cases
+                        shape: Sequence[int] = BRATS_SHAPE,  # grid of every case
+                        seed: int = 0,                       # run seed; case seeds derive from it and the case id
+                        prefix: str = 'Phantom',             # case ids are `<prefix>-<i:05d>`
+                        start: int = 0,                      # index of the first case
+                        overwrite: bool = False,             # rewrite cases whose files all exist
+                        progress: bool = False,              # show a tqdm bar
+                        **kwargs) -> list:                   # the case ids
     "Write `n` phantom cases in the BraTS 2024 layout under `dst`; return their case ids. `kwargs` go to `phantom_case`."
     dst = Path(dst); ids = []
     it = range(start, start + n)
@@ -243,7 +267,7 @@ def make_phantom_cohort(dst, n, shape=BRATS_SHAPE, seed=0, prefix='Phantom', sta
     return ids
 
 # %% ../nbs/02_phantom.ipynb #3f218642
-def tissue_medians(image, tissue) -> dict:
+def tissue_medians(image: np.ndarray, tissue: np.ndarray) -> dict:
     "Median intensity of each tissue (by name) per contrast: `{tissue: {contrast: median}}` over voxels present."
     out = {}
     for i, t in enumerate(TISSUES):
@@ -262,7 +286,8 @@ BROKEN_KINDS = {
 }
 "Kinds of broken case -> a fragment of the reason the data pipeline must give."
 
-def make_broken_cases(dst, shape=(32, 32, 32), seed=0, kinds=tuple(BROKEN_KINDS), prefix='Broken') -> dict:
+def make_broken_cases(dst: str | Path, shape: Sequence[int] = (32, 32, 32), seed: int = 0,
+                      kinds: Sequence[str] = tuple(BROKEN_KINDS), prefix: str = 'Broken') -> dict:
     "Write one deliberately broken case per kind; return `{case_id: expected reason fragment}`."
     dst = Path(dst); out = {}
     for kind in kinds:
@@ -288,7 +313,7 @@ from .core import command, check_range, check_shape, plain_name
 
 # %% ../nbs/02_phantom.ipynb #15f5a252
 @command('gliomagen phantom')
-def main_phantom(argv=None) -> int:
+def main_phantom(argv: Sequence[str] | None = None) -> int:
     "`gliomagen phantom`: write a synthetic BraTS 2024-format cohort."
     p = argparse.ArgumentParser(prog='gliomagen phantom', description='Write a synthetic BraTS 2024-layout cohort '
                                 '(skull-stripped phantom brains with post-treatment glioma labels).')

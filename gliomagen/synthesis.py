@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse, json, os, shutil, sys, time
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 import nibabel as nib
@@ -16,6 +17,7 @@ from .core import (CONTRASTS, case_paths, atomic_path, derive_seed, gliomagen_to
 from .augment import find_masks
 from .data import read_mask, to_canonical, from_canonical
 from .checkpoint import resolve_checkpoint, read_sidecar
+if TYPE_CHECKING: import pandas as pd       # tables are built where they are needed
 
 # %% auto #0
 __all__ = ['RECORDS', 'parse_shard', 'resolve_shard', 'shard_ids', 'case_complete', 'temp_dirs', 'write_synthetic_case',
@@ -23,7 +25,7 @@ __all__ = ['RECORDS', 'parse_shard', 'resolve_shard', 'shard_ids', 'case_complet
            'main_synthesize']
 
 # %% ../nbs/07_synthesis.ipynb #16710913
-def parse_shard(shard) -> tuple:
+def parse_shard(shard: str | Sequence[int]) -> tuple[int, int]:
     "`'i/N'` or `(i, N)` -> `(i, N)`, checking `0 <= i < N`."
     if isinstance(shard, str):
         try: i, n = (int(v) for v in shard.split('/'))
@@ -32,14 +34,14 @@ def parse_shard(shard) -> tuple:
     if not (n >= 1 and 0 <= i < n): raise ValueError(f"shard {i}/{n}: need 0 <= i < N")
     return i, n
 
-def resolve_shard(shard=None, env=None) -> tuple:
+def resolve_shard(shard: str | Sequence[int] | None = None, env: Mapping[str, str] | None = None) -> tuple[int, int]:
     "The worker's `(i, N)`: `shard` if given, else `RANK`/`WORLD_SIZE` (torchrun), else `(0, 1)`."
     if shard is not None: return parse_shard(shard)
     env = os.environ if env is None else env
     if 'WORLD_SIZE' in env: return parse_shard((env.get('RANK', '0'), env['WORLD_SIZE']))
     return 0, 1
 
-def shard_ids(ids, shard) -> list:
+def shard_ids(ids: Iterable[str], shard: str | Sequence[int]) -> list:
     "Worker `shard = (i, N)`'s round-robin share of the sorted `ids`."
     i, n = parse_shard(shard)
     return sorted(ids)[i::n]
@@ -51,11 +53,11 @@ from .core import temp_dir, plain_name, require_finite, check_disjoint, check_pa
 RECORDS = '.synthesis'
 "Folder (inside the output) of the per-case JSON records the manifest is built from."
 
-def case_complete(out, case_id) -> bool:
+def case_complete(out: str | Path, case_id: str) -> bool:
     "True when all four contrasts and the seg of `case_id` exist under `out`."
     return all(p.exists() for p in case_paths(out, case_id).values())
 
-def temp_dirs(out, ids=None) -> list:
+def temp_dirs(out: str | Path, ids: Iterable[str] | None = None) -> list:
     "Leftover temporary case folders (`.tmp-<id>.<random>`) under `out`, optionally only those of `ids`."
     out = Path(out)
     if not out.is_dir(): return []
@@ -64,7 +66,8 @@ def temp_dirs(out, ids=None) -> list:
     ids = set(ids)
     return [p for p in found if p.name[len('.tmp-'):].rsplit('.', 1)[0] in ids]
 
-def write_synthetic_case(out, case_id, image, mask, affine, record=None) -> dict:
+def write_synthetic_case(out: str | Path, case_id: str, image: np.ndarray, mask: np.ndarray, affine: np.ndarray,
+                         record: dict | None = None) -> dict:
     """Write `image` ([4, X, Y, Z], `CONTRASTS` order) as float32 and `mask` (GliomaGen labels) as a BraTS 2024
     seg, both with `affine`, into `out/case_id` via a temporary folder; `record` goes to `out/.synthesis/<id>.json`."""
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
@@ -92,7 +95,7 @@ def write_synthetic_case(out, case_id, image, mask, affine, record=None) -> dict
         shutil.rmtree(tmp, ignore_errors=True); raise
     return case_paths(out, case_id)
 
-def collect_manifest(out, write=True):
+def collect_manifest(out: str | Path, write: bool = True) -> pd.DataFrame:
     "One row per complete case from the `.synthesis` records; written to `out/synthesis_manifest.csv`."
     import pandas as pd
     out = Path(out)
@@ -111,19 +114,11 @@ def case_seed(seed: int, case_id: str) -> int:
     "The seed of one case: depends only on the run seed and the case id (not on batch, order or worker)."
     return derive_seed(seed, case_id)
 
-def run_synthesis(masks: dict, out, generate, seed: int = 0, shard=None, batch_size: int = 1, record=None,
-                  check=None, progress=True):
-    """Generate this worker's share of `masks` (`{id: path}`) into `out` with `generate(masks, seeds)`; `record` (a dict)
-    is stored with every case, `check(mask)` may raise ValueError to reject a mask. Returns a DataFrame of the share."""
-    import pandas as pd
-    from tqdm.auto import tqdm
-    out = Path(out); out.mkdir(parents=True, exist_ok=True)
-    if batch_size < 1: raise ValueError(f"batch_size must be >= 1, got {batch_size}")
-    i, n = resolve_shard(shard)
-    mine = shard_ids(masks, (i, n))
-    for p in temp_dirs(out, mine): shutil.rmtree(p, ignore_errors=True)
+# %% ../nbs/07_synthesis.ipynb #f11c7110
+def _complete_rows(out: Path, ids: list, record: dict | None, seed: int) -> dict:
+    "`skipped` rows of the complete cases among `ids`; a case made with other settings than `record`/`seed` says so."
     rows = {c: dict(case_id=c, status='skipped', seconds=None, reason='already complete')
-            for c in mine if case_complete(out, c)}
+            for c in ids if case_complete(out, c)}
     want = {**{k: v for k, v in (record or {}).items() if k in ('checkpoint', 'sampler', 'steps')}, 'run_seed': seed}
     differ = []
     for c in rows:                            # complete cases made with other settings are kept, but said so
@@ -135,22 +130,57 @@ def run_synthesis(masks: dict, out, generate, seed: int = 0, shard=None, batch_s
         print(f"synthesize: {len(differ)} complete case(s) in {out} were made with other settings "
               f"({rows[differ[0]]['reason'][len('already complete, made with '):]}) and are kept; "
               "use another --out or delete them to regenerate", file=sys.stderr)
+    return rows
+
+# %% ../nbs/07_synthesis.ipynb #d553a988
+def _write_batch(out: Path, batch: list, generate: Callable, masks: dict, seed: int, record: dict | None,
+                 shard: str) -> dict:
+    "Generate and write a `batch` of `(case_id, mask, affine, canonical mask)`; return their `written` rows."
+    seeds = [case_seed(seed, c) for c, *_ in batch]
+    t0 = time.perf_counter()
+    imgs = require_finite(np.asarray(generate([mc for *_, mc in batch], seeds)),           # canonical masks: the network's voxel order
+                          f"the images generated for {', '.join(c for c, *_ in batch)} (check the checkpoint's weights)")
+    dt = (time.perf_counter() - t0) / len(batch)
+    rows = {}
+    for (c, m, aff, _), s, im in zip(batch, seeds, imgs):
+        im = from_canonical(im, aff)                                            # back to the mask's own order
+        rec = dict(case_id=c, mask=str(Path(masks[c]).resolve()), **(record or {}), run_seed=seed, seed=s, seconds=round(dt, 4),
+                   batch=len(batch), shard=shard, finished=datetime.now(timezone.utc).isoformat(timespec='seconds'))
+        write_synthetic_case(out, c, im, m, aff, record=rec)
+        rows[c] = dict(case_id=c, status='written', seconds=dt, reason='')
+    return rows
+
+# %% ../nbs/07_synthesis.ipynb #5f787682
+def run_synthesis(masks: dict, out: str | Path, generate: Callable[[list, list], np.ndarray], seed: int = 0,
+                  shard: str | Sequence[int] | None = None, batch_size: int = 1, record: dict | None = None,
+                  check: Callable[[np.ndarray], None] | None = None, progress: bool = True) -> pd.DataFrame:
+    """Generate this worker's share of `masks` into `out`; returns the share's table (`case_id`, `status`
+    'written'/'skipped'/'error', `seconds`, `reason`) and rewrites `synthesis_manifest.csv`.
+
+    Args:
+        masks: `{case_id: path}` of masks with GliomaGen labels (`augment.find_masks`)
+        out: the cohort folder
+        generate: `generate(masks, seeds)`: a list of same-shape canonical masks and their seeds -> images [B, 4, X, Y, Z]
+        seed: the run seed; a case's seed is `case_seed(seed, case_id)`
+        shard: this worker, `(i, N)` or `'i/N'` (None: `resolve_shard`)
+        batch_size: at most this many masks per call of `generate`
+        record: stored with every case (checkpoint, sampler, steps, ...)
+        check: `check(mask)` may raise ValueError to reject a mask (reported and skipped)
+        progress: show a tqdm bar"""
+    import pandas as pd
+    from tqdm.auto import tqdm
+    out = Path(out); out.mkdir(parents=True, exist_ok=True)
+    if batch_size < 1: raise ValueError(f"batch_size must be >= 1, got {batch_size}")
+    i, n = resolve_shard(shard)
+    mine = shard_ids(masks, (i, n))
+    for p in temp_dirs(out, mine): shutil.rmtree(p, ignore_errors=True)
+    rows = _complete_rows(out, mine, record, seed)
     todo = [c for c in mine if c not in rows]
     bar = tqdm(total=len(todo), unit='case', desc=f'synthesize [{i}/{n}]', disable=not progress, dynamic_ncols=True)
 
     def flush(batch):
         if not batch: return
-        seeds = [case_seed(seed, c) for c, *_ in batch]
-        t0 = time.perf_counter()
-        imgs = require_finite(np.asarray(generate([mc for *_, mc in batch], seeds)),           # canonical masks: the network's voxel order
-                              f"the images generated for {', '.join(c for c, *_ in batch)} (check the checkpoint's weights)")
-        dt = (time.perf_counter() - t0) / len(batch)
-        for (c, m, aff, _), s, im in zip(batch, seeds, imgs):
-            im = from_canonical(im, aff)                                        # back to the mask's own order
-            rec = dict(case_id=c, mask=str(Path(masks[c]).resolve()), **(record or {}), run_seed=seed, seed=s, seconds=round(dt, 4),
-                       batch=len(batch), shard=f'{i}/{n}', finished=datetime.now(timezone.utc).isoformat(timespec='seconds'))
-            write_synthetic_case(out, c, im, m, aff, record=rec)
-            rows[c] = dict(case_id=c, status='written', seconds=dt, reason='')
+        rows.update(_write_batch(out, batch, generate, masks, seed, record, f'{i}/{n}'))
         bar.update(len(batch)); batch.clear()
 
     batch = []
@@ -170,7 +200,7 @@ def run_synthesis(masks: dict, out, generate, seed: int = 0, shard=None, batch_s
     return pd.DataFrame([rows[c] for c in mine], columns=['case_id', 'status', 'seconds', 'reason'])
 
 # %% ../nbs/07_synthesis.ipynb #459e95cc
-def synthesis_settings(checkpoint=None, config=None) -> dict:
+def synthesis_settings(checkpoint: str | Path | None = None, config: str | Path | dict | None = None) -> dict:
     """The `synthesis` section that supplies the defaults of `synthesize`: that of `config` (a config.yaml path or
     dict) if given, else the one stored in the checkpoint's sidecar, else the built-in one (ancestral DDPM, all steps)."""
     if config is not None:
@@ -180,10 +210,20 @@ def synthesis_settings(checkpoint=None, config=None) -> dict:
         if stored: return dict(load_config(None, synthesis=stored)['synthesis'])
     return dict(load_config()['synthesis'])
 
-def load_generator(checkpoint, sampler=None, steps=None, device='cpu', config=None):
+# %% ../nbs/07_synthesis.ipynb #80f92dbf
+def load_generator(checkpoint: str | Path, sampler: str | None = None, steps: int | None = None,
+                   device: str = 'cpu', config: str | Path | dict | None = None,
+                  ) -> tuple[Callable, Callable, dict]:
     """`(generate, check, info)` for `run_synthesis` from a checkpoint: the diffusion sampler on its EMA network.
     `sampler`/`steps` None: from `synthesis_settings(checkpoint, config)` (the poster's: ancestral 'ddpm' over all
-    T steps); ddim/pndm without steps and without a config naming them: 50. 'ddpm' always runs all T steps."""
+    T steps); ddim/pndm without steps and without a config naming them: 50. 'ddpm' always runs all T steps.
+
+    Args:
+        checkpoint: a checkpoint base path (or its `.safetensors`/`.json`), or a training run folder (its latest one)
+        sampler: one of `diffusion.SAMPLERS` ('ddpm', 'ddim', 'pndm')
+        steps: denoiser evaluations of ddim/pndm
+        device: torch device the network runs on ('cpu', 'cuda', 'cuda:1'; a `torch.device` works too)
+        config: a config.yaml path or dict whose `synthesis` section replaces the checkpoint's"""
     base = resolve_checkpoint(checkpoint)
     s = synthesis_settings(base, config)
     if sampler is None: sampler = s['sampler']
@@ -228,11 +268,25 @@ def load_generator(checkpoint, sampler=None, steps=None, device='cpu', config=No
     return generate, check, info
 
 # %% ../nbs/07_synthesis.ipynb #bdf0d6e0
-def synthesize(checkpoint, masks_dir, out, sampler=None, steps=None, seed=None, shard=None, batch_size=None, device='cpu',
-               progress=True, config=None):
+def synthesize(checkpoint: str | Path, masks_dir: str | Path, out: str | Path, sampler: str | None = None,
+               steps: int | None = None, seed: int | None = None, shard: str | Sequence[int] | None = None,
+               batch_size: int | None = None, device: str = 'cpu', progress: bool = True,
+               config: str | Path | dict | None = None) -> pd.DataFrame:
     """Generate the four contrasts for every mask in `masks_dir` into the BraTS-layout cohort `out`; returns the share's table.
     `sampler`, `steps`, `seed`, `batch_size` None: from the `synthesis` section of `config` (path or dict) if given,
-    else of the checkpoint's stored config (`synthesis_settings`; the poster's: ancestral DDPM over all T steps)."""
+    else of the checkpoint's stored config (`synthesis_settings`; the poster's: ancestral DDPM over all T steps).
+
+    Args:
+        checkpoint: a checkpoint base path or a training run folder (`checkpoint.resolve_checkpoint`)
+        masks_dir: `<id>/<id>-mask.nii.gz` (as `gliomagen augment` writes them) or plain `*.nii.gz`
+        out: the cohort folder; it must not overlap `masks_dir` or the checkpoint's folder
+        sampler, steps: see `load_generator`
+        seed: the run seed (case seeds derive from it and the case id)
+        shard: this worker, `(i, N)` or `'i/N'` (None: `RANK`/`WORLD_SIZE`, else all cases)
+        batch_size: masks per forward pass
+        device: torch device; 'cuda' under `torchrun` means `cuda:LOCAL_RANK`
+        progress: show a tqdm bar
+        config: a config.yaml path or dict whose `synthesis` section gives the defaults"""
     if Path(out).exists() and not Path(out).is_dir(): raise NotADirectoryError(f"--out {out} is a file; give a folder")
     check_disjoint(out, {'--masks': masks_dir}, '--out', either_way=True)      # the writer replaces case folders
     check_disjoint(out, {'--checkpoint': Path(checkpoint).parent if Path(checkpoint).is_file() else checkpoint}, '--out')
@@ -251,7 +305,7 @@ from .core import command, check_range, check_device
 
 # %% ../nbs/07_synthesis.ipynb #2fe3f88b
 @command('gliomagen synthesize')
-def main_synthesize(argv=None) -> int:
+def main_synthesize(argv: Sequence[str] | None = None) -> int:
     "`gliomagen synthesize --checkpoint CKPT --masks DIR --out COHORT [...]`"
     p = argparse.ArgumentParser(prog='gliomagen synthesize', description='Generate a synthetic BraTS-layout cohort '
                                 '(four contrasts + seg per mask) with a trained GliomaGen checkpoint. Resumable; '

@@ -10,7 +10,9 @@ from pathlib import Path
 import numpy as np
 import nibabel as nib
 from typing import TYPE_CHECKING
+from .core import AnnotationOnly
 if TYPE_CHECKING: import pandas as pd            # imported where used: reading masks needs no pandas
+else: pd = AnnotationOnly('pandas')
 from scipy import ndimage
 
 from .core import N_MASK_LABELS, GLIOMAGEN_LABELS, LABEL_COLOURS, atomic_path, derive_seed, load_config, is_temp_file

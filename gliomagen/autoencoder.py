@@ -16,7 +16,9 @@ from safetensors import safe_open
 from safetensors.torch import save_file
 from tqdm.auto import tqdm
 from fastcore.basics import patch
+from .core import AnnotationOnly
 if TYPE_CHECKING: import pandas as pd       # tables are built lazily
+else: pd = AnnotationOnly('pandas')
 
 from .core import CONTRASTS, atomic_path, derive_seed, command
 from .checkpoint import save_checkpoint, load_checkpoint_tensors, checkpoint_name, find_checkpoint

@@ -20,7 +20,7 @@ __all__ = ['CONTRASTS', 'BRATS2021_CONTRASTS', 'BRATS2024_LABELS', 'BRATS2021_LA
            'case_paths', 'atomic_path', 'current_umask', 'temp_dir', 'write_json_atomic', 'is_temp_file', 'derive_seed',
            'seed_everything', 'ConfigError', 'validate_config', 'load_config', 'save_config', 'load_yaml', 'UsageError',
            'check_range', 'check_pair', 'check_shape', 'check_device', 'require_finite', 'plain_name', 'inside',
-           'check_disjoint', 'check_config_ranges', 'one_line', 'run_command', 'command']
+           'check_disjoint', 'check_config_ranges', 'AnnotationOnly', 'one_line', 'run_command', 'command']
 
 # %% ../nbs/00_core.ipynb #5b8df370
 CONTRASTS = ('t1n', 't1c', 't2w', 't2f')
@@ -522,6 +522,18 @@ def check_config_ranges(cfg: dict, src: str | Path | None = None) -> dict:
             raise UsageError(f"augmentation.scale_min must be <= scale_max, got {a['scale_min']} > {a['scale_max']}")
     except UsageError as e: raise ConfigError(f"config{at}: {e}") from None
     return cfg
+
+# %% ../nbs/00_core.ipynb #e79afdb1
+class AnnotationOnly:
+    "Run-time stand-in for a module named only in annotations: `AnnotationOnly('pandas').DataFrame` is a placeholder class."
+    def __init__(self, module: str): self._module, self._types = module, {}
+    def __getattr__(self, name: str) -> type:
+        if name.startswith('__'): raise AttributeError(name)
+        if name not in self._types:
+            self._types[name] = type(name, (), {'__module__': self._module, '__qualname__': name,
+                                                '__doc__': f'placeholder for {self._module}.{name} in annotations'})
+        return self._types[name]
+    def __repr__(self) -> str: return f'AnnotationOnly({self._module!r})'
 
 # %% ../nbs/00_core.ipynb #0aa3f737
 REFUSED = (ValueError, FileNotFoundError, NotADirectoryError, IsADirectoryError, FileExistsError)

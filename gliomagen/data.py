@@ -13,9 +13,11 @@ from typing import TYPE_CHECKING, Callable, Iterable
 import nibabel as nib
 import numpy as np
 from scipy import ndimage
+from .core import AnnotationOnly
 if TYPE_CHECKING:                           # imported where used: reading volumes needs neither pandas nor torch
     import pandas as pd
     import torch
+else: pd, torch = AnnotationOnly('pandas'), AnnotationOnly('torch')
 
 from .core import (CONTRASTS, BRATS2021_CONTRASTS, GLIOMAGEN_LABELS, HEAD, N_MASK_LABELS,
                             atomic_path, brats2021_to_brats2024, brats2024_to_gliomagen, gliomagen_to_brats2024,

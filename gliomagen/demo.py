@@ -10,7 +10,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 import numpy as np
+from .core import AnnotationOnly
 if TYPE_CHECKING: import pandas as pd
+else: pd = AnnotationOnly('pandas')
 
 from .core import CONTRASTS, load_config, save_config, validate_config, write_json_atomic
 from .core import command, check_range, check_shape, check_device, inside

@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence
 import numpy as np
 import nibabel as nib
 from numpy.typing import ArrayLike
+from .core import AnnotationOnly
 if TYPE_CHECKING: import pandas as pd       # tables are built lazily (pandas is imported where they are)
+else: pd = AnnotationOnly('pandas')
 from scipy import linalg, ndimage, stats
 
 from .core import (CONTRASTS, BRATS2024_LABELS, gliomagen_to_brats2024,

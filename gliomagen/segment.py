@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING, Sequence
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
+from .core import AnnotationOnly
 if TYPE_CHECKING: import matplotlib.pyplot as plt     # figures import matplotlib lazily
+else: plt = AnnotationOnly('matplotlib.pyplot')
 import nibabel as nib
 import torch
 from torch import nn

@@ -17,7 +17,9 @@ from .core import (CONTRASTS, case_paths, atomic_path, derive_seed, gliomagen_to
 from .augment import find_masks
 from .data import read_mask, to_canonical, from_canonical
 from .checkpoint import resolve_checkpoint, read_sidecar
+from .core import AnnotationOnly
 if TYPE_CHECKING: import pandas as pd       # tables are built where they are needed
+else: pd = AnnotationOnly('pandas')
 
 # %% auto #0
 __all__ = ['RECORDS', 'parse_shard', 'resolve_shard', 'shard_ids', 'case_complete', 'temp_dirs', 'write_synthetic_case',

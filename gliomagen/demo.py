@@ -57,8 +57,8 @@ training:
   ema_every: 1
   ema_start: 100
   save_every: 500
-  val_every: 250
-  n_val_batches: 8
+  val_every: 500                 # validation (whole volumes, in windows) does not change the training
+  n_val_batches: 4
   log_every: 10
   num_workers: 0
   sample_sampler: ddim

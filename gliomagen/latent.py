@@ -279,6 +279,7 @@ def ldm_training_parts(cfg: dict, data: str | Path, autoencoder: str | Path | No
         if cfg['diffusion']['schedule'] not in LDM_SCHEDULES:   # a pixel (cosine) section: the seed's 1000-step linear schedule
             cfg['diffusion'].update(schedule='scaled_linear_beta', timesteps=1000)
         cfg['diffusion'].update(objective='eps', loss='l2', clip_range=[0.0, 1.0])
+    cfg['training']['patch_size'] = None      # the latent model learns whole latent volumes (pixel patches: 05_train)
     cfg = validate_config(cfg)
     model = build_ldm(ae, cfg['model'], K, seed=derive_seed(cfg['training']['seed'], 'init'))
     diffusion = LatentDiffusion.from_config(cfg)

@@ -357,6 +357,7 @@ def steps_vs_quality(run: str | Path, settings: tuple = QUALITY_SETTINGS, seed: 
         name = f"{sampler}-{steps or cfg['diffusion']['timesteps']}"; out = run / 'quality' / name
         rec = out / 'quality.json'                               # a scored cohort is not sampled or scored again
         if rec.exists(): rows.append(json.loads(rec.read_text())); continue
+        existed = out.is_dir() and any(out.iterdir())              # sampled before: its time is not this run's
         t0 = time.perf_counter()
         tab = synthesis.synthesize(run / 'train', val, out, sampler=sampler, steps=steps, seed=seed,
                                    batch_size=cfg['synthesis']['batch_size'], progress=progress)
@@ -365,7 +366,7 @@ def steps_vs_quality(run: str | Path, settings: tuple = QUALITY_SETTINGS, seed: 
         res = metrics.evaluate_images(val, out, extractor=ev['extractor'], weights=ev['inception_weights'], seed=seed,
                                       progress=progress, slice_step=ev['slice_step'])
         fl = {c: res[c]['floor'] for c in CONTRASTS}
-        row = {'sampler': name, 's/volume': round(secs / max(1, len(tab)), 2),
+        row = {'sampler': name, 's/volume': None if existed else round(secs / max(1, len(tab)), 2),
                'label error (mean)': round(float(np.mean([lab[c]['label_error'] for c in CONTRASTS])), 4),
                'label error (worst)': round(lab['label_error_max'], 4),
                'FID/floor (worst)': round(max(fl[c]['matched']['fid'] / fl[c]['floor']['fid'] for c in CONTRASTS), 2),

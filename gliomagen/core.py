@@ -16,11 +16,12 @@ from numpy.typing import ArrayLike
 # %% auto #0
 __all__ = ['CONTRASTS', 'BRATS2021_CONTRASTS', 'BRATS2024_LABELS', 'BRATS2021_LABELS', 'GLIOMAGEN_LABELS', 'TUMOUR_CLASSES',
            'HEAD', 'N_MASK_LABELS', 'brats2021_to_brats2024', 'brats2024_to_gliomagen', 'gliomagen_to_brats2024',
-           'LABEL_COLOURS', 'PLANE_AXES', 'DEFAULT_CONFIG', 'MAX_YAML_BYTES', 'REFUSED', 'EXPECTED', 'tumour_slice',
-           'case_paths', 'atomic_path', 'current_umask', 'temp_dir', 'write_json_atomic', 'is_temp_file', 'derive_seed',
-           'seed_everything', 'ConfigError', 'validate_config', 'load_config', 'save_config', 'load_yaml', 'UsageError',
-           'check_range', 'check_pair', 'check_shape', 'check_device', 'require_finite', 'plain_name', 'inside',
-           'check_disjoint', 'check_config_ranges', 'AnnotationOnly', 'one_line', 'run_command', 'command']
+           'LABEL_COLOURS', 'PLANE_AXES', 'DEFAULT_CONFIG', 'CONTEXT_CHANNELS', 'MAX_YAML_BYTES', 'REFUSED', 'EXPECTED',
+           'tumour_slice', 'case_paths', 'atomic_path', 'current_umask', 'temp_dir', 'write_json_atomic',
+           'is_temp_file', 'derive_seed', 'seed_everything', 'ConfigError', 'validate_config', 'load_config',
+           'save_config', 'load_yaml', 'UsageError', 'check_range', 'check_pair', 'check_shape', 'check_device',
+           'require_finite', 'plain_name', 'inside', 'check_disjoint', 'check_config_ranges', 'AnnotationOnly',
+           'one_line', 'run_command', 'command']
 
 # %% ../nbs/00_core.ipynb #5b8df370
 CONTRASTS = ('t1n', 't1c', 't2w', 't2f')
@@ -193,6 +194,9 @@ DEFAULT_CONFIG['preprocessing'] = {
 }
 
 # %% ../nbs/00_core.ipynb #27161cde
+CONTEXT_CHANNELS = {'position': 3, 'volumes': 4}
+"Condition channels beyond the one-hot mask (`model.context`), by name: how many channels each adds (01_data)."
+
 DEFAULT_CONFIG['model'] = {
     'base_channels': 64,
     'channel_mult': [1, 1, 2, 3, 4],
@@ -201,9 +205,11 @@ DEFAULT_CONFIG['model'] = {
     'num_heads': 1,
     'num_groups': 32,                       # GroupNorm groups
     'dropout': 0.0,
-    'in_channels': 10,                      # 4 noisy contrasts + 6 one-hot condition channels
+    'in_channels': 10,                      # 4 noisy contrasts + 6 one-hot condition channels (+ the context's)
     'out_channels': 4,
     'condition_channels': 6,                # one-hot of labels 1..6 (the sixth is always empty in the release)
+    'context': [],                          # extra condition channels: 'position', 'volumes' (CONTEXT_CHANNELS)
+    'label_skip': False,                    # add a 1x1x1 convolution of the condition channels to the output (03_model)
 }
 
 # %% ../nbs/00_core.ipynb #cfcbbbb5
@@ -512,6 +518,8 @@ def check_config_ranges(cfg: dict, src: str | Path | None = None) -> dict:
             for s, g in zip(ps, cfg['dataset']['shape']): check_range('training.patch_size', s, 8, g, integer=True)
         if cfg['preprocessing']['crop'] not in ('none', 'nonzero'):
             raise UsageError(f"preprocessing.crop must be 'none' or 'nonzero', got {cfg['preprocessing']['crop']!r}")
+        bad = [c for c in cfg['model']['context'] if c not in CONTEXT_CHANNELS]
+        if bad: raise UsageError(f"model.context: unknown {bad}; choose from {', '.join(CONTEXT_CHANNELS)}")
         if not cfg['model']['channel_mult']: raise UsageError('model.channel_mult must be a non-empty list')
         for m in cfg['model']['channel_mult']: check_range('model.channel_mult', m, 1, 64, integer=True)
         for r in ('intensity_range', 'clip_range'): check_pair(f'diffusion.{r}', cfg['diffusion'][r])

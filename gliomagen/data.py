@@ -19,7 +19,7 @@ if TYPE_CHECKING:                           # imported where used: reading volum
     import torch
 else: pd, torch = AnnotationOnly('pandas'), AnnotationOnly('torch')
 
-from .core import (CONTRASTS, BRATS2021_CONTRASTS, GLIOMAGEN_LABELS, HEAD, N_MASK_LABELS,
+from .core import (CONTRASTS, BRATS2021_CONTRASTS, CONTEXT_CHANNELS, GLIOMAGEN_LABELS, HEAD, N_MASK_LABELS,
                             atomic_path, brats2021_to_brats2024, brats2024_to_gliomagen, gliomagen_to_brats2024,
                             load_config, save_config, validate_config, is_temp_file)
 
@@ -29,7 +29,7 @@ __all__ = ['CASE_COLUMNS', 'HEAD_METHODS', 'LABEL_COLUMNS', 'ORIGINAL_REMOVED', 
            'grid_transform', 'resize_to_grid', 'resize_from_grid', 'grid_affine', 'nonzero_box', 'crop_affine',
            'spacing_scale', 'save_nifti', 'read_mask', 'qc_reason', 'split_cases', 'load_exclusions', 'prepare_case',
            'prepare_dataset', 'main_prepare', 'to_canonical', 'from_canonical', 'mask_to_onehot', 'onehot_to_mask',
-           'GliomaGenDataset']
+           'mask_context', 'mask_condition', 'GliomaGenDataset']
 
 # %% ../nbs/01_data.ipynb #b7e86eca
 _SUFFIXES = {**{c: c for c in CONTRASTS}, **BRATS2021_CONTRASTS, 'seg': 'seg'}
@@ -626,19 +626,43 @@ def onehot_to_mask(onehot: np.ndarray) -> np.ndarray:
     onehot = np.asarray(onehot)
     return np.where(onehot.max(0) > 0, onehot.argmax(0) + 1, 0).astype(np.uint8)
 
+# %% ../nbs/01_data.ipynb #5362a969
+def mask_context(mask: np.ndarray, context: Iterable[str]) -> np.ndarray:
+    "The `context` channels (names of `CONTEXT_CHANNELS`, in order) of a GliomaGen mask (X, Y, Z): float32 (K, X, Y, Z)."
+    m, out = np.asarray(mask), []
+    if m.ndim != 3: raise ValueError(f"mask_context takes one mask (X, Y, Z), got shape {m.shape}")
+    for name in context:
+        if name == 'position':
+            out += np.meshgrid(*[np.linspace(-1, 1, n, dtype=np.float32) for n in m.shape], indexing='ij')
+        elif name == 'volumes':
+            total = max(1, int(np.count_nonzero(m)))
+            out += [np.full(m.shape, (np.count_nonzero(m == L) / total) ** (1 / 3), np.float32)
+                    for L in (2, 3, 4, 5)]                                           # NETC, SNFH, ET, RC
+        else: raise ValueError(f"unknown context {name!r}; choose from {', '.join(CONTEXT_CHANNELS)}")
+    return np.stack(out).astype(np.float32) if out else np.zeros((0,) + m.shape, np.float32)
+
+def mask_condition(mask: np.ndarray, n_channels: int = 6, context: Iterable[str] = ()) -> np.ndarray:
+    "The network's condition for a mask (X, Y, Z): `mask_to_onehot` then the `mask_context` channels, float32."
+    onehot = mask_to_onehot(np.asarray(mask), n_channels)
+    context = tuple(context)
+    return np.concatenate([onehot, mask_context(mask, context)]) if context else onehot
+
+# %% ../nbs/01_data.ipynb #bb7e3947
 class GliomaGenDataset:
-    """A prepared split (`<root>/<split>/<case>/`) as (image [4,X,Y,Z] float32 in [0,1], cond one-hot [6,X,Y,Z] float32).
+    """A prepared split (`<root>/<split>/<case>/`) as (image [4,X,Y,Z] float32 in [0,1], cond one-hot [6,X,Y,Z] float32,
+    followed by the `context` channels of `mask_condition` if any).
 
     A map-style dataset (`__len__` + `__getitem__`, what `torch.utils.data.DataLoader` takes); torch is imported
     when an item is read, so reading and writing volumes with this module does not import it. `canonical`: the
     arrays in RAS-canonical voxel order (as the original's `nib.as_closest_canonical`), whatever the files' storage."""
     def __init__(self, root: str | Path, split: str | None = 'train', contrasts: tuple = CONTRASTS, n_condition: int = 6,
-                 transform: Callable | None = None, canonical: bool = True):
+                 transform: Callable | None = None, canonical: bool = True, context: Iterable[str] = ()):
         self.dir = Path(root) / split if split else Path(root)
         if not self.dir.is_dir():
             raise FileNotFoundError(f"{self.dir} does not exist: run `gliomagen prepare SRC {root}` first")
         self.contrasts, self.n_condition, self.transform = tuple(contrasts), n_condition, transform
         self.canonical = canonical                     # RAS-canonical arrays, as the original's dataset
+        self.context = tuple(context)                  # extra condition channels (model.context)
         self.case_ids = sorted(d.name for d in self.dir.iterdir()
                                if d.is_dir() and not d.name.startswith('.') and (d / f'{d.name}-mask.nii.gz').exists())
     def __len__(self): return len(self.case_ids)
@@ -659,7 +683,7 @@ class GliomaGenDataset:
             raise ValueError(f"prepared case {self.case_ids[i]} in {self.dir} cannot be read ({type(e).__name__}: "
                              f"{one_line(e)}); prepare it again (gliomagen prepare)") from None
         for k, v in zip(self.contrasts, img): require_finite(v, str(p[k]))
-        cond = mask_to_onehot(to_canonical(m, aff)[0] if self.canonical else m, self.n_condition)
+        cond = mask_condition(to_canonical(m, aff)[0] if self.canonical else m, self.n_condition, self.context)
         import torch
         img, cond = torch.from_numpy(img), torch.from_numpy(cond)
         return self.transform(img, cond) if self.transform else (img, cond)

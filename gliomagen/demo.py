@@ -42,6 +42,9 @@ model:
   channel_mult: [1, 2, 2]        # poster: [1, 1, 2, 3, 4]; 16 -> 8 -> 4 voxels per crop
   num_res_blocks: 1              # poster: 2
   num_groups: 8                  # GroupNorm groups must divide every width (8, 16)
+  context: [position, volumes]   # what a 16^3 crop cannot see: its place in the brain, the tumour's label shares (01_data)
+  in_channels: 17                # 4 noisy contrasts + 6 one-hot + 3 position + 4 volumes (poster: 10)
+  label_skip: true               # a per-voxel linear map of the condition added to the output: sharp label edges (03_model)
 diffusion:
   timesteps: 100                 # the same cosine schedule on a coarser grid of 100 steps (poster: 1000)
   clip_range: [0.0, 1.0]         # clamp x0 to the data's range while sampling
@@ -322,11 +325,12 @@ def x0_error_by_t(run: str | Path, ts: tuple = (0, 10, 25, 50, 75, 90, 99), seed
     from gliomagen.metrics import label_means
     run = Path(run)
     net, diff, cfg = _demo_network(run)
-    tr, va = GliomaGenDataset(run / 'prepared', 'train'), GliomaGenDataset(run / 'prepared', 'val')
+    ctx, K = cfg['model']['context'], cfg['model']['condition_channels']      # the network's condition (01_data)
+    tr, va = GliomaGenDataset(run / 'prepared', 'train', context=ctx), GliomaGenDataset(run / 'prepared', 'val', context=ctx)
     x = torch.stack([va[i][0] for i in range(len(va))]); c = torch.stack([va[i][1] for i in range(len(va))])
     table = np.nan_to_num(label_means(np.stack([tr[i][0].numpy() for i in range(len(tr))]),
-                                      np.stack([onehot_to_mask(tr[i][1].numpy()) for i in range(len(tr))])))
-    look = torch.from_numpy(table[np.stack([onehot_to_mask(ci) for ci in c.numpy()])]).permute(0, 4, 1, 2, 3).float()   # (B, C, X, Y, Z)
+                                      np.stack([onehot_to_mask(tr[i][1][:K].numpy()) for i in range(len(tr))])))
+    look = torch.from_numpy(table[np.stack([onehot_to_mask(ci[:K]) for ci in c.numpy()])]).permute(0, 4, 1, 2, 3).float()   # (B, C, X, Y, Z)
     rows, g = {}, torch.Generator().manual_seed(seed)
     with torch.no_grad():
         for t in ts:

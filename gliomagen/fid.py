@@ -113,15 +113,17 @@ def _case_label_means(case_dir: Path, case: str, mask: np.ndarray, min_voxels: i
         out[c]['background'] = float(v[mask == 0].mean())
     return out
 
-def _cohort_label_means(root: str | Path, min_voxels: int = 3) -> dict:
-    "`{case: _case_label_means}` of the prepared cases under `root` (each with its `<case>-mask.nii.gz`)."
+def _cohort_label_means(root: str | Path, min_voxels: int = 3, masks: dict | None = None) -> dict:
+    "`{case: _case_label_means}` of the prepared cases under `root` (each with its `<case>-mask.nii.gz`); fills `masks` {case: mask} if given."
     from gliomagen.data import read_mask
     from gliomagen.metrics import find_case_dirs
     out = {}
     for case, d in find_case_dirs(root).items():
         mp = d / f'{case}-mask.nii.gz'
         if not mp.exists(): raise FileNotFoundError(f"{mp}: the real cohort must be prepared cases with their masks")
-        out[case] = _case_label_means(d, case, read_mask(mp)[0], min_voxels)
+        m = read_mask(mp)[0]
+        if masks is not None: masks[case] = m
+        out[case] = _case_label_means(d, case, m, min_voxels)
     return out
 
 # %% ../nbs/08a_fid.ipynb #ee08742c
@@ -136,14 +138,13 @@ def label_intensity_errors(real_dir: str | Path, fake_dir: str | Path, min_voxel
         min_voxels: labels with fewer voxels in a case are skipped
         train_dir: prepared training cases, for the lookup reference"""
     from gliomagen.core import CONTRASTS
-    from gliomagen.data import read_mask
     from gliomagen.metrics import find_case_dirs
-    real_all, fake = _cohort_label_means(real_dir, min_voxels), find_case_dirs(fake_dir)
+    masks = {}                                         # each real mask is read once, for both cohorts' means
+    real_all, fake = _cohort_label_means(real_dir, min_voxels, masks), find_case_dirs(fake_dir)
     cases = sorted(set(real_all) & set(fake))
     if not cases: raise FileNotFoundError(f"no case ids in common between {real_dir} and {fake_dir}")
     real = {k: real_all[k] for k in cases}
-    dirs = find_case_dirs(real_dir)
-    syn = {k: _case_label_means(fake[k], k, read_mask(dirs[k] / f'{k}-mask.nii.gz')[0], min_voxels) for k in cases}
+    syn = {k: _case_label_means(fake[k], k, masks[k], min_voxels) for k in cases}
     look = None
     if train_dir is not None:
         tr = _cohort_label_means(train_dir, min_voxels)

@@ -11,6 +11,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from torch.utils.checkpoint import checkpoint as _grad_checkpoint
 from fastcore.basics import patch
+from .core import CONTEXT_CHANNELS
 
 # %% auto #0
 __all__ = ['timestep_embedding', 'GroupNorm32', 'ResBlock', 'AttentionBlock', 'Downsample', 'Upsample', 'EmbedSequential',
@@ -112,11 +113,12 @@ class GliomaGenUNet(nn.Module):
 
     x: (B, in_channels, X, Y, Z) — the noisy image channels then the condition channels; each spatial size
     divisible by 2**(len(channel_mult)-1). t: (B,) integer (or float) timesteps. Returns (B, out_channels, X, Y, Z).
+    `label_skip`: add a per-voxel linear map of the condition channels to the output (below; off in the release).
     """
 
     def __init__(self, in_channels: int = 10, out_channels: int = 4, base_channels: int = 64,
                  channel_mult: tuple = (1, 1, 2, 3, 4), num_res_blocks: int = 2, attention_levels: tuple = (), num_heads: int = 1,
-                 num_groups: int = 32, dropout: float = 0., grad_checkpoint: bool = False):
+                 num_groups: int = 32, dropout: float = 0., grad_checkpoint: bool = False, label_skip: bool = False):
         super().__init__()
         channel_mult, attention_levels = tuple(int(m) for m in channel_mult), tuple(int(a) for a in attention_levels)
         bad = [w for w in {base_channels * m for m in channel_mult} if w % num_groups]
@@ -124,7 +126,7 @@ class GliomaGenUNet(nn.Module):
         self.config = dict(in_channels=in_channels, out_channels=out_channels, base_channels=base_channels,
                            channel_mult=list(channel_mult), num_res_blocks=num_res_blocks,
                            attention_levels=list(attention_levels), num_heads=num_heads, num_groups=num_groups,
-                           dropout=dropout)
+                           dropout=dropout, **({'label_skip': True} if label_skip else {}))
         C, E = base_channels, 4 * base_channels
         res = dict(dropout=dropout, num_groups=num_groups, grad_checkpoint=grad_checkpoint)
         att = dict(num_heads=num_heads, num_groups=num_groups, grad_checkpoint=grad_checkpoint)
@@ -148,6 +150,7 @@ class GliomaGenUNet(nn.Module):
                 self.output_blocks.append(EmbedSequential(*blocks))
         self.out = nn.Sequential(GroupNorm32(num_groups, ch), nn.SiLU(), _zero(nn.Conv3d(ch, out_channels, 3, padding=1)))
         self.multiple = 2 ** (len(channel_mult) - 1)
+        self.label_skip = nn.Conv3d(in_channels - out_channels, out_channels, 1) if label_skip else None
 
 # %% ../nbs/03_model.ipynb #8a361c82
 @patch
@@ -172,7 +175,8 @@ def forward(self: GliomaGenUNet, x: torch.Tensor, t: torch.Tensor) -> torch.Tens
         h = block(h, emb); hs.append(h)
     h = self.middle_block(h, emb)
     for block in self.output_blocks: h = block(torch.cat([h, hs.pop()], dim=1), emb)
-    return self.out(h)
+    if self.label_skip is None: return self.out(h)
+    return self.out(h) + self.label_skip(x[:, self.config['out_channels']:])   # sharp per-label intensities
 
 # %% ../nbs/03_model.ipynb #55c71f9f
 def gliomagen_unet(**overrides) -> GliomaGenUNet:
@@ -184,10 +188,11 @@ def gliomagen_unet(**overrides) -> GliomaGenUNet:
 def unet_from_config(cfg_model: dict, **overrides) -> GliomaGenUNet:
     "Build the network from the `model` section of a config (or a whole config); `overrides` win (e.g. grad_checkpoint=True)."
     m = dict(cfg_model.get('model', cfg_model))
-    cond = m.pop('condition_channels', None)
-    if cond is not None and m.get('in_channels') != m.get('out_channels') + cond:
+    cond, ctx = m.pop('condition_channels', None), m.pop('context', None) or []
+    n_ctx = sum(CONTEXT_CHANNELS[c] for c in ctx)
+    if cond is not None and m.get('in_channels') != m.get('out_channels') + cond + n_ctx:
         raise ValueError(f"model.in_channels ({m.get('in_channels')}) must equal out_channels ({m.get('out_channels')}) "
-                         f"+ condition_channels ({cond})")
+                         f"+ condition_channels ({cond})" + (f" + the context's {n_ctx} ({', '.join(ctx)})" if ctx else ''))
     return GliomaGenUNet(**{**m, **overrides})
 
 def n_parameters(model: nn.Module) -> int:

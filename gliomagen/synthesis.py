@@ -237,7 +237,7 @@ def load_generator(checkpoint: str | Path, sampler: str | None = None, steps: in
     import torch
     from gliomagen.checkpoint import load_checkpoint
     from gliomagen.diffusion import GaussianDiffusion, SAMPLERS, windowed
-    from gliomagen.data import mask_to_onehot
+    from gliomagen.data import mask_condition
     if sampler not in SAMPLERS: raise ValueError(f"unknown sampler {sampler!r}; choose one of {', '.join(SAMPLERS)}")
     model, side = load_checkpoint(base, device=device)
     try: check_pair('clip_range', side.get('intensity', {}).get('clip_range', (-1., 1.)))
@@ -246,6 +246,8 @@ def load_generator(checkpoint: str | Path, sampler: str | None = None, steps: in
     diffusion = GaussianDiffusion.from_sidecar(side)
     T = diffusion.num_timesteps
     patch = ((side.get('config') or {}).get('training') or {}).get('patch_size')
+    m_cfg = (side.get('config') or {}).get('model') or {}
+    K, ctx = m_cfg.get('condition_channels', 6), tuple(m_cfg.get('context') or ())   # context channels (01_data)
     model = windowed(model, patch, s['window_overlap'])   # a patch-trained network samples in windows (04_diffusion)
     if sampler == 'ddpm':                      # the ancestral chain always runs all T steps
         if steps not in (None, T): raise ValueError(f"the ancestral 'ddpm' sampler runs all {T} steps of this checkpoint; "
@@ -261,12 +263,12 @@ def load_generator(checkpoint: str | Path, sampler: str | None = None, steps: in
 
     @torch.no_grad()
     def generate(masks, seeds):
-        cond = torch.stack([torch.as_tensor(np.asarray(mask_to_onehot(m)), dtype=torch.float32) for m in masks]).to(device)
+        cond = torch.stack([torch.as_tensor(mask_condition(m, K, ctx), dtype=torch.float32) for m in masks]).to(device)
         x = diffusion.sample(model, cond, sampler=sampler, steps=steps, seed=list(seeds), progress=False)
         return x.float().cpu().numpy()
 
     info = dict(checkpoint=str(base), checkpoint_step=side.get('step'), ema=side.get('ema'), sampler=sampler, steps=steps,
-                timesteps=T, device=str(device), **({'window': list(patch), 'window_overlap': s['window_overlap']} if patch else {}))
+                timesteps=T, device=str(device), **({'context': list(ctx)} if ctx else {}), **({'window': list(patch), 'window_overlap': s['window_overlap']} if patch else {}))
     return generate, check, info
 
 # %% ../nbs/07_synthesis.ipynb #bdf0d6e0

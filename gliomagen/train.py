@@ -105,23 +105,25 @@ def _noise_generator(seed, g, device):
 
 # %% ../nbs/05_train.ipynb #3a79a077
 def random_patches(x0: torch.Tensor, cond: torch.Tensor, size: tuple[int, int, int] | list[int], generator: torch.Generator,
-                   foreground: float = 0.) -> tuple:
+                   foreground: float = 0., n_onehot: int | None = None) -> tuple:
     """Per-volume random crops of `size` (X, Y, Z) from image and condition batches (B, C, X, Y, Z): one box per
     volume, the same for its image and condition, drawn from `generator` (a CPU generator).
 
     As nnU-Net draws its patches: the box's centre is uniform over the volume and the box may reach beyond the
     volume's faces (zeros there: background in the image and in the one-hot condition), so the voxels near a face
     are seen too (a corner voxel of a 40-voxel axis about 1/8 as often as an inner one, not 1/16³ as with boxes inside); with probability `foreground` the centre is instead a random voxel of a random
-    tumour label present (condition channels 1.., labels 2..), so small compartments are seen as often as large ones."""
+    tumour label present (condition channels 1.., labels 2..), so small compartments are seen as often as large ones.
+    `n_onehot`: the condition's one-hot channels; the channels after them are context (`data.mask_context`), not
+    labels, and are padded with their edge values (None: all channels are one-hot)."""
     size = tuple(int(s) for s in size)
     shape = tuple(x0.shape[2:])
     if any(s > n for s, n in zip(size, shape)):
         raise ValueError(f"training.patch_size {list(size)} is larger than the volumes {list(shape)}")
-    xs, cs = [], []
+    xs, cs, K = [], [], cond.shape[1] if n_onehot is None else int(n_onehot)
     for b in range(x0.shape[0]):
         centre = None
         if foreground > 0 and float(torch.rand(1, generator=generator)) < foreground:
-            present = [k for k in range(1, cond.shape[1]) if cond[b, k].any()]
+            present = [k for k in range(1, K) if cond[b, k].any()]
             if present:
                 vox = cond[b, present[int(torch.randint(0, len(present), (1,), generator=generator))]].nonzero()
                 centre = vox[int(torch.randint(0, len(vox), (1,), generator=generator))].tolist()
@@ -131,7 +133,9 @@ def random_patches(x0: torch.Tensor, cond: torch.Tensor, size: tuple[int, int, i
         box = tuple(slice(max(0, l), min(n, l + s)) for l, s, n in zip(lo, size, shape))
         fpad = [p for lohi in reversed(pad) for p in lohi]           # F.pad lists the last axis first
         xs.append(torch.nn.functional.pad(x0[(b, slice(None)) + box], fpad))
-        cs.append(torch.nn.functional.pad(cond[(b, slice(None)) + box], fpad))
+        c = cond[(b, slice(None)) + box]
+        ctx = torch.nn.functional.pad(c[None, K:], fpad, mode='replicate')[0] if K < c.shape[0] else c[K:]
+        cs.append(torch.cat([torch.nn.functional.pad(c[:K], fpad), ctx]))
     return torch.stack(xs), torch.stack(cs)
 
 def _patch_generator(seed, g):
@@ -248,9 +252,10 @@ def build_datasets(root: str | Path, cfg: dict | None = None, val_ds: torch.util
     root = Path(root)
     if not (root / 'train').is_dir():
         raise FileNotFoundError(f"{root} is not a prepared dataset (no {root / 'train'}); run `gliomagen prepare`")
-    tr = GliomaGenDataset(root, 'train')
+    ctx = cfg['model']['context'] if cfg is not None else ()     # context channels after the one-hot (01_data)
+    tr = GliomaGenDataset(root, 'train', context=ctx)
     if cfg is not None and cfg['training']['cache_data']: tr = CachedDataset(tr)
-    va = val_ds if val_ds is not None else (GliomaGenDataset(root, 'val') if (root / 'val').is_dir() else None)
+    va = val_ds if val_ds is not None else (GliomaGenDataset(root, 'val', context=ctx) if (root / 'val').is_dir() else None)
     return tr, va
 
 def _case_id(ds, i) -> str:
@@ -332,13 +337,18 @@ class Trainer:
 # %% ../nbs/05_train.ipynb #b1833ad9
 @patch
 def load(self: Trainer, base: str | Path) -> Trainer:
-    "Restore model, EMA, optimiser, LR schedule, step and RNG states from checkpoint `base` (no suffix)."
+    """Restore model, EMA, optimiser, LR schedule, step and RNG states from checkpoint `base` (no suffix). The LR and
+    its milestones are the config's (`training.lr`, `lr_schedule`), so a resume can change them; Adam's moments are kept."""
     base = Path(base)
     live, ema, sidecar = load_checkpoint_tensors(base)
     self.model.load_state_dict(live)
     self.ema.model.load_state_dict(ema if ema is not None else live)
     tensors, meta = load_training_state(base)
     rng = _unflatten_training_state(tensors, meta, self.opt, self.sched)
+    lr, ms = self.cfg['training']['lr'], self.cfg['lr_schedule']    # a resume may change them (`gliomagen train --resume --config`)
+    self.sched.base_lrs = [lr] * len(self.opt.param_groups)
+    self.sched.lr_lambdas = [MilestoneSchedule(**ms) for _ in self.opt.param_groups]
+    for g in self.opt.param_groups: g['initial_lr'], g['lr'] = lr, lr * self.sched.lr_lambdas[0](self.sched.last_epoch)
     if self.rank == 0: set_rng_state(rng)          # the saved states are rank 0's; other ranks re-derive theirs
     else: seed_everything(derive_seed(self.seed, 'global', meta['step'], self.rank))
     self.step = self.resumed_from = int(meta['step'])
@@ -400,7 +410,7 @@ def train_step(self: Trainer, batches: Iterator) -> torch.Tensor:
         g = (self.step * accum + m) * self.world + self.rank          # global micro-batch number
         if self.cfg['training']['patch_size']:                      # random crops (patch training, above)
             x0, cond = random_patches(x0, cond, self.cfg['training']['patch_size'], _patch_generator(self.seed, g),
-                                      self.cfg['training']['patch_foreground'])
+                                      self.cfg['training']['patch_foreground'], self.cfg['model']['condition_channels'])
         x0 = x0.to(self.device, non_blocking=True); cond = cond.to(self.device, non_blocking=True)
         t, noise = self.diffusion.draw_t_noise(x0, _noise_generator(self.seed, g, self.device))
         sync = self.ddp.no_sync() if (self.world > 1 and m < accum - 1) else nullcontext()
@@ -450,7 +460,7 @@ def validate(self: Trainer) -> dict | None:
 # %% ../nbs/05_train.ipynb #215b059e
 @patch
 def sample_condition(self: Trainer) -> tuple[str, torch.Tensor, np.ndarray]:
-    "(case id, one-hot condition [6,X,Y,Z], affine) of the fixed mask the checkpoint samples are drawn for."
+    "(case id, condition [6 (+ context),X,Y,Z], affine) of the fixed mask the checkpoint samples are drawn for."
     ds = self.val_ds if self.val_ds is not None and len(self.val_ds) else self.train_ds
     _, cond = _split_batch(ds[0])
     return _case_id(ds, 0), cond, _affine(ds, 0)
@@ -470,7 +480,7 @@ def write_sample(self: Trainer) -> Path | None:
     d = self.out / 'samples' / checkpoint_name(self.step)
     x = x[0].float().cpu().numpy()
     for c, img in zip(CONTRASTS, x): save_nifti(img.astype(np.float32), affine, d / f'{case}-{c}.nii.gz')
-    save_nifti(onehot_to_mask(cond.cpu().numpy()), affine, d / f'{case}-mask.nii.gz')
+    save_nifti(onehot_to_mask(cond[:self.cfg['model']['condition_channels']].cpu().numpy()), affine, d / f'{case}-mask.nii.gz')
     self.log({'step': self.step, 'event': 'sample', 'path': str(d.relative_to(self.out))})
     return d
 

@@ -133,9 +133,10 @@ def random_patches(x0: torch.Tensor, cond: torch.Tensor, size: tuple[int, int, i
         box = tuple(slice(max(0, l), min(n, l + s)) for l, s, n in zip(lo, size, shape))
         fpad = [p for lohi in reversed(pad) for p in lohi]           # F.pad lists the last axis first
         xs.append(torch.nn.functional.pad(x0[(b, slice(None)) + box], fpad))
-        c = cond[(b, slice(None)) + box]
-        ctx = torch.nn.functional.pad(c[None, K:], fpad, mode='replicate')[0] if K < c.shape[0] else c[K:]
-        cs.append(torch.cat([torch.nn.functional.pad(c[:K], fpad), ctx]))
+        c, parts = cond[(b, slice(None)) + box], []
+        parts.append(torch.nn.functional.pad(c[:K], fpad))                      # one-hot: background beyond the faces
+        if K < c.shape[0]: parts.append(torch.nn.functional.pad(c[None, K:], fpad, mode='replicate')[0])   # context: edge values
+        cs.append(torch.cat(parts))
     return torch.stack(xs), torch.stack(cs)
 
 def _patch_generator(seed, g):

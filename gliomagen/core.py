@@ -190,6 +190,9 @@ DEFAULT_CONFIG['preprocessing'] = {
                                             # first crop to the box of non-zero voxels (nnU-Net's crop to non-zero)
     'crop_margin': 1,                       # voxels kept around that box
     'spacing': None,                        # grid voxel size (mm); None: the scale that fits the volume (original)
+    'normalise': 'minmax',                  # intensities to [0, 1]: 'minmax' (original: each contrast by its min and
+                                            # max) or 'head_mean' (its mean over the head label at normalise_level)
+    'normalise_level': 1 / 3,               # head_mean: where the healthy tissue's mean lands (01_data)
     'workers': 1,
 }
 
@@ -484,7 +487,7 @@ _COUNT, _NONNEG = dict(lo=1, integer=True), dict(lo=0, integer=True)
 _RANGES = {
     'dataset.n_val': _NONNEG, 'preprocessing.closing_radius': dict(lo=0, hi=64, integer=True),
     'preprocessing.workers': dict(lo=1, hi=1024, integer=True), 'preprocessing.crop_margin': _NONNEG,
-    'preprocessing.spacing': dict(lo=0, lo_open=True), 'training.patch_foreground': dict(lo=0, hi=1),
+    'preprocessing.spacing': dict(lo=0, lo_open=True), 'preprocessing.normalise_level': dict(lo=0, hi=1, lo_open=True), 'training.patch_foreground': dict(lo=0, hi=1),
     'synthesis.window_overlap': dict(lo=0, hi=1, hi_open=True),
     'preprocessing.qc_max_hole_fraction': dict(lo=0, hi=1), 'preprocessing.qc_min_head_fraction': dict(lo=0, hi=1),
     'model.base_channels': _COUNT, 'model.num_res_blocks': _COUNT, 'model.num_heads': _COUNT, 'model.num_groups': _COUNT,
@@ -518,6 +521,8 @@ def check_config_ranges(cfg: dict, src: str | Path | None = None) -> dict:
             for s, g in zip(ps, cfg['dataset']['shape']): check_range('training.patch_size', s, 8, g, integer=True)
         if cfg['preprocessing']['crop'] not in ('none', 'nonzero'):
             raise UsageError(f"preprocessing.crop must be 'none' or 'nonzero', got {cfg['preprocessing']['crop']!r}")
+        if cfg['preprocessing']['normalise'] not in ('minmax', 'head_mean'):
+            raise UsageError(f"preprocessing.normalise must be 'minmax' or 'head_mean', got {cfg['preprocessing']['normalise']!r}")
         bad = [c for c in cfg['model']['context'] if c not in CONTEXT_CHANNELS]
         if bad: raise UsageError(f"model.context: unknown {bad}; choose from {', '.join(CONTEXT_CHANNELS)}")
         if not cfg['model']['channel_mult']: raise UsageError('model.channel_mult must be a non-empty list')

@@ -25,11 +25,11 @@ from .core import (CONTRASTS, BRATS2021_CONTRASTS, CONTEXT_CHANNELS, GLIOMAGEN_L
 
 # %% auto #0
 __all__ = ['CASE_COLUMNS', 'HEAD_METHODS', 'LABEL_COLUMNS', 'ORIGINAL_REMOVED', 'find_cases', 'NiftiError', 'read_nifti',
-           'CaseError', 'load_case', 'head_mask', 'add_head_label', 'head_qc', 'normalise_minmax', 'GridTransform',
-           'grid_transform', 'resize_to_grid', 'resize_from_grid', 'grid_affine', 'nonzero_box', 'crop_affine',
-           'spacing_scale', 'save_nifti', 'read_mask', 'qc_reason', 'split_cases', 'load_exclusions', 'prepare_case',
-           'prepare_dataset', 'main_prepare', 'to_canonical', 'from_canonical', 'mask_to_onehot', 'onehot_to_mask',
-           'mask_context', 'mask_condition', 'GliomaGenDataset']
+           'CaseError', 'load_case', 'head_mask', 'add_head_label', 'head_qc', 'normalise_minmax',
+           'normalise_head_mean', 'GridTransform', 'grid_transform', 'resize_to_grid', 'resize_from_grid',
+           'grid_affine', 'nonzero_box', 'crop_affine', 'spacing_scale', 'save_nifti', 'read_mask', 'qc_reason',
+           'split_cases', 'load_exclusions', 'prepare_case', 'prepare_dataset', 'main_prepare', 'to_canonical',
+           'from_canonical', 'mask_to_onehot', 'onehot_to_mask', 'mask_context', 'mask_condition', 'GliomaGenDataset']
 
 # %% ../nbs/01_data.ipynb #b7e86eca
 _SUFFIXES = {**{c: c for c in CONTRASTS}, **BRATS2021_CONTRASTS, 'seg': 'seg'}
@@ -211,6 +211,21 @@ def normalise_minmax(img: np.ndarray) -> np.ndarray:
     lo, hi = float(x.min()), float(x.max())
     return np.zeros_like(x) if hi <= lo else (x - lo) / (hi - lo)
 
+# %% ../nbs/01_data.ipynb #8d0b7b95
+def normalise_head_mean(img: np.ndarray,          # one volume (3D) or `[C, X, Y, Z]`
+                        head: np.ndarray,         # bool mask of healthy tissue (the head label), shape (X, Y, Z)
+                        level: float = 1 / 3,     # where the head's mean lands
+                       ) -> np.ndarray:
+    "Shift each volume's minimum to 0 and scale its mean over `head` to `level`; clip to [0, 1]."
+    x = np.asarray(img, dtype=np.float32)
+    if x.ndim == 4: return np.stack([normalise_head_mean(v, head, level) for v in x])
+    head = np.asarray(head, bool)
+    if head.shape != x.shape: raise ValueError(f"head mask shape {head.shape} != image shape {x.shape}")
+    if not head.any(): raise ValueError("the head label is empty, so there is no healthy tissue to scale by; "
+                                        "use preprocessing.normalise: minmax")
+    lo = float(x.min()); ref = float(x[head].mean()) - lo
+    return np.zeros_like(x) if ref <= 0 else np.clip(level * (x - lo) / ref, 0, 1)
+
 # %% ../nbs/01_data.ipynb #ac420e25
 @dataclass(frozen=True)
 class GridTransform:
@@ -388,7 +403,9 @@ def _settings(shape, pre):
     return {'shape': list(shape), 'head_contrast': pre['head_contrast'], 'closing_radius': pre['closing_radius'],
             'head_method': pre['head_method'], 'resize_mode': pre['resize_mode'],
             **({'crop': pre['crop'], 'crop_margin': pre['crop_margin']} if pre['crop'] != 'none' else {}),
-            **({'spacing': pre['spacing']} if pre['spacing'] is not None else {})}
+            **({'spacing': pre['spacing']} if pre['spacing'] is not None else {}),
+            **({'normalise': pre['normalise'], 'normalise_level': pre['normalise_level']}
+               if pre['normalise'] != 'minmax' else {})}
 
 def prepare_case(case: dict | str | Path, out_dir: str | Path, shape: tuple = (192, 192, 144),
                  preprocessing: dict | None = None) -> dict:
@@ -411,7 +428,9 @@ def prepare_case(case: dict | str | Path, out_dir: str | Path, shape: tuple = (1
     image, mask, affine, geo = _field_of_view(image, mask, affine, shape, pre)
     out.update(geo)
     sc = spacing_scale(affine, pre['spacing'])
-    img_g = np.clip(resize_to_grid(normalise_minmax(image), shape, order=1, mode=pre['resize_mode'], scale=sc), 0, 1).astype(np.float32)
+    norm = (normalise_minmax(image) if pre['normalise'] == 'minmax' else
+            normalise_head_mean(image, mask == HEAD, pre['normalise_level']))
+    img_g = np.clip(resize_to_grid(norm, shape, order=1, mode=pre['resize_mode'], scale=sc), 0, 1).astype(np.float32)
     mask_g = resize_to_grid(mask, shape, order=0, scale=sc)
     aff_g = grid_affine(affine, mask.shape, shape, scale=sc)
     out['spacing'] = 'x'.join(f'{z:.3g}' for z in nib.affines.voxel_sizes(aff_g))
@@ -556,7 +575,7 @@ from .core import command, check_range, check_shape, check_disjoint, require_fin
 def main_prepare(argv: list[str] | None = None) -> int:
     "`gliomagen prepare`: BraTS case folders -> model-ready train/ val/ + manifest.csv. Exit 1 if any case was rejected (not merely excluded)."
     p = argparse.ArgumentParser(prog='gliomagen prepare', description='Prepare BraTS cases for GliomaGen: validate, '
-                                'add the head label, min-max normalise, resize to the model grid, split into train/val.')
+                                'add the head label, scale intensities to [0, 1] (preprocessing.normalise), resize to the model grid, split into train/val.')
     p.add_argument('src', help='folder of BraTS case folders (BraTS 2024 or 2021 naming)')
     p.add_argument('dst', help='output folder: train/, val/, manifest.csv')
     p.add_argument('--config', help='config.yaml (default: built-in defaults = data/config.yaml)')

@@ -37,6 +37,8 @@ dataset:
 preprocessing:
   crop: nonzero                  # crop to the brain's box first (poster: the whole volume is resized)
   spacing: 4.0                   # grid voxels of at most 4 mm (poster: the scale that fits the volume)
+  normalise: head_mean           # each contrast scaled by its healthy tissue's mean, not its brightest voxel (poster: minmax)
+  normalise_level: 0.5           # ... which lands at 0.5: no voxel clipped, the range min-max gives the phantoms (01_data)
 model:
   base_channels: 8               # poster: 64
   channel_mult: [1, 2, 2]        # poster: [1, 1, 2, 3, 4]; 16 -> 8 -> 4 voxels per crop

@@ -91,9 +91,13 @@ def ms_ssim_slices(real: ArrayLike, # `(N, H, W)` slices (or one `(H, W)` slice)
     return (vals, info) if return_info else vals
 
 # %% ../nbs/08_metrics.ipynb #d8e1c8ae
-def _mean_cov(x):
+def _check_features(x) -> np.ndarray:
     x = np.asarray(x, np.float64)
     if x.ndim != 2 or len(x) < 2: raise ValueError(f"features must be an (N, D) array with N >= 2, got shape {x.shape}")
+    return x
+
+def _mean_cov(x):
+    x = _check_features(x)
     return x.mean(0), np.atleast_2d(np.cov(x, rowvar=False))
 
 def frechet_distance(mu1: np.ndarray, s1: np.ndarray, mu2: np.ndarray, s2: np.ndarray, method: str = 'sqrtm',
@@ -126,8 +130,7 @@ def fid_from_features(real: ArrayLike, fake: ArrayLike, method: str = 'sqrtm') -
     if method == 'auto': method = 'svd' if min(len(real), len(fake)) <= np.shape(real)[-1] else 'eigh'
     if method == 'svd':
         if np.shape(real)[-1] != np.shape(fake)[-1]: raise ValueError(f"feature dimensions differ: {np.shape(real)} vs {np.shape(fake)}")
-        _mean_cov(real[:2]); _mean_cov(fake[:2])
-        return _fid_svd(real, fake)
+        return _fid_svd(_check_features(real), _check_features(fake))   # (no D x D covariance: 16 s per demo run)
     mu1, s1 = _mean_cov(real); mu2, s2 = _mean_cov(fake)
     if s1.shape != s2.shape: raise ValueError(f"feature dimensions differ: {s1.shape[0]} vs {s2.shape[0]}")
     return frechet_distance(mu1, s1, mu2, s2, method=method)

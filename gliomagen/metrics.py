@@ -105,7 +105,7 @@ def frechet_distance(mu1: np.ndarray, s1: np.ndarray, mu2: np.ndarray, s2: np.nd
     "Fréchet distance of two Gaussians N(mu1, s1), N(mu2, s2)."
     diff = mu1 - mu2
     if method == 'sqrtm':
-        covmean, _ = linalg.sqrtm(s1.dot(s2), disp=False)
+        covmean = linalg.sqrtm(s1.dot(s2))      # (SciPy 1.17 deprecates `disp`)
         if not np.isfinite(covmean).all():
             off = np.eye(s1.shape[0]) * eps
             covmean = linalg.sqrtm((s1 + off).dot(s2 + off))

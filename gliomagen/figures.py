@@ -324,6 +324,13 @@ def read_log(path: str | Path) -> list:
         if isinstance(r, dict): out.append(r)
     return out
 
+def _loss_label(run_dir) -> str:
+    "The y label of the training curve: the run's loss of its objective's target (`diffusion.loss`, `diffusion.objective`)."
+    conf = run_paths(run_dir)['config']
+    try: d = load_config(conf)['diffusion'] if conf.exists() else load_config()['diffusion']
+    except Exception: return 'loss'
+    return f"{d['loss'].upper()} loss of {({'eps': 'ε', 'x0': 'x₀', 'v': 'v'}).get(d['objective'], d['objective'])}"
+
 def figure_training_loss(run_dir: str | Path, out: str | Path | None = None, dpi: int = 100) -> Path:
     "Training curve from `train/log.jsonl`: training loss per logging window and validation loss (live, EMA)."
     o = _out_dir(run_dir, out)
@@ -341,7 +348,7 @@ def figure_training_loss(run_dir: str | Path, out: str | Path | None = None, dpi
         if v:
             st, lo = zip(*sorted(dict(v).items()))      # a resumed run may log a step twice: keep the last
             ax.plot(st, lo, **style[k])
-    ax.set_xlabel('step'); ax.set_ylabel('L1 loss of ε'); ax.grid(alpha=.3); ax.legend(fontsize=8)
+    ax.set_xlabel('step'); ax.set_ylabel(_loss_label(run_dir)); ax.grid(alpha=.3); ax.legend(fontsize=8)
     ax.set_title('Training curve', fontsize=10)
     fig.tight_layout()
     return save_figure(fig, o / 'training_loss.png', dpi)
@@ -725,7 +732,7 @@ FIGURES = {
     'fig04_head_label': (figure_head_label, 'Figure 4: anatomical mask before and after head addition.'),
     'fig07_mask_augmentation': (figure_mask_augmentation, 'Figure 7: mask augmentation (flip, small scaling).'),
     'fig09_training_samples': (figure_training_samples, 'Figure 9: generated contrasts over training (rows: checkpoint steps).'),
-    'training_loss': (figure_training_loss, 'Training curve: L1 loss of the predicted noise (train and validation).'),
+    'training_loss': (figure_training_loss, 'Training curve: the diffusion loss (train and validation).'),
     'fig10_generated_vs_real': (figure_generated_vs_real, 'Figure 10: generated contrasts for validation masks, aside ground truth.'),
     'fig11_image_metrics': (table_image_metrics, 'Figure 11: MS-SSIM, FID and KID per contrast.'),
     'fig13_segmentation': (table_segmentation, 'Figure 13: nnU-Net segmentation performance per data configuration.'),
@@ -771,7 +778,8 @@ def _config_lines(P) -> list:
         c = load_config(P['config'])
         return [f"- grid {'×'.join(map(str, c['dataset']['shape']))}, {c['dataset']['n_val']} validation cases; "
                 f"U-Net base {c['model']['base_channels']}, mult {tuple(c['model']['channel_mult'])}; "
-                f"{c['training']['iterations']:,} iterations; sampler {c['synthesis']['sampler']} "
+                f"{c['training']['iterations']:,} iterations; objective {c['diffusion']['objective']}, "
+                f"intensities {c['preprocessing']['normalise']}; sampler {c['synthesis']['sampler']} "
                 f"({c['synthesis']['steps']} steps)"]
     except Exception as e: return [f'- config.yaml could not be read: {e}']
 
@@ -785,6 +793,13 @@ def _training_lines(P) -> list:
             + (f", {r['sec_per_step']:.2f} s/step" if isinstance(r.get('sec_per_step'), (int, float)) else '')]
 
 # %% ../nbs/11_figures.ipynb #7632d4a8
+def _norm_note(P) -> str:
+    "', each contrast's healthy-tissue mean at …' for a run scaled by healthy tissue (`preprocessing.normalise`), else ''."
+    try: pre = load_config(P['config'])['preprocessing'] if P['config'].exists() else None
+    except Exception: return ''
+    if not pre or pre['normalise'] == 'minmax': return ''
+    return f", each contrast's healthy-tissue mean at {pre['normalise_level']:g}"
+
 def _eval_lines(P) -> list:
     """Does the generator work? A table per contrast from `images.json`: the label intensity error beside its two
     references (real-vs-real floor, lookup; 08a), the background, and FID/KID beside their real-vs-real floor."""
@@ -808,7 +823,7 @@ def _eval_lines(P) -> list:
             if has_fid:
                 v = fl[c]; row += [f"{v['matched']['fid']:.1f} / {v['floor']['fid']:.1f}", f"{v['matched']['kid']:.4f} / {v['floor']['kid']:.4f}"]
             rows.append(row)
-        lines = [f"**Samples vs real on the {lab.get('n_cases', '?')} validation masks** ([0, 1] scale"
+        lines = [f"**Samples vs real on the {lab.get('n_cases', '?')} validation masks** ([0, 1] scale{_norm_note(P)}"
                  + (f"; FID/KID with {res.get('extractor')}" if has_fid else '') + ')', '']
         return lines + ['| ' + ' | '.join(head) + ' |', '|' + '---|' * len(head)] + ['| ' + ' | '.join(r) + ' |' for r in rows]
     except Exception as e: return [f'{ev} could not be summarised: {e}']

@@ -197,7 +197,7 @@ DEFAULT_CONFIG['preprocessing'] = {
 }
 
 # %% ../nbs/00_core.ipynb #27161cde
-CONTEXT_CHANNELS = {'position': 3, 'volumes': 4}
+CONTEXT_CHANNELS = {'position': 3, 'volumes': len(TUMOUR_CLASSES)}
 "Condition channels beyond the one-hot mask (`model.context`), by name: how many channels each adds (01_data)."
 
 DEFAULT_CONFIG['model'] = {

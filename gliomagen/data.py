@@ -19,7 +19,7 @@ if TYPE_CHECKING:                           # imported where used: reading volum
     import torch
 else: pd, torch = AnnotationOnly('pandas'), AnnotationOnly('torch')
 
-from .core import (CONTRASTS, BRATS2021_CONTRASTS, CONTEXT_CHANNELS, GLIOMAGEN_LABELS, HEAD, N_MASK_LABELS,
+from .core import (CONTRASTS, BRATS2021_CONTRASTS, CONTEXT_CHANNELS, GLIOMAGEN_LABELS, HEAD, N_MASK_LABELS, TUMOUR_CLASSES,
                             atomic_path, brats2021_to_brats2024, brats2024_to_gliomagen, gliomagen_to_brats2024,
                             load_config, save_config, validate_config, is_temp_file)
 
@@ -656,7 +656,7 @@ def mask_context(mask: np.ndarray, context: Iterable[str]) -> np.ndarray:
         elif name == 'volumes':
             total = max(1, int(np.count_nonzero(m)))
             out += [np.full(m.shape, (np.count_nonzero(m == L) / total) ** (1 / 3), np.float32)
-                    for L in (2, 3, 4, 5)]                                           # NETC, SNFH, ET, RC
+                    for L, n in GLIOMAGEN_LABELS.items() if n in TUMOUR_CLASSES]     # NETC, SNFH, ET, RC
         else: raise ValueError(f"unknown context {name!r}; choose from {', '.join(CONTEXT_CHANNELS)}")
     return np.stack(out).astype(np.float32) if out else np.zeros((0,) + m.shape, np.float32)
 

@@ -24,7 +24,8 @@ from .core import CONTRASTS, atomic_path, derive_seed, command
 from .checkpoint import save_checkpoint, load_checkpoint_tensors, checkpoint_name, find_checkpoint
 from .core import write_json_atomic
 from .bench import peak_memory_mb
-from .train import _flatten_training_state, _unflatten_training_state, set_rng_state, clean_temp_files
+from .checkpoint import (flatten_training_state as _flatten_training_state, set_rng_state, clean_temp_files,
+                                  unflatten_training_state as _unflatten_training_state)
 
 # %% auto #0
 __all__ = ['AE_PRESETS', 'AE_LOSS', 'AE_TRAIN', 'Autoencoder', 'build_autoencoder', 'kl_divergence', 'perceptual_loss', 'AELoss',

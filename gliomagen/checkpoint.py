@@ -4,9 +4,12 @@
 
 # %% ../nbs/03a_checkpoint.ipynb #3d4a1714
 from __future__ import annotations
-import argparse, importlib, json, pickle, re, warnings, zipfile
+import argparse, importlib, json, pickle, random, re, warnings, zipfile
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
+
+import numpy as np
 
 import torch
 import torch.nn as nn
@@ -20,10 +23,12 @@ from .diffusion import cosine_betas, schedule_buffers
 
 # %% auto #0
 __all__ = ['UNET_KIND', 'MODEL_KINDS', 'CHECKPOINT_FORMAT', 'CHECKPOINT_VERSION', 'CheckpointError', 'register_model',
-           'model_builder', 'model_kind', 'make_sidecar', 'save_checkpoint', 'read_sidecar', 'load_checkpoint_tensors',
-           'load_checkpoint', 'checkpoint_name', 'save_training_checkpoint', 'load_training_state', 'find_checkpoint',
-           'resolve_checkpoint', 'infer_unet_config', 'load_released_checkpoint', 'convert_released_checkpoint',
-           'main_convert', 'released_layout_checkpoint']
+           'resolve_kind', 'kind_part', 'model_builder', 'model_kind', 'make_sidecar', 'save_checkpoint',
+           'read_sidecar', 'load_checkpoint_tensors', 'load_checkpoint', 'rng_state', 'set_rng_state', 'preserved_rng',
+           'flatten_training_state', 'unflatten_training_state', 'clean_temp_files', 'checkpoint_name',
+           'save_training_checkpoint', 'load_training_state', 'find_checkpoint', 'resolve_checkpoint',
+           'infer_unet_config', 'load_released_checkpoint', 'convert_released_checkpoint', 'main_convert',
+           'released_layout_checkpoint']
 
 # %% ../nbs/03a_checkpoint.ipynb #c9b589fb
 class CheckpointError(ValueError):
@@ -31,25 +36,49 @@ class CheckpointError(ValueError):
 
 UNET_KIND = 'gliomagen-unet'
 
-MODEL_KINDS: dict[str, str | Callable[..., nn.Module]] = {
-    UNET_KIND: 'gliomagen.model:GliomaGenUNet',     # 03_model: the mask-conditioned denoiser
+MODEL_KINDS: dict[str, dict] = {
+    UNET_KIND: dict(build='gliomagen.model:GliomaGenUNet', family='gliomagen.train:PixelFamily',       # 03, 05
+                    generator='gliomagen.synthesis:load_generator', aliases=['ddpm']),
+    'autoencoder': dict(family='gliomagen.autoencoder:AutoencoderFamily'),                                # 16
+    'ldm': dict(family='gliomagen.latent:LatentFamily',                                                      # 17
+                generator='gliomagen.latent:load_latent_generator', aliases=['latent']),
+    'gliomagen-mask-generator': dict(family='gliomagen.masks:MaskFamily', aliases=['mask-dpm', 'masks']),    # 18
+    'gliomagen-ldm-seg': dict(family='gliomagen.segment:ControlNetFamily', segmenter='gliomagen.segment:load_segmenter',
+                              aliases=['controlnet', 'ldm-seg']),                                         # 19
 }
+"Registered kinds: each maps part names (`build`, `family`, `generator`, `segmenter`) to `'module:attribute'` strings."
 
-def register_model(kind: str, builder: str | Callable[..., nn.Module]) -> None:
-    "Register network family `kind`: `builder` is its constructor (or `'module:attribute'`), called with the sidecar's `model`."
+def register_model(kind: str, build: str | Callable | None = None, aliases: list[str] | tuple = (), **parts) -> None:
+    "Register (or extend) network family `kind`: `build` is its constructor; `parts` more parts (`family=...`)."
     if not isinstance(kind, str) or not kind: raise ValueError(f'a model kind is a non-empty string, got {kind!r}')
-    MODEL_KINDS[kind] = builder
+    e = MODEL_KINDS.setdefault(kind, {})
+    if build is not None: e['build'] = build
+    e.update(parts)
+    if aliases: e['aliases'] = sorted(set(e.get('aliases', [])) | set(aliases))
 
-def model_builder(kind: str) -> Callable[..., nn.Module]:
-    "The constructor registered for `kind` (imported on first use)."
-    if kind not in MODEL_KINDS:
-        raise CheckpointError(f"unknown model kind {kind!r}; known kinds: {', '.join(MODEL_KINDS)} "
-                              '(a new family registers itself with checkpoint.register_model)')
-    b = MODEL_KINDS[kind]
+def resolve_kind(name: str) -> str:
+    "The registered kind a name or alias (`ddpm`, `mask-dpm` ...) stands for; `CheckpointError` naming the known ones."
+    if name in MODEL_KINDS: return name
+    for k, e in MODEL_KINDS.items():
+        if name in e.get('aliases', ()): return k
+    known = ', '.join(f"{k} ({', '.join(e['aliases'])})" if e.get('aliases') else k for k, e in MODEL_KINDS.items())
+    raise CheckpointError(f"unknown model kind {name!r}; known kinds (aliases): {known} "
+                          '(a new family registers itself with checkpoint.register_model)')
+
+def kind_part(kind: str, part: str) -> Callable:
+    "Part `part` of the family registered as `kind` (or one of its aliases), imported on first use."
+    k = resolve_kind(kind)
+    e = MODEL_KINDS[k]
+    if part not in e: raise CheckpointError(f"model kind {k!r} has no {part!r} (it has: {', '.join(x for x in e if x != 'aliases')})")
+    b = e[part]
     if isinstance(b, str):
         mod, attr = b.split(':')
         b = getattr(importlib.import_module(mod), attr)
     return b
+
+def model_builder(kind: str) -> Callable[..., nn.Module]:
+    "The network constructor registered for `kind` (`kind_part(kind, 'build')`)."
+    return kind_part(kind, 'build')
 
 def model_kind(model: nn.Module) -> str:
     "The registered kind of `model`'s class (its `checkpoint_kind` attribute, then a `kind` in its `config`, win)."
@@ -59,7 +88,8 @@ def model_kind(model: nn.Module) -> str:
     cfg = getattr(model, 'config', None)              # families that name their kind in their config (16-19)
     if isinstance(cfg, dict) and isinstance(cfg.get('kind'), str) and cfg['kind']: return cfg['kind']
     cls = type(model)
-    for kind, b in MODEL_KINDS.items():
+    for kind, e in MODEL_KINDS.items():
+        b = e.get('build')
         if b is cls or b == f'{cls.__module__}:{cls.__qualname__}': return kind
     raise CheckpointError(f"{cls.__name__} is not a registered model kind; pass kind=... or register it with "
                           f"checkpoint.register_model (known kinds: {', '.join(MODEL_KINDS)})")
@@ -166,6 +196,75 @@ def load_checkpoint(path: str | Path, device: str | torch.device = 'cpu', weight
     model = model_builder(side['kind'])(**{**side['model'], **overrides})
     model.load_state_dict(ema if (ema is not None and weights == 'ema') else live, strict=True)
     return model.to(device).eval(), side
+
+# %% ../nbs/03a_checkpoint.ipynb #7e50c9d6
+def rng_state() -> dict:
+    "The Python, NumPy and torch (CPU and CUDA) RNG states as JSON-able values and tensors."
+    py = random.getstate()
+    name, keys, pos, has_gauss, gauss = np.random.get_state()
+    st = {'python': [py[0], list(py[1]), py[2]],
+          'numpy': [name, keys.tolist(), int(pos), int(has_gauss), float(gauss)],
+          'torch': torch.get_rng_state()}
+    if torch.cuda.is_available() and torch.cuda.is_initialized():
+        st['cuda'] = torch.cuda.get_rng_state_all()
+    return st
+
+def set_rng_state(st: dict) -> None:
+    "Restore what `rng_state` returned."
+    v, s, g = st['python']
+    random.setstate((v, tuple(s), g))
+    name, keys, pos, has_gauss, gauss = st['numpy']
+    np.random.set_state((name, np.asarray(keys, dtype=np.uint32), pos, has_gauss, gauss))
+    torch.set_rng_state(st['torch'])
+    if st.get('cuda') and torch.cuda.is_available(): torch.cuda.set_rng_state_all(st['cuda'])
+
+@contextmanager
+def preserved_rng() -> Iterator[None]:
+    "Run a block (validation, sampling) without it consuming the global RNG streams of the training loop."
+    st = rng_state()
+    try: yield
+    finally: set_rng_state(st)
+
+# %% ../nbs/03a_checkpoint.ipynb #2a38e5ea
+def flatten_training_state(opt: torch.optim.Optimizer, sched, step: int, extra: dict | None = None, rng: bool = True) -> tuple[dict, dict]:
+    "(tensors, JSON metadata) of an optimiser, its LR scheduler, the step and (`rng`) the global RNG states."
+    sd = opt.state_dict()
+    tensors, state = {}, {}
+    for i, s in sd['state'].items():
+        state[str(i)] = {}
+        for k, v in s.items():
+            if torch.is_tensor(v): tensors[f'optim.{i}.{k}'] = v.detach().cpu().contiguous()
+            else: state[str(i)][k] = v
+    rng = rng_state() if rng else None
+    if rng is not None:
+        tensors['rng.torch'] = rng.pop('torch')
+        for j, c in enumerate(rng.pop('cuda', [])): tensors[f'rng.cuda.{j}'] = c
+    meta = {'step': int(step), 'optimizer': {'state': state, 'param_groups': sd['param_groups']},
+            'scheduler': sched.state_dict(), 'rng': rng, **(extra or {})}
+    return tensors, meta
+
+def unflatten_training_state(tensors: dict, meta: dict, opt: torch.optim.Optimizer, sched) -> dict | None:
+    "Load what `flatten_training_state` wrote into `opt` and `sched`; returns the RNG states it held (None without)."
+    state = {int(i): dict(s) for i, s in meta['optimizer']['state'].items()}
+    for k, v in tensors.items():
+        if k.startswith('optim.'):
+            _, i, key = k.split('.', 2)
+            state.setdefault(int(i), {})[key] = v
+    opt.load_state_dict({'state': state, 'param_groups': meta['optimizer']['param_groups']})
+    sched.load_state_dict(meta['scheduler'])
+    if meta.get('rng') is None: return None
+    rng = dict(meta['rng'], torch=tensors['rng.torch'])
+    cuda = sorted((k for k in tensors if k.startswith('rng.cuda.')), key=lambda k: int(k.rsplit('.', 1)[1]))
+    if cuda: rng['cuda'] = [tensors[k] for k in cuda]
+    return rng
+
+# %% ../nbs/03a_checkpoint.ipynb #c931acd1
+def clean_temp_files(run_dir: str | Path) -> int:
+    "Delete the temporary files that interrupted atomic writes left in a run directory; returns how many."
+    n = 0
+    for p in Path(run_dir).rglob('.*'):
+        if p.is_file() and is_temp_file(p): p.unlink(); n += 1
+    return n
 
 # %% ../nbs/03a_checkpoint.ipynb #b2b96984
 def checkpoint_name(step: int) -> str:

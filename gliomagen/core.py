@@ -201,6 +201,8 @@ CONTEXT_CHANNELS = {'position': 3, 'volumes': len(TUMOUR_CLASSES)}
 "Condition channels beyond the one-hot mask (`model.context`), by name: how many channels each adds (01_data)."
 
 DEFAULT_CONFIG['model'] = {
+    'kind': 'ddpm',                         # the network family a run trains (checkpoint.MODEL_KINDS: ddpm, autoencoder,
+                                            # ldm, mask-dpm, controlnet); the keys below are the pixel U-Net's
     'base_channels': 64,
     'channel_mult': [1, 1, 2, 3, 4],
     'num_res_blocks': 2,
@@ -214,6 +216,10 @@ DEFAULT_CONFIG['model'] = {
     'context': [],                          # extra condition channels: 'position', 'volumes' (CONTEXT_CHANNELS)
     'label_skip': False,                    # add a 1x1x1 convolution of the condition channels to the output (03_model)
 }
+
+DEFAULT_CONFIG['family'] = {}
+"The settings of the family `model.kind` names beyond the pixel U-Net's (an open mapping: the family checks its keys, 05_train)."
+
 
 # %% ../nbs/00_core.ipynb #cfcbbbb5
 DEFAULT_CONFIG['diffusion'] = {
@@ -299,10 +305,13 @@ _NULLABLE = {('preprocessing', 'qc_max_hole_fraction'): float, ('preprocessing',
 class ConfigError(ValueError):
     "A config file has an unknown key or a value of the wrong type."
 
+_OPEN_SECTIONS = {'family'}
+
 def _check(value, default, key, src):
     where = f"config key '{key}'" + (f" in {src}" if src else '')
     if isinstance(default, dict):
         if not isinstance(value, dict): raise ConfigError(f"{where} must be a mapping, got {value!r}")
+        if key in _OPEN_SECTIONS: return copy.deepcopy(value)     # checked by its owner (the family, 05_train)
         out = copy.deepcopy(default)
         for k, v in value.items():
             if k not in default:

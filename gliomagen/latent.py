@@ -14,7 +14,8 @@ from torch import nn
 
 from .core import load_config, validate_config, DEFAULT_CONFIG, derive_seed, ConfigError, tumour_slice
 from .autoencoder import Autoencoder, load_autoencoder
-from .checkpoint import load_checkpoint_tensors
+from .checkpoint import load_checkpoint_tensors, register_model
+from .train import DiffusionFamily
 from .diffusion import GaussianDiffusion
 from fastcore.basics import patch
 import pandas as pd
@@ -23,7 +24,7 @@ from matplotlib.figure import Figure                 # for annotations (no backe
 
 # %% auto #0
 __all__ = ['LDM_PRESETS', 'LDM_SCHEDULES', 'MaskEncoder', 'LatentDenoiser', 'ldm_model_section', 'build_ldm', 'LatentDiffusion',
-           'LatentDataset', 'load_ldm', 'load_latent_generator', 'ldm_training_parts', 'cohort_fidelity',
+           'LatentDataset', 'load_ldm', 'load_latent_generator', 'LatentFamily', 'cohort_fidelity',
            'compare_pixel_latent', 'figure_reconstruction', 'figure_samples', 'figure_diversity', 'comparison_figures']
 
 # %% ../nbs/17_latent.ipynb #3126ab86
@@ -198,25 +199,32 @@ def sample(self: LatentDiffusion, model: LatentDenoiser, cond: torch.Tensor, sam
 
 # %% ../nbs/17_latent.ipynb #a5ebf858
 class LatentDataset(torch.utils.data.Dataset):
-    "(scaled latent (C, x, y, z), one-hot mask (K, X, Y, Z)) items of a `GliomaGenDataset`, latents encoded once."
-    def __init__(self, base: GliomaGenDataset, autoencoder: Autoencoder, flips: bool = False, device: str | torch.device = 'cpu'):
-        self.base, self.flips = base, bool(flips)
+    "(scaled latent (C, x, y, z), one-hot mask (K, X, Y, Z)) items of a `GliomaGenDataset`, latents encoded on demand."
+    def __init__(self, base: GliomaGenDataset, autoencoder: Autoencoder, flips: bool = False, device: str | torch.device = 'cpu',
+                 cache: int = 64):
+        self.base, self.flips, self.device, self.cache = base, bool(flips), torch.device(device), int(cache)
         self.case_ids = list(getattr(base, 'case_ids', range(len(base))))
         self.variants = [()] + ([(1,), (2,), (3,)] if flips else [])
-        ae = autoencoder.to(device).eval()
-        self.latents = []
-        with torch.no_grad():
-            for i in range(len(base)):
-                x = base[i][0][None].to(device).float()
-                self.latents.append([ae.encode(x.flip(v) if v else x)[0].cpu() for v in self.variants])
+        self.ae = autoencoder.to(device).eval()
+        self._latents = {}                                  # (case, variant) -> latent, the newest `cache` ones
     def __len__(self): return len(self.base) * len(self.variants)
     def paths(self, i: int) -> dict:
         "The files of item `i` (its case's, as the base dataset gives them)."
         return self.base.paths(i % len(self.base))
+    def affine(self, i: int) -> np.ndarray:
+        "The affine of item `i`'s arrays (its case's)."
+        return self.base.affine(i % len(self.base))
     def __getitem__(self, i):
         j, v = i % len(self.base), i // len(self.base)
-        cond = self.base[j][1]
-        return self.latents[j][v], (cond.flip(self.variants[v]) if self.variants[v] else cond)
+        x, cond = self.base[j][:2]
+        flip = self.variants[v]
+        z = self._latents.get((j, v))
+        if z is None:
+            with torch.no_grad(): z = self.ae.encode((x.flip(flip) if flip else x)[None].to(self.device).float())[0].cpu()
+            if self.cache:
+                self._latents[(j, v)] = z
+                while len(self._latents) > self.cache: self._latents.pop(next(iter(self._latents)))
+        return z, (cond.flip(flip) if flip else cond)
 
 # %% ../nbs/17_latent.ipynb #42a33f07
 def load_ldm(path: str | Path, device: str | torch.device = 'cpu', prefer_ema: bool = True) -> tuple:
@@ -260,36 +268,36 @@ def load_latent_generator(checkpoint: str | Path, sampler: str = 'ddim', steps: 
     return generate, check, info
 
 # %% ../nbs/17_latent.ipynb #5fc74f80
-def ldm_training_parts(cfg: dict, data: str | Path, autoencoder: str | Path | None = None, out: str | Path | None = None,
-                       preset: str | None = None, resume: bool = False, flips: bool = False,
-                       device: str | torch.device = 'cpu') -> dict:
-    "{'config', 'model', 'diffusion', 'train_ds', 'val_ds'} of a latent run; `autoencoder`: checkpoint or run folder."
-    from gliomagen.data import GliomaGenDataset
-    rec = Path(out) / 'ldm.json' if out is not None else None
-    if autoencoder is None and rec is not None and rec.exists(): autoencoder = json.loads(rec.read_text())['autoencoder']
-    if autoencoder is None: raise ValueError("--model ldm needs --autoencoder (a checkpoint or run folder of gliomagen train-autoencoder)")
-    ae, _ = load_autoencoder(autoencoder, device)
-    if ae.output != 'image' or ae.config['in_channels'] != len(cfg['dataset']['modalities']):
-        raise ValueError(f"{autoencoder}: the latent model needs an image autoencoder of {len(cfg['dataset']['modalities'])} channels")
-    cfg = copy.deepcopy(cfg)
-    K = cfg['model']['condition_channels']
-    if not (resume and rec is not None and rec.exists()):
-        if preset is not None or cfg['model'] == DEFAULT_CONFIG['model']:
-            cfg['model'] = ldm_model_section(preset or 'tiny', ae, K)
+class LatentFamily(DiffusionFamily):
+    "Seed 001's mask-conditioned latent DPM as a family of the trainer (`model.kind: ldm`)."
+    kind = 'ldm'
+    defaults = dict(autoencoder=None, preset=None, flips=False)
+    def __init__(self, cfg: dict, data_root: str | Path, device: str | torch.device = 'cpu'):
+        super().__init__(cfg, data_root, device)
+        fc, cfg = self.fc, self.cfg
+        if not fc['autoencoder']:
+            raise ConfigError("model.kind 'ldm' needs family.autoencoder: a checkpoint or run folder of the image autoencoder "
+                              "(gliomagen train --config data/seed001-autoencoder.yaml; or --autoencoder)")
+        self.ae, _ = load_autoencoder(fc['autoencoder'], self.device)
+        if self.ae.output != 'image' or self.ae.config['in_channels'] != len(cfg['dataset']['modalities']):
+            raise ValueError(f"{fc['autoencoder']}: the latent model needs an image autoencoder of {len(cfg['dataset']['modalities'])} channels")
+        fc['autoencoder'] = str(Path(fc['autoencoder']).resolve())
+        K = cfg['model']['condition_channels']
+        pixel_default = {k: v for k, v in cfg['model'].items() if k != 'kind'} == {k: v for k, v in DEFAULT_CONFIG['model'].items() if k != 'kind'}
+        if fc['preset'] is not None or pixel_default:
+            cfg['model'] = ldm_model_section(fc['preset'] or 'tiny', self.ae, K)
+        cfg['model']['kind'] = 'ldm'
         if cfg['diffusion']['schedule'] not in LDM_SCHEDULES:   # a pixel (cosine) section: the seed's 1000-step linear schedule
             cfg['diffusion'].update(schedule='scaled_linear_beta', timesteps=1000)
         cfg['diffusion'].update(objective='eps', loss='l2', clip_range=[0.0, 1.0])
-    cfg['training']['patch_size'] = None      # the latent model learns whole latent volumes (pixel patches: 05_train)
-    cfg = validate_config(cfg)
-    model = build_ldm(ae, cfg['model'], K, seed=derive_seed(cfg['training']['seed'], 'init'))
-    diffusion = LatentDiffusion.from_config(cfg)
-    data = Path(data)
-    tr = LatentDataset(GliomaGenDataset(data, 'train'), ae, flips=flips, device=device)
-    va = LatentDataset(GliomaGenDataset(data, 'val'), ae, device=device) if (data / 'val').is_dir() else None
-    if rec is not None:
-        rec.parent.mkdir(parents=True, exist_ok=True)
-        rec.write_text(json.dumps({'autoencoder': str(Path(autoencoder).resolve()), 'preset': preset, 'flips': flips}, indent=1))
-    return dict(config=cfg, model=model, diffusion=diffusion, train_ds=tr, val_ds=va)
+        cfg['training']['patch_size'] = None      # the latent model learns whole latent volumes (pixel patches: 05_train)
+        self.cfg = validate_config(cfg)
+        self.diffusion = LatentDiffusion.from_config(self.cfg)
+    def build(self) -> nn.Module: return build_ldm(self.ae, self.cfg['model'], self.cfg['model']['condition_channels'])
+    def datasets(self) -> tuple:
+        va = (LatentDataset(GliomaGenDataset(self.data_root, 'val'), self.ae, device=self.device)
+              if (self.data_root / 'val').is_dir() else None)
+        return LatentDataset(GliomaGenDataset(self.data_root, 'train'), self.ae, flips=self.fc['flips'], device=self.device), va
 
 # %% ../nbs/17_latent.ipynb #6797c72b
 _PEAK = ("import sys; from gliomagen.cli import main; from gliomagen.bench import peak_memory_mb; rc = main(sys.argv[1:]); "

@@ -188,6 +188,7 @@ def gliomagen_unet(**overrides) -> GliomaGenUNet:
 def unet_from_config(cfg_model: dict, **overrides) -> GliomaGenUNet:
     "Build the network from the `model` section of a config (or a whole config); `overrides` win (e.g. grad_checkpoint=True)."
     m = dict(cfg_model.get('model', cfg_model))
+    m.pop('kind', None)                       # the family's name (00_core), not a constructor argument
     cond, ctx = m.pop('condition_channels', None), m.pop('context', None) or []
     n_ctx = sum(CONTEXT_CHANNELS[c] for c in ctx)
     if cond is not None and m.get('in_channels') != m.get('out_channels') + cond + n_ctx:

@@ -16,7 +16,7 @@ from .core import (CONTRASTS, case_paths, atomic_path, derive_seed, gliomagen_to
                             validate_config)
 from .augment import find_masks
 from .data import read_mask, to_canonical, from_canonical
-from .checkpoint import resolve_checkpoint, read_sidecar
+from .checkpoint import resolve_checkpoint, read_sidecar, resolve_kind, kind_part, UNET_KIND
 from .core import AnnotationOnly
 if TYPE_CHECKING: import pandas as pd       # tables are built where they are needed
 else: pd = AnnotationOnly('pandas')
@@ -231,9 +231,9 @@ def load_generator(checkpoint: str | Path, sampler: str | None = None, steps: in
     if sampler is None: sampler = s['sampler']
     if steps is None and sampler != 'ddpm' and sampler == s['sampler']: steps = s['steps']
     side = read_sidecar(base)
-    if side.get('kind') == 'ldm' or (side.get('model') or {}).get('kind') == 'ldm':   # latent diffusion (17_latent)
-        from gliomagen.latent import load_latent_generator
-        return load_latent_generator(base, sampler=sampler, steps=steps, device=device)
+    kind = resolve_kind(side.get('kind') or UNET_KIND)
+    if kind != UNET_KIND:                  # another family's generator (the registry, 03a: e.g. 17's latent model)
+        return kind_part(kind, 'generator')(base, sampler=sampler, steps=steps, device=device)
     import torch
     from gliomagen.checkpoint import load_checkpoint
     from gliomagen.diffusion import GaussianDiffusion, SAMPLERS, windowed

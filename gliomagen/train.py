@@ -4,8 +4,8 @@
 
 # %% ../nbs/05_train.ipynb #490b99ce
 from __future__ import annotations
-import argparse, bisect, copy, functools, hashlib, json, os, random, sys, time, warnings
-from contextlib import contextmanager, nullcontext
+import argparse, bisect, copy, functools, hashlib, json, os, sys, time, warnings
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Iterator
 
@@ -17,20 +17,22 @@ from torch import nn
 from tqdm.auto import tqdm
 from fastcore.basics import patch
 
-from .core import (CONTRASTS, atomic_path, derive_seed, is_temp_file, load_config, save_config,
+from .core import (CONTRASTS, atomic_path, derive_seed, load_config, save_config,
                             validate_config, ConfigError, seed_everything)
 from .core import command, check_range, check_device, check_disjoint, UsageError
 from .model import unet_from_config
 from .checkpoint import (checkpoint_name, find_checkpoint, load_checkpoint_tensors, load_training_state,
-                                  save_training_checkpoint)
+                                  save_training_checkpoint, kind_part, resolve_kind, MODEL_KINDS, UNET_KIND,
+                                  flatten_training_state, unflatten_training_state, set_rng_state, preserved_rng,
+                                  clean_temp_files, _unwrap)
 from .diffusion import GaussianDiffusion, windowed
 from .data import GliomaGenDataset, onehot_to_mask, save_nifti
 from .bench import peak_memory_mb
 
 # %% auto #0
-__all__ = ['MilestoneSchedule', 'make_optimizer', 'EMA', 'micro_batch_indices', 'StepSampler', 'random_patches', 'rng_state',
-           'set_rng_state', 'preserved_rng', 'clean_temp_files', 'dist_env', 'weights_digest', 'CachedDataset',
-           'build_model', 'build_diffusion', 'build_datasets', 'Trainer', 'main_train']
+__all__ = ['MilestoneSchedule', 'make_optimizer', 'EMA', 'micro_batch_indices', 'StepSampler', 'random_patches', 'dist_env',
+           'weights_digest', 'CachedDataset', 'build_model', 'build_diffusion', 'build_datasets', 'family_settings',
+           'Family', 'make_family', 'DiffusionFamily', 'PixelFamily', 'Trainer', 'main_train']
 
 # %% ../nbs/05_train.ipynb #e052e157
 class MilestoneSchedule:
@@ -45,9 +47,13 @@ class MilestoneSchedule:
         self.milestones, self.factors = milestones, factors
     def __call__(self, step): return self.factors[bisect.bisect_right(self.milestones, step)]
 
-def make_optimizer(model: nn.Module, cfg: dict) -> tuple[torch.optim.Optimizer, torch.optim.lr_scheduler.LambdaLR]:
-    "Adam over the model's parameters with the configured LR, and its per-step `LambdaLR` milestone schedule."
-    opt = torch.optim.Adam(model.parameters(), lr=cfg['training']['lr'])
+def _trained(model: nn.Module) -> list:
+    "The parameters of `model` that are trained (frozen parts, e.g. an autoencoder inside a latent model, are not)."
+    return [p for p in model.parameters() if p.requires_grad]
+
+def make_optimizer(model: nn.Module, cfg: dict, lr: float | None = None) -> tuple[torch.optim.Optimizer, torch.optim.lr_scheduler.LambdaLR]:
+    "Adam over the model's trained parameters with `lr` (default `training.lr`), and its per-step `LambdaLR` milestone schedule."
+    opt = torch.optim.Adam(_trained(model), lr=cfg['training']['lr'] if lr is None else lr)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, MilestoneSchedule(**cfg['lr_schedule']))
     return opt, sched
 
@@ -67,10 +73,6 @@ class EMA:
             if step < self.start or not e.is_floating_point(): e.copy_(live[k])
             else: e.lerp_(live[k].to(e.dtype), 1 - self.decay)
         return 'copy' if step < self.start else 'average'
-
-def _unwrap(model):
-    "The module inside a `DistributedDataParallel` (or the model itself)."
-    return model.module if hasattr(model, 'module') and isinstance(model, nn.parallel.DistributedDataParallel) else model
 
 # %% ../nbs/05_train.ipynb #7cb19086
 @functools.lru_cache(maxsize=8)
@@ -143,71 +145,6 @@ def _patch_generator(seed, g):
     "The generator of global micro-batch `g`'s patch boxes (CPU: the boxes do not depend on the device)."
     return torch.Generator().manual_seed(derive_seed(seed, 'patch', g))
 
-# %% ../nbs/05_train.ipynb #7e50c9d6
-def rng_state() -> dict:
-    "The Python, NumPy and torch (CPU and CUDA) RNG states as JSON-able values and tensors."
-    py = random.getstate()
-    name, keys, pos, has_gauss, gauss = np.random.get_state()
-    st = {'python': [py[0], list(py[1]), py[2]],
-          'numpy': [name, keys.tolist(), int(pos), int(has_gauss), float(gauss)],
-          'torch': torch.get_rng_state()}
-    if torch.cuda.is_available() and torch.cuda.is_initialized():
-        st['cuda'] = torch.cuda.get_rng_state_all()
-    return st
-
-def set_rng_state(st: dict) -> None:
-    "Restore what `rng_state` returned."
-    v, s, g = st['python']
-    random.setstate((v, tuple(s), g))
-    name, keys, pos, has_gauss, gauss = st['numpy']
-    np.random.set_state((name, np.asarray(keys, dtype=np.uint32), pos, has_gauss, gauss))
-    torch.set_rng_state(st['torch'])
-    if st.get('cuda') and torch.cuda.is_available(): torch.cuda.set_rng_state_all(st['cuda'])
-
-@contextmanager
-def preserved_rng() -> Iterator[None]:
-    "Run a block (validation, sampling) without it consuming the global RNG streams of the training loop."
-    st = rng_state()
-    try: yield
-    finally: set_rng_state(st)
-
-# %% ../nbs/05_train.ipynb #2a38e5ea
-def _flatten_training_state(opt, sched, step, extra=None):
-    sd = opt.state_dict()
-    tensors, state = {}, {}
-    for i, s in sd['state'].items():
-        state[str(i)] = {}
-        for k, v in s.items():
-            if torch.is_tensor(v): tensors[f'optim.{i}.{k}'] = v.detach().cpu().contiguous()
-            else: state[str(i)][k] = v
-    rng = rng_state()
-    tensors['rng.torch'] = rng.pop('torch')
-    for j, c in enumerate(rng.pop('cuda', [])): tensors[f'rng.cuda.{j}'] = c
-    meta = {'step': int(step), 'optimizer': {'state': state, 'param_groups': sd['param_groups']},
-            'scheduler': sched.state_dict(), 'rng': rng, **(extra or {})}
-    return tensors, meta
-
-def _unflatten_training_state(tensors, meta, opt, sched):
-    state = {int(i): dict(s) for i, s in meta['optimizer']['state'].items()}
-    for k, v in tensors.items():
-        if k.startswith('optim.'):
-            _, i, key = k.split('.', 2)
-            state.setdefault(int(i), {})[key] = v
-    opt.load_state_dict({'state': state, 'param_groups': meta['optimizer']['param_groups']})
-    sched.load_state_dict(meta['scheduler'])
-    rng = dict(meta['rng'], torch=tensors['rng.torch'])
-    cuda = sorted((k for k in tensors if k.startswith('rng.cuda.')), key=lambda k: int(k.rsplit('.', 1)[1]))
-    if cuda: rng['cuda'] = [tensors[k] for k in cuda]
-    return rng
-
-# %% ../nbs/05_train.ipynb #c931acd1
-def clean_temp_files(run_dir: str | Path) -> int:
-    "Delete the temporary files that interrupted atomic writes left in a run directory; returns how many."
-    n = 0
-    for p in Path(run_dir).rglob('.*'):
-        if p.is_file() and is_temp_file(p): p.unlink(); n += 1
-    return n
-
 # %% ../nbs/05_train.ipynb #33ec0c64
 def dist_env() -> tuple:
     "(rank, world size, local rank) from the environment `torchrun` sets; (0, 1, 0) otherwise."
@@ -275,29 +212,144 @@ def _log_step(line):
     except Exception: return 0
 
 def _split_batch(b):
-    "(image, cond) of a batch given as a dict or a tuple."
-    if isinstance(b, dict): return b['image'], b['cond']
+    "(image, cond) of an item or batch given as a dict, a pair, or a lone tensor (cond None: an unconditional model)."
+    if torch.is_tensor(b): return b, None
+    if isinstance(b, dict): return b['image'], b.get('cond')
     return b[0], b[1]
+
+# %% ../nbs/05_train.ipynb #751ccc01
+def family_settings(given: dict, defaults: dict, kind: str) -> dict:
+    "A family's `family` config section: its `defaults` updated with `given`; unknown keys are a `ConfigError` naming the known ones."
+    unknown = sorted(set(given or {}) - set(defaults))
+    if unknown: raise ConfigError(f"config section 'family' of model.kind {kind!r}: unknown key(s) {unknown}; "
+                                  f"known keys: {', '.join(defaults) or '(none)'}")
+    return {**copy.deepcopy(defaults), **copy.deepcopy(given or {})}
+
+class Family:
+    """The parts of one network family that `Trainer` plugs in (see the table above). `cfg` is the run's config, which
+    the family may complete (its `family` section; sections it owns); `device` the torch device of the run."""
+    kind: str = ''
+    defaults: dict = {}
+    ema: bool = True                           # keep an EMA of the weights (`training.ema_*`)
+    def __init__(self, cfg: dict, data_root: str | Path, device: str | torch.device = 'cpu'):
+        self.cfg, self.data_root, self.device = copy.deepcopy(cfg), Path(data_root), torch.device(device)
+        self.cfg['family'] = family_settings(self.cfg.get('family'), self.defaults, self.kind or self.cfg['model']['kind'])
+        self.fc = self.cfg['family']
+    def build(self) -> nn.Module: raise NotImplementedError(f'{type(self).__name__}.build')
+    def companions(self) -> dict: return {}
+    def companion_lr(self, name: str) -> float: return self.cfg['training']['lr']
+    def datasets(self) -> tuple: raise NotImplementedError(f'{type(self).__name__}.datasets')
+    def losses(self, tr: Trainer, batch, g: int) -> Iterator: raise NotImplementedError(f'{type(self).__name__}.losses')
+    def validate(self, tr: Trainer) -> dict | None: return None
+    def write_sample(self, tr: Trainer) -> Path | None: return None
+    def finish(self, tr: Trainer) -> None: pass
+    def checkpoint_extra(self, tr: Trainer) -> dict: return {}
+
+def make_family(cfg: dict, data_root: str | Path, device: str | torch.device = 'cpu') -> Family:
+    "The `Family` of `cfg['model']['kind']` (looked up in `MODEL_KINDS`; its module imported only now)."
+    return kind_part(cfg['model']['kind'], 'family')(cfg, data_root, device)
+
+# %% ../nbs/05_train.ipynb #c5f40403
+class DiffusionFamily(Family):
+    "A denoiser trained with its process's `training_loss` on `(x0, cond)` items; `self.diffusion` is set by the subclass."
+    diffusion = None
+    def prepare_batch(self, tr: Trainer, batch, g: int) -> tuple:
+        "`(x0, cond)` of a micro-batch (cond None for an unconditional model), on the CPU."
+        return _split_batch(batch)
+    def eval_net(self, tr: Trainer, net: nn.Module) -> nn.Module:
+        "`net` as validation and samples evaluate it."
+        return net
+    def losses(self, tr: Trainer, batch, g: int) -> Iterator:
+        x0, cond = self.prepare_batch(tr, batch, g)
+        x0 = x0.to(tr.device, non_blocking=True)
+        if cond is not None: cond = cond.to(tr.device, non_blocking=True)
+        t, noise = self.diffusion.draw_t_noise(x0, _noise_generator(tr.seed, g, tr.device))
+        with tr._autocast(): loss = self.diffusion.training_loss(tr.model, x0, cond, t=t, noise=noise)
+        yield 'model', loss, {}
+
+# %% ../nbs/05_train.ipynb #9823107f
+@patch
+@torch.no_grad()
+def validate(self: DiffusionFamily, tr: Trainer) -> dict | None:
+    "Loss of the live and EMA weights on the fixed validation triples (case, t, noise) (rank 0; logged)."
+    if not tr.val_ds or not len(tr.val_ds): return None
+    n = tr.cfg['training']['n_val_batches']
+    nets = [('val_loss', tr.model)] + ([('val_loss_ema', tr.ema.model)] if tr.ema is not None else [])
+    sums = {k: 0.0 for k, _ in nets}
+    with preserved_rng():
+        for i in range(n):
+            x0, cond = _split_batch(tr.val_ds[i % len(tr.val_ds)])
+            x0, cond = x0[None].to(tr.device), (cond[None].to(tr.device) if cond is not None else None)
+            t, noise = self.diffusion.draw_t_noise(x0.cpu(), torch.Generator().manual_seed(derive_seed(tr.seed, 'val', i)))
+            for k, m in nets:
+                m = self.eval_net(tr, m); was = m.training; m.eval()
+                with tr._autocast():
+                    sums[k] += self.diffusion.training_loss(m, x0, cond, t=t.to(tr.device), noise=noise.to(tr.device)).float().item()
+                m.train(was)
+    rec = {'step': tr.step, **{k: v / n for k, v in sums.items()}}
+    tr.log(rec)
+    return rec
+
+# %% ../nbs/05_train.ipynb #dfc461a6
+@patch
+def sample_condition(self: DiffusionFamily, tr: Trainer) -> tuple[str, torch.Tensor, np.ndarray]:
+    "(case id, condition [6 (+ context),X,Y,Z], affine) of the fixed mask the checkpoint samples are drawn for."
+    ds = tr.val_ds if tr.val_ds is not None and len(tr.val_ds) else tr.train_ds
+    _, cond = _split_batch(ds[0])
+    return _case_id(ds, 0), cond, _affine(ds, 0)
+
+@patch
+@torch.no_grad()
+def write_sample(self: DiffusionFamily, tr: Trainer) -> Path | None:
+    "Sample the EMA model for the fixed mask; one NIfTI per contrast (+ the mask) in samples/step_XXXXXXX."
+    tc = tr.cfg['training']
+    case, cond, affine = self.sample_condition(tr)
+    net = tr.ema.model if tr.ema is not None else tr.model
+    with preserved_rng(), tr._autocast():
+        x = self.diffusion.sample(self.eval_net(tr, net), cond[None].to(tr.device), sampler=tc['sample_sampler'],
+                                  steps=tc['sample_steps'], seed=derive_seed(tr.seed, 'sample') % 2**31, progress=False)
+    d = tr.out / 'samples' / checkpoint_name(tr.step)
+    x = x[0].float().cpu().numpy()
+    for c, img in zip(CONTRASTS, x): save_nifti(img.astype(np.float32), affine, d / f'{case}-{c}.nii.gz')
+    save_nifti(onehot_to_mask(cond[:tr.cfg['model']['condition_channels']].cpu().numpy()), affine, d / f'{case}-mask.nii.gz')
+    tr.log({'step': tr.step, 'event': 'sample', 'path': str(d.relative_to(tr.out))})
+    return d
+
+# %% ../nbs/05_train.ipynb #c6d7b8e6
+class PixelFamily(DiffusionFamily):
+    "The mask-conditioned pixel-space DDPM of the poster (`model.kind: ddpm`)."
+    kind = UNET_KIND
+    def __init__(self, cfg: dict, data_root: str | Path, device: str | torch.device = 'cpu'):
+        super().__init__(cfg, data_root, device)
+        self.diffusion = build_diffusion(self.cfg, self.device)
+    def build(self) -> nn.Module: return build_model(self.cfg)
+    def datasets(self) -> tuple: return build_datasets(self.data_root, self.cfg)
+    def prepare_batch(self, tr: Trainer, batch, g: int) -> tuple:
+        x0, cond = _split_batch(batch)
+        tc = self.cfg['training']
+        if tc['patch_size']:                                  # random crops (patch training, above)
+            x0, cond = random_patches(x0, cond, tc['patch_size'], _patch_generator(tr.seed, g), tc['patch_foreground'],
+                                      self.cfg['model']['condition_channels'])
+        return x0, cond
+    def eval_net(self, tr: Trainer, net: nn.Module) -> nn.Module:
+        return windowed(net, self.cfg['training']['patch_size'], self.cfg['synthesis']['window_overlap'])
 
 # %% ../nbs/05_train.ipynb #64fb407a
 class Trainer:
-    """Train the mask-conditioned diffusion model from `config` on `data_root` (a prepared dataset) into `out_dir`.
+    """Train the network family `model.kind` of `config` on `data_root` (a prepared dataset) into `out_dir`.
 
     config: a config dict or `config.yaml` path (None: the defaults); resume: continue from the last complete
-    checkpoint in `out_dir`; device: default `cuda:<local rank>` when available; model, diffusion, train_ds, val_ds:
-    replace what the config would build; keep_train_states: optimiser states kept on disk (the newest ones)."""
+    checkpoint in `out_dir`; device: default `cuda:<local rank>` when available; family, model, diffusion, train_ds,
+    val_ds: replace what the config would build; keep_train_states: training states kept on disk (the newest ones)."""
     def __init__(self, config: dict | str | Path | None = None, data_root: str | Path | None = None,
                  out_dir: str | Path = 'runs/gliomagen', *, resume: bool = False, device: str | None = None,
-                 model: nn.Module | None = None, diffusion: GaussianDiffusion | None = None,
+                 family: Family | None = None, model: nn.Module | None = None, diffusion: nn.Module | None = None,
                  train_ds: torch.utils.data.Dataset | None = None, val_ds: torch.utils.data.Dataset | None = None,
                  progress: bool = True, keep_train_states: int = 2):
-        self.cfg = validate_config(config) if isinstance(config, dict) else load_config(config)
-        tc = self.cfg['training']
-        self.seed, self.progress, self.keep_train_states = tc['seed'], progress, keep_train_states
-        self.out = Path(out_dir)
+        cfg = validate_config(config) if isinstance(config, dict) else load_config(config)
+        self.progress, self.keep_train_states, self.out = progress, keep_train_states, Path(out_dir)
         self.rank, self.world, self.local_rank = dist_env()
-        if device is None:
-            device = f'cuda:{self.local_rank}' if torch.cuda.is_available() else 'cpu'
+        if device is None: device = f'cuda:{self.local_rank}' if torch.cuda.is_available() else 'cpu'
         self.device = torch.device(device)
         if self.device.type == 'cuda': torch.cuda.set_device(self.device)
         self._own_pg = False
@@ -306,50 +358,66 @@ class Trainer:
             self._own_pg = True
         if self.world > 1 and dist.get_world_size() != self.world:
             raise RuntimeError(f"WORLD_SIZE={self.world} but the process group has {dist.get_world_size()} ranks")
-        self.amp = tc['amp']
+        self.data_root = Path(data_root if data_root is not None else cfg['dataset']['prepared'])
+        self.family = family if family is not None else make_family(cfg, self.data_root, self.device)
+        if diffusion is not None: self.family.diffusion = diffusion
+        self.cfg = validate_config(self.family.cfg)        # the family completes its section (and those it owns)
+        tc = self.cfg['training']
+        self.seed, self.amp = tc['seed'], tc['amp']
         if self.amp not in ('none', 'bf16'):
             raise ConfigError(f"training.amp must be 'none' or 'bf16', got {self.amp!r}")
         if self.amp == 'bf16' and self.device.type != 'cuda':
             warnings.warn("training.amp='bf16' is used on GPUs only; this CPU run stays float32")
             self.amp = 'none'
-        self.data_root = Path(data_root if data_root is not None else self.cfg['dataset']['prepared'])
-        self.train_ds, self.val_ds = train_ds, val_ds
-        if self.train_ds is None: self.train_ds, self.val_ds = build_datasets(self.data_root, self.cfg, val_ds)
+        self.train_ds, self.val_ds = (train_ds, val_ds) if train_ds is not None else self.family.datasets()
+        if val_ds is not None: self.val_ds = val_ds
         torch.manual_seed(derive_seed(self.seed, 'init'))            # the same initial weights on every rank
-        self.model = (model if model is not None else build_model(self.cfg)).to(self.device)
-        self.diffusion = diffusion if diffusion is not None else build_diffusion(self.cfg, self.device)
-        self.ema = EMA(self.model, tc['ema_decay'], tc['ema_every'], tc['ema_start'])
+        self.model = (model if model is not None else self.family.build()).to(self.device)
+        self.companions = {k: m.to(self.device) for k, m in self.family.companions().items()}
+        self.ema = EMA(self.model, tc['ema_decay'], tc['ema_every'], tc['ema_start']) if self.family.ema else None
         self.opt, self.sched = make_optimizer(self.model, self.cfg)
-        self.step, self.resumed_from = 0, None
+        self.companion_opts = {k: make_optimizer(m, self.cfg, self.family.companion_lr(k)) for k, m in self.companions.items()}
+        self._params = {'model': _trained(self.model), **{k: _trained(m) for k, m in self.companions.items()}}
+        self.step, self.resumed_from, self.last_terms = 0, None, {}
         if self.rank == 0: clean_temp_files(self.out) if self.out.exists() else None
         if resume:
             base = find_checkpoint(self.out)
             if base is not None: self.load(base)
         if self.resumed_from is None: seed_everything(derive_seed(self.seed, 'global', 0, self.rank))   # a fresh run seeds the global RNGs
-        self.ddp = self.model
-        if self.world > 1:
-            self.ddp = nn.parallel.DistributedDataParallel(
-                self.model, device_ids=[self.device.index] if self.device.type == 'cuda' else None)
         if self.rank == 0:
             self.out.mkdir(parents=True, exist_ok=True)
             save_config(self.cfg, self.out / 'config.yaml')
             if self.resumed_from is not None: self._truncate_log(self.step)
 
+    @property
+    def diffusion(self):
+        "The diffusion process of a diffusion family (04's `GaussianDiffusion`, 17's `LatentDiffusion`)."
+        return self.family.diffusion
+
 # %% ../nbs/05_train.ipynb #b1833ad9
 @patch
 def load(self: Trainer, base: str | Path) -> Trainer:
-    """Restore model, EMA, optimiser, LR schedule, step and RNG states from checkpoint `base` (no suffix). The LR and
-    its milestones are the config's (`training.lr`, `lr_schedule`), so a resume can change them; Adam's moments are kept."""
+    """Restore the model, EMA, companions, optimisers, LR schedules, step and RNG states from checkpoint `base` (no
+    suffix). The LR and its milestones are the config's (`training.lr`, `lr_schedule`), so a resume can change them;
+    Adam's moments are kept."""
     base = Path(base)
     live, ema, sidecar = load_checkpoint_tensors(base)
     self.model.load_state_dict(live)
-    self.ema.model.load_state_dict(ema if ema is not None else live)
+    if self.ema is not None: self.ema.model.load_state_dict(ema if ema is not None else live)
     tensors, meta = load_training_state(base)
-    rng = _unflatten_training_state(tensors, meta, self.opt, self.sched)
-    lr, ms = self.cfg['training']['lr'], self.cfg['lr_schedule']    # a resume may change them (`gliomagen train --resume --config`)
-    self.sched.base_lrs = [lr] * len(self.opt.param_groups)
-    self.sched.lr_lambdas = [MilestoneSchedule(**ms) for _ in self.opt.param_groups]
-    for g in self.opt.param_groups: g['initial_lr'], g['lr'] = lr, lr * self.sched.lr_lambdas[0](self.sched.last_epoch)
+    rng = unflatten_training_state(tensors, meta, self.opt, self.sched)
+    opts = [(self.opt, self.sched, self.cfg['training']['lr'])]
+    for k, m in self.companions.items():
+        sub = {n[len(k) + 1:]: v for n, v in tensors.items() if n.startswith(k + '.')}
+        m.load_state_dict({n[4:]: v for n, v in sub.items() if n.startswith('net.')})
+        opt, sched = self.companion_opts[k]
+        unflatten_training_state({n: v for n, v in sub.items() if not n.startswith('net.')}, meta['companions'][k], opt, sched)
+        opts.append((opt, sched, self.family.companion_lr(k)))
+    ms = self.cfg['lr_schedule']                          # a resume may change them (`gliomagen train --resume --config`)
+    for opt, sched, lr in opts:
+        sched.base_lrs = [lr] * len(opt.param_groups)
+        sched.lr_lambdas = [MilestoneSchedule(**ms) for _ in opt.param_groups]
+        for g in opt.param_groups: g['initial_lr'], g['lr'] = lr, lr * sched.lr_lambdas[0](sched.last_epoch)
     if self.rank == 0: set_rng_state(rng)          # the saved states are rank 0's; other ranks re-derive theirs
     else: seed_everything(derive_seed(self.seed, 'global', meta['step'], self.rank))
     self.step = self.resumed_from = int(meta['step'])
@@ -358,11 +426,18 @@ def load(self: Trainer, base: str | Path) -> Trainer:
 # %% ../nbs/05_train.ipynb #fe415e2f
 @patch
 def save(self: Trainer) -> Path | None:
-    "Write a checkpoint of the current step (rank 0 only); returns its base path."
+    "Write a checkpoint of the current step (rank 0 only): the model and EMA, and the training state with the companions."
     if self.rank != 0: return None
-    base = save_training_checkpoint(self.out / 'checkpoints', _unwrap(self.model), self.ema.model, self.step, self.cfg,
-                                    _flatten_training_state(self.opt, self.sched, self.step), self.keep_train_states,
-                                    extra={'world_size': self.world, 'trainer': 'gliomagen.train'})
+    tensors, meta = flatten_training_state(self.opt, self.sched, self.step)
+    for k, m in self.companions.items():
+        t, mk = flatten_training_state(*self.companion_opts[k], self.step, rng=False)
+        tensors.update({f'{k}.{n}': v for n, v in t.items()})
+        tensors.update({f'{k}.net.{n}': v.detach().cpu().contiguous() for n, v in m.state_dict().items()})
+        meta.setdefault('companions', {})[k] = mk
+    base = save_training_checkpoint(self.out / 'checkpoints', _unwrap(self.model), self.ema.model if self.ema else None,
+                                    self.step, self.cfg, (tensors, meta), self.keep_train_states,
+                                    extra={'world_size': self.world, 'trainer': 'gliomagen.train',
+                                           **self.family.checkpoint_extra(self)})
     self.log({'step': self.step, 'event': 'checkpoint', 'path': str(base.relative_to(self.out))})
     return base
 
@@ -401,89 +476,61 @@ def loader(self: Trainer, start_micro: int = 0) -> torch.utils.data.DataLoader:
 
 # %% ../nbs/05_train.ipynb #c935a432
 @patch
+def _average_gradients(self: Trainer) -> None:
+    "Average the gradients of every trained network over the ranks: one all-reduce of a flat buffer per network."
+    if self.world == 1: return
+    for params in self._params.values():
+        grads = [p.grad for p in params if p.grad is not None]
+        if not grads: continue
+        flat = torch._utils._flatten_dense_tensors(grads)
+        dist.all_reduce(flat); flat /= self.world
+        for g, f in zip(grads, torch._utils._unflatten_dense_tensors(flat, grads)): g.copy_(f)
+
+@patch
 def train_step(self: Trainer, batches: Iterator) -> torch.Tensor:
-    "One optimiser step over `grad_accum` micro-batches from the iterator `batches`; returns the mean loss."
+    """One optimiser step of every trained network over `grad_accum` micro-batches from the iterator `batches`; returns
+    the mean loss of the model (the family's other terms are in `last_terms`)."""
     accum = self.cfg['training']['grad_accum']
-    self.ddp.train()
-    total = torch.zeros((), device=self.device)
+    for m in (self.model, *self.companions.values()): m.train()
+    total, terms = torch.zeros((), device=self.device), {}
     for m in range(accum):
-        x0, cond = _split_batch(next(batches))
+        batch = next(batches)
         g = (self.step * accum + m) * self.world + self.rank          # global micro-batch number
-        if self.cfg['training']['patch_size']:                      # random crops (patch training, above)
-            x0, cond = random_patches(x0, cond, self.cfg['training']['patch_size'], _patch_generator(self.seed, g),
-                                      self.cfg['training']['patch_foreground'], self.cfg['model']['condition_channels'])
-        x0 = x0.to(self.device, non_blocking=True); cond = cond.to(self.device, non_blocking=True)
-        t, noise = self.diffusion.draw_t_noise(x0, _noise_generator(self.seed, g, self.device))
-        sync = self.ddp.no_sync() if (self.world > 1 and m < accum - 1) else nullcontext()
-        with sync:
-            with self._autocast():
-                loss = self.diffusion.training_loss(self.ddp, x0, cond, t=t, noise=noise)
-            (loss.float() / accum).backward()
-        total += loss.detach().float()
-    self.last_lr = self.opt.param_groups[0]['lr']
-    self.opt.step()
-    self.opt.zero_grad(set_to_none=True)
-    self.sched.step()
-    self.ema.update(self.model, self.step)
+        for name, loss, t in self.family.losses(self, batch, g):
+            (loss.float() / accum).backward(inputs=self._params[name])
+            if name == 'model': total += loss.detach().float()
+            for k, v in t.items(): terms[k] = terms.get(k, 0.0) + float(v) / accum
+    self._average_gradients()
+    self.last_lr, self.last_terms = self.opt.param_groups[0]['lr'], terms
+    for opt, sched in [(self.opt, self.sched), *self.companion_opts.values()]:
+        opt.step(); opt.zero_grad(set_to_none=True); sched.step()
+    if self.ema is not None: self.ema.update(self.model, self.step)
     self.step += 1
     return total / accum
 
 # %% ../nbs/05_train.ipynb #a9ab4430
 @patch
 def eval_net(self: Trainer, net: nn.Module) -> nn.Module:
-    "`net` as validation and samples evaluate it: in sliding windows of the crop size when trained on patches (04_diffusion)."
-    return windowed(net, self.cfg['training']['patch_size'], self.cfg['synthesis']['window_overlap'])
+    "`net` as validation and samples evaluate it (the family's `eval_net`: sliding windows for a patch-trained U-Net)."
+    return self.family.eval_net(self, net) if hasattr(self.family, 'eval_net') else net
 
 # %% ../nbs/05_train.ipynb #189a0a3e
 @patch
-@torch.no_grad()
 def validate(self: Trainer) -> dict | None:
-    "Loss of the live and EMA weights on the fixed validation triples (rank 0; logged)."
-    if self.rank != 0 or not self.val_ds or not len(self.val_ds): return None
-    n = self.cfg['training']['n_val_batches']
-    sums = {'val_loss': 0.0, 'val_loss_ema': 0.0}
-    with preserved_rng():
-        for i in range(n):
-            x0, cond = _split_batch(self.val_ds[i % len(self.val_ds)])
-            x0, cond = x0[None].to(self.device), cond[None].to(self.device)
-            t, noise = self.diffusion.draw_t_noise(x0.cpu(), torch.Generator().manual_seed(
-                derive_seed(self.seed, 'val', i)))
-            for k, m in (('val_loss', self.eval_net(self.model)), ('val_loss_ema', self.eval_net(self.ema.model))):
-                was = m.training; m.eval()
-                with self._autocast():
-                    sums[k] += self.diffusion.training_loss(m, x0, cond, t=t.to(self.device),
-                                                            noise=noise.to(self.device)).float().item()
-                m.train(was)
-    rec = {'step': self.step, **{k: v / n for k, v in sums.items()}}
-    self.log(rec)
-    return rec
+    "The family's validation record (rank 0; logged by the family), e.g. the loss on fixed validation triples."
+    return self.family.validate(self) if self.rank == 0 else None
 
 # %% ../nbs/05_train.ipynb #215b059e
 @patch
-def sample_condition(self: Trainer) -> tuple[str, torch.Tensor, np.ndarray]:
-    "(case id, condition [6 (+ context),X,Y,Z], affine) of the fixed mask the checkpoint samples are drawn for."
-    ds = self.val_ds if self.val_ds is not None and len(self.val_ds) else self.train_ds
-    _, cond = _split_batch(ds[0])
-    return _case_id(ds, 0), cond, _affine(ds, 0)
+def sample_condition(self: Trainer) -> tuple:
+    "(case id, condition, affine) of the fixed item the checkpoint samples are drawn for (a diffusion family's)."
+    return self.family.sample_condition(self)
 
 # %% ../nbs/05_train.ipynb #fdb8ead6
 @patch
-@torch.no_grad()
 def write_sample(self: Trainer) -> Path | None:
-    "Sample the EMA model for the fixed mask; one NIfTI per contrast (+ the mask) in samples/step_XXXXXXX."
-    if self.rank != 0: return None
-    tc = self.cfg['training']
-    case, cond, affine = self.sample_condition()
-    with preserved_rng(), self._autocast():
-        x = self.diffusion.sample(self.eval_net(self.ema.model), cond[None].to(self.device), sampler=tc['sample_sampler'],
-                                  steps=tc['sample_steps'], seed=derive_seed(self.seed, 'sample') % 2**31,
-                                  progress=False)
-    d = self.out / 'samples' / checkpoint_name(self.step)
-    x = x[0].float().cpu().numpy()
-    for c, img in zip(CONTRASTS, x): save_nifti(img.astype(np.float32), affine, d / f'{case}-{c}.nii.gz')
-    save_nifti(onehot_to_mask(cond[:self.cfg['model']['condition_channels']].cpu().numpy()), affine, d / f'{case}-mask.nii.gz')
-    self.log({'step': self.step, 'event': 'sample', 'path': str(d.relative_to(self.out))})
-    return d
+    "The family's sample written with each checkpoint (rank 0), e.g. one NIfTI per contrast for the fixed mask."
+    return self.family.write_sample(self) if self.rank == 0 else None
 
 # %% ../nbs/05_train.ipynb #00291d94
 @patch
@@ -496,7 +543,7 @@ def fit(self: Trainer, iterations: int | None = None) -> dict:
     if self.rank == 0 and self.step == 0:
         self.log({'step': 0, 'event': 'start', 'world_size': self.world, 'device': str(self.device),
                   'effective_batch': bs * accum * self.world, 'amp': self.amp,
-                  'params': sum(p.numel() for p in self.model.parameters())})
+                  'kind': resolve_kind(self.cfg['model']['kind']), 'params': sum(p.numel() for p in self._params['model'])})
     elif self.resumed_from is not None:
         self.log({'step': self.step, 'event': 'resume', 'world_size': self.world})
     if val_every and self.step == 0: self.validate()             # the untrained baseline
@@ -526,7 +573,7 @@ def fit(self: Trainer, iterations: int | None = None) -> dict:
         bar.update(1)
         if s % log_every == 0 or s == total:
             dt = win_t
-            last = {'step': s, 'loss': l, 'lr': self.last_lr, 'sec_per_step': dt / win_n,
+            last = {'step': s, 'loss': l, **self.last_terms, 'lr': self.last_lr, 'sec_per_step': dt / win_n,
                     'samples_per_sec': win_n * bs * accum * self.world / dt}
             if self.device.type == 'cuda':
                 last['peak_mem_gb'] = torch.cuda.max_memory_allocated(self.device) / 2**30
@@ -535,6 +582,7 @@ def fit(self: Trainer, iterations: int | None = None) -> dict:
             bar.set_postfix(loss=f"{last['loss']:.4f}", lr=f"{self.last_lr:.2e}")
             win_loss, win_n, win_t = torch.zeros((), device=self.device), 0, 0.0
         if val_every and s % val_every == 0: self.validate()
+        if s == total: self.family.finish(self)       # e.g. the autoencoder's latent scale factor (16)
         if (save_every and s % save_every == 0) or s == total: self.save(); self.write_sample()
     bar.close()
     del batches
@@ -553,11 +601,12 @@ def close(self: Trainer) -> None:
 
 # %% ../nbs/05_train.ipynb #198efdc8
 def _parser():
-    p = argparse.ArgumentParser(prog='gliomagen train', description='Train the mask-conditioned diffusion model '
-                                '(one process, or one per GPU under torchrun: torchrun --nproc_per_node=N '
-                                '-m gliomagen.train ...).')
+    kinds = sorted({a for k, e in MODEL_KINDS.items() for a in [k, *e.get('aliases', [])]})
+    p = argparse.ArgumentParser(prog='gliomagen train', description='Train a GliomaGen network: the family the config '
+                                "names in model.kind (one process, or one per GPU under torchrun: torchrun "
+                                '--nproc_per_node=N -m gliomagen train ...). One config per paper is in data/.')
     p.add_argument('--config', type=Path, help='config.yaml (default: the run\'s own config when resuming, '
-                   'else the built-in defaults)')
+                   'else the built-in defaults: the poster\'s pixel model)')
     p.add_argument('--out', type=Path, required=True, help='run directory (checkpoints, samples, log.jsonl)')
     p.add_argument('--data', type=Path, help='prepared dataset (default: dataset.prepared of the config)')
     p.add_argument('--resume', action='store_true', help='continue from the last complete checkpoint in --out')
@@ -565,24 +614,29 @@ def _parser():
     p.add_argument('--device', help="torch device (default: this rank's GPU if any, else cpu)")
     p.add_argument('--seed', type=int, help='override training.seed')
     p.add_argument('--no-progress', action='store_true', help='no progress bar')
-    p.add_argument('--model', choices=['ddpm', 'ldm'], default='ddpm', help='ddpm: the pixel-space model (default); '
-                   'ldm: latent diffusion (seed 001, nbs/17_latent) on a trained autoencoder')
-    p.add_argument('--autoencoder', help='ldm: checkpoint or run folder of gliomagen train-autoencoder')
-    p.add_argument('--ldm-preset', help='ldm: latent U-Net preset tiny, ldm256 or ldm352 (default: the config\'s model '
-                   'section if it is not the pixel default, else tiny)')
+    p.add_argument('--model', choices=kinds, help='override model.kind of the config (an alias of writing it there)')
+    p.add_argument('--autoencoder', help='alias of family.autoencoder (ldm, mask-dpm): checkpoint or run folder of the autoencoder')
+    p.add_argument('--ldm-preset', help='alias of family.preset for model.kind ldm: tiny, ldm256 or ldm352')
     return p
 
 # %% ../nbs/05_train.ipynb #d9a5ef82
 def _train_config(args: argparse.Namespace, own: Path) -> dict:
-    """The config of a `gliomagen train` run: `--config` (else the defaults); on `--resume` the run's own config `own`,
-    with only the `training` and `lr_schedule` sections taken from `--config` (`UsageError` if it changes the network
-    or the diffusion); `--seed` and `--iterations` on top."""
+    """The config of a `gliomagen train` run: `--config` (else the defaults) with the aliases `--model`,
+    `--autoencoder`, `--ldm-preset` written into it; on `--resume` the run's own config `own`, with only the `training`
+    and `lr_schedule` sections taken from `--config` (`UsageError` if it changes the network, its family or the
+    diffusion); `--seed` and `--iterations` on top."""
     cfg = load_config(args.config)
+    if args.model is not None: cfg['model']['kind'] = args.model
+    if args.autoencoder is not None: cfg['family']['autoencoder'] = str(args.autoencoder)
+    if args.ldm_preset is not None: cfg['family']['preset'] = args.ldm_preset
     if args.resume and own.exists():
         run_cfg = load_config(own)
         if args.config is not None:
-            for sec in ('model', 'diffusion') if args.model == 'ddpm' else ():   # ldm: sections come from the run
-                if cfg[sec] != run_cfg[sec]:
+            if resolve_kind(cfg['model']['kind']) != resolve_kind(run_cfg['model']['kind']):
+                raise UsageError(f"--config {args.config} trains model.kind {cfg['model']['kind']!r}; the run in {args.out} "
+                                 f"is a {run_cfg['model']['kind']!r} run")
+            for sec in ('model', 'diffusion') if resolve_kind(cfg['model']['kind']) == UNET_KIND else ():
+                if cfg[sec] != run_cfg[sec]:     # other families complete these sections themselves (17: from a preset)
                     raise UsageError(f"--config {args.config} changes the '{sec}' section of the run in {args.out}; "
                                      f"a resumed run must keep its network and diffusion")
             run_cfg['training'] = cfg['training']; run_cfg['lr_schedule'] = cfg['lr_schedule']
@@ -612,17 +666,9 @@ def main_train(argv: list[str] | None = None) -> int:
         return err(f"{data} is not a prepared dataset (no {data / 'train'}); run `gliomagen prepare` first "
                    f"or pass --data")
     check_disjoint(args.out, {'--data': data})
-    parts = {}
-    if args.model == 'ldm':                      # latent diffusion: network, process and latent datasets from 17_latent
-        from gliomagen.latent import ldm_training_parts
-        try: parts = ldm_training_parts(cfg, data, args.autoencoder, args.out, args.ldm_preset, args.resume,
-                                        device=args.device or ('cuda' if torch.cuda.is_available() else 'cpu'))
-        except (ConfigError, FileNotFoundError, ValueError) as e: return err(str(e))
-        cfg = parts.pop('config')
     tr = None
     try:
-        tr = Trainer(cfg, data, args.out, resume=args.resume, device=args.device, progress=not args.no_progress,
-                     **parts)
+        tr = Trainer(cfg, data, args.out, resume=args.resume, device=args.device, progress=not args.no_progress)
         tr.fit()
     except (ConfigError, FileNotFoundError, ValueError) as e: return err(str(e))
     finally:

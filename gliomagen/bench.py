@@ -5,15 +5,20 @@
 # %% ../nbs/13_bench.ipynb #c0ba5e8f
 from __future__ import annotations
 import argparse, json, platform, resource, statistics, sys, time
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import torch
 
 from .model import gliomagen_unet, n_parameters
 from .diffusion import GaussianDiffusion, _monai_scheduler, _randn
-from .core import write_json_atomic
+from .core import write_json_atomic, AnnotationOnly
+if TYPE_CHECKING: import pandas as pd
+else: pd = AnnotationOnly('pandas')
 
 # %% auto #0
-__all__ = ['peak_memory_mb', 'time_forward', 'time_train_step', 'time_sampler', 'parse_samplers', 'benchmark', 'main_bench']
+__all__ = ['peak_memory_mb', 'time_forward', 'time_train_step', 'time_sampler', 'parse_samplers', 'benchmark', 'main_bench',
+           'run_measured', 'replicate_cohort', 'cohort_memory']
 
 # %% ../nbs/13_bench.ipynb #19b3d068
 def _sync(device):
@@ -160,3 +165,48 @@ def main_bench(argv: list[str] | None = None) -> int:
     print(json.dumps(r, indent=1))
     if a.out: write_json_atomic(r, a.out)
     return 0
+
+# %% ../nbs/13_bench.ipynb #d356dc71
+_MEASURED = ("import sys; from gliomagen.cli import main; from gliomagen.bench import peak_memory_mb; rc = main(sys.argv[1:]); "
+             "print('PEAK_MB', peak_memory_mb('cpu')); sys.exit(rc)")
+
+def run_measured(args: list, log: str | Path | None = None, env: dict | None = None) -> dict:
+    """Run `gliomagen ARGS` in a fresh process: `{'seconds': wall time, 'peak_rss_gb': its peak resident memory}`;
+    its output goes to `log` (if given); a failure raises `RuntimeError` with the end of its output."""
+    import os, subprocess
+    t0 = time.perf_counter()
+    r = subprocess.run([sys.executable, '-c', _MEASURED, *map(str, args)], capture_output=True, text=True,
+                       env={**os.environ, **(env or {})})
+    secs = time.perf_counter() - t0
+    if log is not None: Path(log).write_text(r.stdout + r.stderr)
+    if r.returncode != 0: raise RuntimeError(f"gliomagen {' '.join(map(str, args))} failed ({r.returncode}):\n{r.stderr[-2000:]}")
+    peak = [float(l.split()[1]) for l in r.stdout.splitlines() if l.startswith('PEAK_MB')]
+    return {'seconds': round(secs, 1), 'peak_rss_gb': round(peak[-1] / 1024, 4) if peak else None}
+
+def replicate_cohort(prepared: str | Path, n: int, out: str | Path) -> Path:
+    "A prepared dataset `out` whose train split has `n` cases: the files of `prepared/train`'s cases, cycled and linked under new ids; val linked."
+    prepared, out = Path(prepared), Path(out)
+    src = sorted(d for d in (prepared / 'train').iterdir() if d.is_dir() and not d.name.startswith('.'))
+    if not src: raise FileNotFoundError(f"{prepared / 'train'} holds no cases; run `gliomagen prepare` first")
+    for k in range(n):
+        s = src[k % len(src)]; cid = f'COPY-{k:05d}'; d = out / 'train' / cid
+        d.mkdir(parents=True, exist_ok=True)
+        for f in s.glob(f'{s.name}-*.nii.gz'):
+            t = d / f.name.replace(s.name, cid, 1)
+            if not t.exists(): t.symlink_to(f.resolve())
+    if (prepared / 'val').is_dir() and not (out / 'val').exists(): (out / 'val').symlink_to((prepared / 'val').resolve())
+    return out
+
+def cohort_memory(config: str | Path, prepared: str | Path, out: str | Path, sizes: tuple = (20, 200),
+                  iterations: int = 3, extra_args: tuple = ()) -> 'pd.DataFrame':
+    "Peak RSS and time of `gliomagen train --config CONFIG` for `iterations` steps on cohorts of each size (one table row each)."
+    import pandas as pd
+    out, rows = Path(out), []
+    for n in sizes:
+        data = replicate_cohort(prepared, n, out / f'data{n}')
+        m = run_measured(['train', '--config', config, '--data', data, '--out', out / f'run{n}', '--iterations', iterations,
+                          '--no-progress', *extra_args], out / f'train{n}.log', env={'OMP_NUM_THREADS': '1'})
+        rows.append({'training cases': n, 'peak RSS (GB)': m['peak_rss_gb'], 'seconds': m['seconds']})
+    t = pd.DataFrame(rows).set_index('training cases')
+    t['vs smallest'] = (t['peak RSS (GB)'] / t['peak RSS (GB)'].iloc[0]).round(3)
+    return t

@@ -13,8 +13,8 @@ import torch.nn.functional as F
 from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['OBJECTIVES', 'SAMPLERS', 'cosine_betas', 'register_monai_schedule', 'schedule_buffers', 'check_objective',
-           'GaussianDiffusion', 'SlidingWindow', 'windowed']
+__all__ = ['OBJECTIVES', 'SAMPLERS', 'SCHEDULES', 'cosine_betas', 'register_monai_schedule', 'schedule_buffers',
+           'check_objective', 'GaussianDiffusion', 'make_scheduler', 'SlidingWindow', 'windowed']
 
 # %% ../nbs/04_diffusion.ipynb #d0aa1191
 def cosine_betas(timesteps: int = 1000, s: float = 0.008, max_beta: float = 0.999) -> np.ndarray:
@@ -205,21 +205,44 @@ def p_sample(self: GaussianDiffusion, model: nn.Module, x_t: torch.Tensor, t: to
     return mean + nonzero * torch.exp(0.5 * logvar) * noise, x0
 
 # %% ../nbs/04_diffusion.ipynb #a16ccda5
-def _monai_scheduler(self, sampler: str, steps: int):
-    from monai.networks.schedulers import DDIMScheduler, PNDMScheduler
-    name, T = register_monai_schedule(), self.num_timesteps
+SCHEDULES = {'cosine': {},                                                 # the poster's (registered above, exact)
+             'scaled_linear_beta': dict(beta_start=0.0015, beta_end=0.0195),  # MONAI's latent-diffusion default (seed 003)
+             'linear_beta': dict(beta_start=1e-4, beta_end=0.02)}           # Ho et al. 2020 (seed 001's "discrete-time schedule")
+"Noise schedules by name, with the β range of the linear ones (for T = 1000)."
+
+def make_scheduler(sampler: str, timesteps: int = 1000, schedule: str = 'cosine', steps: int | None = None,
+                   clip_range: tuple | None = None):
+    """The one factory of MONAI schedulers in the package (pixel, latent, mask and ControlNet models): 'ddpm' (the
+    ancestral chain over all `timesteps`; also what a latent model trains with: `add_noise`), 'ddim' (η = 0, x̂₀
+    clamped to `clip_range` if given) or 'pndm' (PLMS) over `steps` steps (default 50) of the named `schedule`."""
+    from monai.networks.schedulers import DDPMScheduler, DDIMScheduler, PNDMScheduler
+    if schedule not in SCHEDULES: raise ValueError(f"unknown schedule {schedule!r}: choose one of {', '.join(SCHEDULES)}")
+    T = int(timesteps)
+    common = dict(num_train_timesteps=T, schedule=register_monai_schedule() if schedule == 'cosine' else schedule,
+                  **SCHEDULES[schedule])
+    if sampler == 'ddpm':
+        if steps not in (None, T): raise ValueError(f"the ancestral 'ddpm' sampler runs all {T} steps; use 'ddim' or 'pndm' for {steps}")
+        sch = DDPMScheduler(clip_sample=False, **common); sch.set_timesteps(T)
+        return sch
+    steps = int(steps or 50)
+    if not 1 <= steps <= T: raise ValueError(f'steps must be in 1..{T}, got {steps}')
     if sampler == 'ddim':
-        lo, hi = self.clip_range or (-1., 1.)
-        sch = DDIMScheduler(num_train_timesteps=T, schedule=name, clip_sample=self.clip_range is not None,
-                            clip_sample_min=lo, clip_sample_max=hi, set_alpha_to_one=True, steps_offset=0)
+        lo, hi = clip_range or (-1., 1.)
+        sch = DDIMScheduler(clip_sample=clip_range is not None, clip_sample_min=lo, clip_sample_max=hi, set_alpha_to_one=True,
+                            steps_offset=0, **common)
         sch.set_timesteps(steps)
         sch.timesteps = torch.arange(steps - 1, -1, -1) * (T // steps)
-    else:
-        sch = PNDMScheduler(num_train_timesteps=T, schedule=name, skip_prk_steps=True, set_alpha_to_one=True)
+    elif sampler == 'pndm':
+        sch = PNDMScheduler(skip_prk_steps=True, set_alpha_to_one=True, **common)
         sch.set_timesteps(steps)
         ts = sch.timesteps.tolist()   # [(S-1)k, ..., k, 0]: the second evaluation must repeat the second timestep
         sch.timesteps = torch.tensor(ts[:2] + ts[1:] if len(ts) > 1 else ts, dtype=torch.long)
+    else: raise ValueError(f"unknown sampler {sampler!r}: choose ddpm, ddim or pndm")
     return sch
+
+def _monai_scheduler(self, sampler: str, steps: int):
+    "The MONAI scheduler of the fast sampler `sampler` for this process (`make_scheduler` on the poster's schedule)."
+    return make_scheduler(sampler, self.num_timesteps, 'cosine', steps, self.clip_range)
 
 def _seeds(seed, B):
     if isinstance(seed, (list, tuple)):

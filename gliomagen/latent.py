@@ -16,7 +16,7 @@ from .core import load_config, validate_config, DEFAULT_CONFIG, derive_seed, Con
 from .autoencoder import Autoencoder, load_autoencoder
 from .checkpoint import load_checkpoint_tensors, register_model
 from .train import DiffusionFamily
-from .diffusion import GaussianDiffusion
+from .diffusion import GaussianDiffusion, SCHEDULES, make_scheduler
 from fastcore.basics import patch
 import pandas as pd
 from .data import GliomaGenDataset
@@ -35,8 +35,7 @@ LDM_PRESETS = {
 }
 "The latent U-Net presets as `model` config sections (seed 001's two models: base 256 and 352; `tiny`: CPU)."
 
-LDM_SCHEDULES = {'scaled_linear_beta': dict(beta_start=0.0015, beta_end=0.0195),
-                 'linear_beta': dict(beta_start=1e-4, beta_end=0.02)}
+LDM_SCHEDULES = {k: v for k, v in SCHEDULES.items() if k != 'cosine'}
 "MONAI schedule names of the latent DPM and their β range."
 
 # %% ../nbs/17_latent.ipynb #4d1930f8
@@ -126,10 +125,8 @@ class LatentDiffusion(nn.Module):
         super().__init__()
         if schedule not in LDM_SCHEDULES:
             raise ValueError(f"latent schedule {schedule!r}: choose one of {', '.join(LDM_SCHEDULES)}")
-        from monai.networks.schedulers import DDPMScheduler
         self.num_timesteps, self.schedule = int(timesteps), schedule
-        self.scheduler = DDPMScheduler(num_train_timesteps=self.num_timesteps, schedule=schedule, clip_sample=False,
-                                       **LDM_SCHEDULES[schedule])
+        self.scheduler = make_scheduler('ddpm', self.num_timesteps, schedule)       # 04's factory: what training adds noise with
 
     @classmethod
     def from_config(cls, cfg: dict) -> LatentDiffusion:
@@ -156,18 +153,9 @@ class LatentDiffusion(nn.Module):
 
 # %% ../nbs/17_latent.ipynb #861632b9
 def _ldm_sampler(self: LatentDiffusion, sampler: str, steps: int | None):
-    "The MONAI scheduler that samples: a copy of the training DDPM ('ddpm', all T steps) or a DDIM of `steps` steps."
-    from monai.networks.schedulers import DDIMScheduler
-    T = self.num_timesteps
-    if sampler == 'ddpm':
-        if steps not in (None, T): raise ValueError(f"the ancestral 'ddpm' sampler runs all {T} steps; use 'ddim' for {steps}")
-        sch = copy.deepcopy(self.scheduler); sch.set_timesteps(T); return sch
-    if sampler != 'ddim': raise ValueError(f"latent sampler {sampler!r}: choose 'ddim' or 'ddpm'")
-    steps = int(steps or 50)
-    if not 1 <= steps <= T: raise ValueError(f'steps must be in 1..{T}, got {steps}')
-    sch = DDIMScheduler(num_train_timesteps=T, schedule=self.schedule, clip_sample=False, **LDM_SCHEDULES[self.schedule])
-    sch.set_timesteps(steps)
-    return sch
+    "The MONAI scheduler that samples (04's `make_scheduler`): the training DDPM ('ddpm', all T steps) or a DDIM of `steps` steps."
+    if sampler not in ('ddim', 'ddpm'): raise ValueError(f"latent sampler {sampler!r}: choose 'ddim' or 'ddpm'")
+    return make_scheduler(sampler, self.num_timesteps, self.schedule, steps)
 
 @patch
 @torch.no_grad()
@@ -287,7 +275,8 @@ class LatentFamily(DiffusionFamily):
         if fc['preset'] is not None or pixel_default:
             cfg['model'] = ldm_model_section(fc['preset'] or 'tiny', self.ae, K)
         cfg['model']['kind'] = 'ldm'
-        if cfg['diffusion']['schedule'] not in LDM_SCHEDULES:   # a pixel (cosine) section: the seed's 1000-step linear schedule
+        if cfg['diffusion']['schedule'] not in LDM_SCHEDULES:   # a pixel (cosine) section: MONAI's LDM default, scaled-linear
+            # (the seed's own, Ho et al.'s linear_beta, is data/seed001-ldm.yaml's)
             cfg['diffusion'].update(schedule='scaled_linear_beta', timesteps=1000)
         cfg['diffusion'].update(objective='eps', loss='l2', clip_range=[0.0, 1.0])
         cfg['training']['patch_size'] = None      # the latent model learns whole latent volumes (pixel patches: 05_train)

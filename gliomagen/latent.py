@@ -12,9 +12,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .core import load_config, validate_config, DEFAULT_CONFIG, derive_seed, ConfigError, tumour_slice
+from .core import load_config, validate_config, DEFAULT_CONFIG, ConfigError, tumour_slice
 from .autoencoder import Autoencoder, load_autoencoder
-from .checkpoint import load_checkpoint_tensors, register_model
+from .checkpoint import load_checkpoint_tensors
 from .train import DiffusionFamily
 from .diffusion import GaussianDiffusion, SCHEDULES, make_scheduler
 from fastcore.basics import patch

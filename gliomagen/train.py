@@ -516,19 +516,19 @@ def eval_net(self: Trainer, net: nn.Module) -> nn.Module:
 
 # %% ../nbs/05_train.ipynb #189a0a3e
 @patch
-def validate(self: Trainer) -> dict | None:
+def validate(self: Trainer) -> dict | None:  # noqa: F811 (the family's method of this name is patched above)
     "The family's validation record (rank 0; logged by the family), e.g. the loss on fixed validation triples."
     return self.family.validate(self) if self.rank == 0 else None
 
 # %% ../nbs/05_train.ipynb #215b059e
 @patch
-def sample_condition(self: Trainer) -> tuple:
+def sample_condition(self: Trainer) -> tuple:  # noqa: F811 (the family's method of this name is patched above)
     "(case id, condition, affine) of the fixed item the checkpoint samples are drawn for (a diffusion family's)."
     return self.family.sample_condition(self)
 
 # %% ../nbs/05_train.ipynb #fdb8ead6
 @patch
-def write_sample(self: Trainer) -> Path | None:
+def write_sample(self: Trainer) -> Path | None:  # noqa: F811 (the family's method of this name is patched above)
     "The family's sample written with each checkpoint (rank 0), e.g. one NIfTI per contrast for the fixed mask."
     return self.family.write_sample(self) if self.rank == 0 else None
 

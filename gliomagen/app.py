@@ -19,7 +19,8 @@ import ipywidgets as widgets
 from fastcore.basics import patch
 
 from .core import CONTRASTS, command
-from .figures import run_paths, case_file, FIGURES, _run_summary, _md_to_html_table
+from .layout import RunLayout
+from .figures import case_file, FIGURES, _run_summary, _md_to_html_table
 from .metrics import find_case_dirs
 from .data import read_nifti, normalise_minmax
 from .viewer import CompareViewer, VolumeViewer, load_labels, label_names
@@ -27,7 +28,7 @@ from .viewer import CompareViewer, VolumeViewer, load_labels, label_names
 # %% ../nbs/20_app.ipynb #4827822d
 def run_cases(run_dir: str | Path) -> dict:
     "Case id -> {'real': prepared case folder, 'synthetic': synthetic case folder or None, 'split'}; validation cases first."
-    P = run_paths(run_dir)
+    P = RunLayout.find(run_dir)
     prep = find_case_dirs(P['prepared'], recursive=True, missing_ok=True)
     synth = find_case_dirs(P['synth'], recursive=True, missing_ok=True)
     out = {c: {'real': d, 'synthetic': synth.get(c), 'split': d.parent.name} for c, d in prep.items()}
@@ -70,7 +71,7 @@ class RunPage:
     def __init__(self, run_dir: str | Path, case: str | None = None):
         self.run = Path(run_dir)
         if not self.run.is_dir(): raise FileNotFoundError(f"run directory {self.run} does not exist")
-        self.P = run_paths(self.run)
+        self.P = RunLayout.find(self.run)
         self.cases = run_cases(self.run)
         self._metrics, self.viewer = {}, None
         W = widgets
@@ -99,7 +100,7 @@ def _run_tab(self: RunPage) -> widgets.VBox:
     W = widgets
     code = lambda s: re.sub(r'`([^`]*)`', r'<code>\1</code>', html.escape(s[2:]))   # the summary is Markdown
     items = [W.HTML('<ul>' + ''.join(f'<li>{code(s)}</li>' for s in _run_summary(self.P)) + '</ul>')]
-    mf = self.P['figures'] / 'figures.json'
+    mf = self.P.figures_json
     if not mf.exists():
         items.append(W.HTML(f'<p>No figures yet: run <code>gliomagen figures {self.run}</code>.</p>'))
         return W.VBox(items)

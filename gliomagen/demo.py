@@ -16,6 +16,7 @@ else: pd = AnnotationOnly('pandas')
 
 from .core import CONTRASTS, load_config, save_config, validate_config, write_json_atomic
 from .core import command, check_range, check_shape, check_device, inside
+from .layout import RunLayout
 
 # %% auto #0
 __all__ = ['DEMO_YAML', 'STAGES', 'DEMO_STAGES', 'DEMO_MARK', 'QUALITY_SETTINGS', 'demo_config', 'DemoRun', 'demo_stage',
@@ -95,7 +96,7 @@ STAGES = ('phantom', 'prepare', 'train', 'augment', 'synthesize', 'evaluate', 'n
 
 @dataclass
 class DemoRun:
-    "What a stage needs: the run folder, the resolved config, the stage folders (`P`) and the options of `run_demo`."
+    "What a stage needs: the run folder, the resolved config, its folders (`P`: the `RunLayout`, 00a) and the options of `run_demo`."
     run: Path
     cfg: dict
     n_cases: int = 24
@@ -104,9 +105,8 @@ class DemoRun:
     device: str = 'cpu'
     progress: bool = True
     nnunet: bool = False
-    P: dict = field(init=False)
-    def __post_init__(self):
-        self.P = {k: self.run / k for k in ('phantom', 'prepared', 'train', 'augment', 'synth', 'synth_aug', 'eval', 'nnunet')}
+    P: RunLayout = field(init=False)
+    def __post_init__(self): self.P = RunLayout.of(self.run)
 
 DEMO_STAGES: dict[str, Callable[[DemoRun], dict]] = {}
 "Stage name -> function of a `DemoRun` returning the stage's record."
@@ -116,7 +116,7 @@ def demo_stage(name: str) -> Callable:
     def _reg(f): DEMO_STAGES[name] = f; return f
     return _reg
 
-def _stage_file(run, stage): return Path(run) / '.stages' / f'{stage}.json'
+def _stage_file(run, stage): return RunLayout.of(run).stages / f'{stage}.json'
 
 def stage_done(run: str | Path, stage: str) -> dict | None:
     "The record of a finished stage of the demo run in `run`, or None."
@@ -133,7 +133,7 @@ DEMO_MARK = '.gliomagen-demo'
 def is_demo_run(run: str | Path) -> bool:
     "True if `run` is a folder made by `gliomagen demo` (its mark, or the stage records of older runs)."
     run = Path(run)
-    return (run / DEMO_MARK).is_file() or (run / '.stages').is_dir()
+    return (run / DEMO_MARK).is_file() or RunLayout.of(run).stages.is_dir()
 
 def _claim_run(run: Path, fresh: bool):
     "Refuse a `run` folder that holds something other than a demo run; with `fresh`, empty a demo run."
@@ -152,14 +152,14 @@ def _claim_run(run: Path, fresh: bool):
 def stage_phantom(r: DemoRun) -> dict:
     "A phantom cohort in the BraTS 2024 layout (02_phantom)."
     from gliomagen import phantom
-    ids = phantom.make_phantom_cohort(r.P['phantom'], r.n_cases, shape=tuple(r.phantom_shape), seed=r.seed, progress=r.progress)
+    ids = phantom.make_phantom_cohort(r.P.raw, r.n_cases, shape=tuple(r.phantom_shape), seed=r.seed, progress=r.progress)
     return {'cases': len(ids), 'shape': list(r.phantom_shape)}
 
 @demo_stage('prepare')
 def stage_prepare(r: DemoRun) -> dict:
     "Head label, [0, 1], resize to the demo grid, train/val split (01_data)."
     from gliomagen import data
-    man = data.prepare_dataset(r.P['phantom'], r.P['prepared'], config=r.cfg, progress=r.progress)
+    man = data.prepare_dataset(r.P.raw, r.P.prepared, config=r.cfg, progress=r.progress)
     return {'cases': len(man), 'ok': int((man['status'] == 'ok').sum())}
 
 # %% ../nbs/14_demo.ipynb #22bb5518
@@ -230,8 +230,8 @@ def stage_nnunet(r: DemoRun) -> dict:
                                dataset_id=501 + i, seed=r.seed)
         nnu.run_nnunet(rd, smoke=True, device=r.device)
         dirs.append(rd)
-    nnu.evaluate_study(dirs, out=r.P['eval'] / 'nnunet')
-    sj = r.P['eval'] / 'nnunet' / 'study.json'          # the note travels with the results into figures 13/14
+    nnu.evaluate_study(dirs, out=r.P.nnunet_eval)
+    sj = r.P.nnunet_eval / 'study.json'          # the note travels with the results into figures 13/14
     res = json.loads(sj.read_text())
     for v in res.values(): v['notes'] = [_SMOKE_NOTE] + [n for n in v.get('notes', []) if n != _SMOKE_NOTE]
     write_json_atomic(res, sj)
@@ -256,8 +256,9 @@ def run_demo(out: str | Path = 'runs/demo', config: dict | str | Path | None = N
     _claim_run(run, fresh)
     cfg = validate_config(config) if isinstance(config, dict) else load_config(config) if config else demo_config()
     if iterations is not None: cfg['training']['iterations'] = int(iterations)
-    cfg['dataset']['root'], cfg['dataset']['prepared'] = str(run / 'phantom'), str(run / 'prepared')
-    save_config(cfg, run / 'config.yaml')
+    L = RunLayout.of(run)
+    cfg['dataset']['root'], cfg['dataset']['prepared'] = str(L.raw), str(L.prepared)
+    save_config(cfg, L.config)
     r = DemoRun(run, cfg, n_cases=n_cases, phantom_shape=tuple(phantom_shape), seed=seed, device=device,
                 progress=progress, nnunet=nnunet)
     records, t_all = {}, time.perf_counter()
@@ -276,7 +277,7 @@ def run_demo(out: str | Path = 'runs/demo', config: dict | str | Path | None = N
         records[st] = rec
         log(f'[demo] {st}: {rec["seconds"]:.1f} s')
     summary = {'out': str(run), 'seconds': round(time.perf_counter() - t_all, 1), 'stages': records}
-    write_json_atomic(json.loads(json.dumps(summary, default=str)), run / 'demo.json', indent=2)
+    write_json_atomic(json.loads(json.dumps(summary, default=str)), L.summary_json, indent=2)
     return summary
 
 # %% ../nbs/14_demo.ipynb #16942ad8
@@ -313,7 +314,7 @@ def _demo_network(run: Path) -> tuple:
     "(EMA network — in windows when trained on patches —, GaussianDiffusion, config) of the demo run's last checkpoint."
     from gliomagen.checkpoint import find_checkpoint, load_checkpoint
     from gliomagen.diffusion import GaussianDiffusion, windowed
-    base = find_checkpoint(Path(run) / 'train')
+    base = find_checkpoint(RunLayout.of(run).train)
     if base is None: raise FileNotFoundError(f"{run}/train has no complete checkpoint: run `gliomagen demo --out {run}` first")
     net, side = load_checkpoint(base)
     cfg = validate_config(side['config'])               # older sidecars lack newer keys: the defaults fill them
@@ -328,7 +329,8 @@ def x0_error_by_t(run: str | Path, ts: tuple = (0, 10, 25, 50, 75, 90, 99), seed
     run = Path(run)
     net, diff, cfg = _demo_network(run)
     ctx, K = cfg['model']['context'], cfg['model']['condition_channels']      # the network's condition (01_data)
-    tr, va = GliomaGenDataset(run / 'prepared', 'train', context=ctx), GliomaGenDataset(run / 'prepared', 'val', context=ctx)
+    prep = RunLayout.of(run).prepared
+    tr, va = GliomaGenDataset(prep, 'train', context=ctx), GliomaGenDataset(prep, 'val', context=ctx)
     x = torch.stack([va[i][0] for i in range(len(va))]); c = torch.stack([va[i][1] for i in range(len(va))])
     table = np.nan_to_num(label_means(np.stack([tr[i][0].numpy() for i in range(len(tr))]),
                                       np.stack([onehot_to_mask(tr[i][1][:K].numpy()) for i in range(len(tr))])))
@@ -357,18 +359,18 @@ def steps_vs_quality(run: str | Path, settings: tuple = QUALITY_SETTINGS, seed: 
     import pandas as pd
     from gliomagen import metrics, synthesis
     from gliomagen.fid import label_intensity_errors
-    run = Path(run); cfg = load_config(run / 'config.yaml'); ev = cfg['evaluation']
-    val, rows = run / 'prepared' / 'val', []
+    L = RunLayout.of(run); cfg = load_config(L.config); ev = cfg['evaluation']
+    val, rows = L.prepared / 'val', []
     for sampler, steps in settings:
-        name = f"{sampler}-{steps or cfg['diffusion']['timesteps']}"; out = run / 'quality' / name
+        name = f"{sampler}-{steps or cfg['diffusion']['timesteps']}"; out = L.quality / name
         rec = out / 'quality.json'                               # a scored cohort is not sampled or scored again
         if rec.exists(): rows.append(json.loads(rec.read_text())); continue
         existed = out.is_dir() and any(out.iterdir())              # sampled before: its time is not this run's
         t0 = time.perf_counter()
-        tab = synthesis.synthesize(run / 'train', val, out, sampler=sampler, steps=steps, seed=seed,
+        tab = synthesis.synthesize(L.train, val, out, sampler=sampler, steps=steps, seed=seed,
                                    batch_size=cfg['synthesis']['batch_size'], progress=progress)
         secs = time.perf_counter() - t0
-        lab = label_intensity_errors(val, out, train_dir=run / 'prepared' / 'train')
+        lab = label_intensity_errors(val, out, train_dir=L.prepared / 'train')
         res = metrics.evaluate_images(val, out, extractor=ev['extractor'], weights=ev['inception_weights'], seed=seed,
                                       progress=progress, slice_step=ev['slice_step'])
         fl = {c: res[c]['floor'] for c in CONTRASTS}

@@ -6,14 +6,16 @@
 from __future__ import annotations
 import hashlib, importlib.util, warnings
 from pathlib import Path
+from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 
-from .metrics import FeatureExtractor, MissingWeightsError, register_extractor, fid_from_features, kid_from_features
+from .core import CONTRASTS, GLIOMAGEN_LABELS
+if TYPE_CHECKING: from gliomagen.metrics import FeatureExtractor   # 08_metrics is imported where it is used: no import cycle
 
 # %% auto #0
 __all__ = ['FID_EXTRA', 'TF_INCEPTION_PACKAGE', 'TF_INCEPTION_FILE', 'TF_INCEPTION_SHA256', 'sha256_file', 'tf_inception_path',
-           'tf_inception_v3', 'real_floor', 'label_intensity_errors']
+           'tf_inception_v3', 'real_floor', 'case_label_means', 'label_intensity_error', 'label_intensity_errors']
 
 # %% ../nbs/08a_fid.ipynb #135f8165
 FID_EXTRA = 'fid'
@@ -33,6 +35,7 @@ def tf_inception_path(weights: str | Path | None = None, package: str = TF_INCEP
     """The TF-FID Inception TorchScript file: `weights` if given, else the one inside the installed `package`.
 
     Raises `MissingWeightsError` naming the extra to install, or `ValueError` when the file's SHA-256 differs."""
+    from gliomagen.metrics import MissingWeightsError
     if weights is not None: p = Path(weights).expanduser()
     else:
         spec = importlib.util.find_spec(package)       # locates the package without importing it (it imports cv2)
@@ -49,11 +52,11 @@ def tf_inception_path(weights: str | Path | None = None, package: str = TF_INCEP
     return p
 
 # %% ../nbs/08a_fid.ipynb #c0d3d8a2
-@register_extractor('tf-inception-v3')
 def tf_inception_v3(weights: str | Path | None = None, device: str = 'cpu', batch_size: int = 32, untrained: bool = False, **kwargs) -> FeatureExtractor:
     "The standard FID network (TF Inception 2015, as pytorch-fid/clean-fid): 2048-d pool features of 8-bit RGB slices at 299×299."
     if untrained: raise ValueError("'tf-inception-v3' has no untrained variant: its point is the standard weights")
     import torch, torch.nn.functional as Fn
+    from gliomagen.metrics import FeatureExtractor
     path = tf_inception_path(weights)
     with warnings.catch_warnings():                      # torch 2.x marks TorchScript as deprecated; the file is TorchScript
         warnings.simplefilter('ignore', FutureWarning)
@@ -81,6 +84,7 @@ def real_floor(real_by_subject: list, fake_by_subject: list | None = None, seed:
         seed: the split's seed
         kid_subsets: KID subsets (fewer when there are too few slices)
         fid_method: see `metrics.fid_from_features`"""
+    from gliomagen.metrics import fid_from_features, kid_from_features
     n = len(real_by_subject)
     if n < 2: raise ValueError(f"the real-vs-real floor needs at least 2 real subjects, got {n}")
     perm = np.random.default_rng(seed).permutation(n)
@@ -100,58 +104,36 @@ def real_floor(real_by_subject: list, fake_by_subject: list | None = None, seed:
     return out
 
 # %% ../nbs/08a_fid.ipynb #d7765bb0
-def _case_label_means(case_dir: Path, case: str, mask: np.ndarray, min_voxels: int = 3) -> dict:
-    "`{contrast: {label name: mean}}` of one case's images over the labels of `mask` with at least `min_voxels` voxels, and `'background'`."
-    from gliomagen.core import CONTRASTS, GLIOMAGEN_LABELS
-    from gliomagen.data import read_nifti
+def case_label_means(image: Sequence[np.ndarray], # one case's contrasts: `(C, X, Y, Z)`, or a list of C volumes
+                     mask: np.ndarray, # its GliomaGen label map `(X, Y, Z)`
+                     min_voxels: int = 3, # labels with fewer voxels are left out
+                     contrasts: Sequence[str] = CONTRASTS, # the names of the C channels
+                     name: str = 'image', # the case, for error messages
+                    ) -> dict:
+    "`{contrast: {label name: mean}}` of one case's image over the labels of `mask` with at least `min_voxels` voxels, and `'background'`."
+    mask = np.asarray(mask)
+    if len(image) != len(contrasts):
+        raise ValueError(f"{name}: {len(image)} channels for the {len(contrasts)} contrasts {', '.join(map(str, contrasts))}")
+    labels = [L for L in range(1, int(mask.max()) + 1) if (mask == L).sum() >= min_voxels]
     out = {}
-    for c in CONTRASTS:
-        v = read_nifti(Path(case_dir) / f'{case}-{c}.nii.gz')[0]
-        if v.shape != mask.shape: raise ValueError(f"{case} {c}: image {v.shape} and mask {mask.shape} differ in shape")
-        out[c] = {GLIOMAGEN_LABELS[L]: float(v[mask == L].mean()) for L in range(1, int(mask.max()) + 1)
-                  if (mask == L).sum() >= min_voxels}
+    for c, v in zip(contrasts, image):
+        v = np.asarray(v)
+        if v.shape != mask.shape: raise ValueError(f"{name} {c}: image {v.shape} and mask {mask.shape} differ in shape")
+        out[c] = {GLIOMAGEN_LABELS[L]: float(v[mask == L].mean()) for L in labels}
         out[c]['background'] = float(v[mask == 0].mean())
     return out
 
-def _cohort_label_means(root: str | Path, min_voxels: int = 3, masks: dict | None = None) -> dict:
-    "`{case: _case_label_means}` of the prepared cases under `root` (each with its `<case>-mask.nii.gz`); fills `masks` {case: mask} if given."
-    from gliomagen.data import read_mask
-    from gliomagen.metrics import find_case_dirs
-    out = {}
-    for case, d in find_case_dirs(root).items():
-        mp = d / f'{case}-mask.nii.gz'
-        if not mp.exists(): raise FileNotFoundError(f"{mp}: the real cohort must be prepared cases with their masks")
-        m = read_mask(mp)[0]
-        if masks is not None: masks[case] = m
-        out[case] = _case_label_means(d, case, m, min_voxels)
-    return out
+# %% ../nbs/08a_fid.ipynb #a3c1e7d2
+def _lookup_means(train: list, contrasts: Sequence[str]) -> dict:
+    "The lookup reference: per contrast and label, the mean over training cases of their `case_label_means`."
+    return {c: {L: float(np.mean([m[c][L] for m in train if L in m[c]])) for L in {L for m in train for L in m[c]}}
+            for c in contrasts}
 
-# %% ../nbs/08a_fid.ipynb #ee08742c
-def label_intensity_errors(real_dir: str | Path, fake_dir: str | Path, min_voxels: int = 3,
-                           train_dir: str | Path | None = None) -> dict:
-    """Per contrast: mean |synthetic − real| label-mean intensity over (case, label) pairs, per label, the background
-    means, and the two references (above): `floor` (real vs real) and, with `train_dir`, `lookup`.
-
-    Args:
-        real_dir: prepared cases (`<case>/<case>-{t1n,…}.nii.gz` in [0, 1] and `<case>-mask.nii.gz`, GliomaGen labels)
-        fake_dir: synthetic cohort with the same case ids (BraTS layout)
-        min_voxels: labels with fewer voxels in a case are skipped
-        train_dir: prepared training cases, for the lookup reference"""
-    from gliomagen.core import CONTRASTS
-    from gliomagen.metrics import find_case_dirs
-    masks = {}                                         # each real mask is read once, for both cohorts' means
-    real_all, fake = _cohort_label_means(real_dir, min_voxels, masks), find_case_dirs(fake_dir)
-    cases = sorted(set(real_all) & set(fake))
-    if not cases: raise FileNotFoundError(f"no case ids in common between {real_dir} and {fake_dir}")
-    real = {k: real_all[k] for k in cases}
-    syn = {k: _case_label_means(fake[k], k, masks[k], min_voxels) for k in cases}
-    look = None
-    if train_dir is not None:
-        tr = _cohort_label_means(train_dir, min_voxels)
-        look = {c: {L: float(np.mean([m[c][L] for m in tr.values() if L in m[c]]))
-                    for L in {L for m in tr.values() for L in m[c]}} for c in CONTRASTS}
+def _label_errors(real: dict, syn: dict, look: dict | None, min_voxels: int, contrasts: Sequence[str]) -> dict:
+    "The label error and its references from `{case: case_label_means}` of the real and the synthetic cohort (same cases)."
+    cases = list(real)
     out = {'n_cases': len(cases), 'min_voxels': min_voxels}
-    for c in CONTRASTS:
+    for c in contrasts:
         labels = [L for L in dict.fromkeys(L for k in cases for L in real[k][c]) if L != 'background']
         per = {L: [abs(syn[k][c][L] - real[k][c][L]) for k in cases if L in real[k][c]] for L in labels}
         pairs = [abs(real[a][c][L] - real[b][c][L]) for a in cases for b in cases if a != b
@@ -164,6 +146,64 @@ def label_intensity_errors(real_dir: str | Path, fake_dir: str | Path, min_voxel
         if look is not None:
             out[c]['lookup'] = float(np.mean([abs(look[c][L] - real[k][c][L]) for k in cases for L in labels
                                               if L in real[k][c] and L in look[c]]))
-    out['label_error_max'] = max(out[c]['label_error'] for c in CONTRASTS)
-    out['background_max'] = max(out[c]['background']['fake'] for c in CONTRASTS)
+    out['label_error_max'] = max(out[c]['label_error'] for c in contrasts)
+    out['background_max'] = max(out[c]['background']['fake'] for c in contrasts)
+    out['label_error_mean'] = float(np.mean([out[c]['label_error'] for c in contrasts]))
     return out
+
+# %% ../nbs/08a_fid.ipynb #b8e2f4a9
+def label_intensity_error(real: Sequence[np.ndarray], # real images `(N, C, X, Y, Z)` (or N arrays `(C, X, Y, Z)`)
+                          fake: Sequence[np.ndarray], # the synthetic images of the same masks, in the same order
+                          masks: Sequence[np.ndarray], # `(N, X, Y, Z)` GliomaGen label maps: the conditions
+                          min_voxels: int = 3, # labels with fewer voxels in a case are skipped
+                          train: tuple | None = None, # `(images, masks)` of training cases, for the lookup reference
+                          contrasts: Sequence[str] = CONTRASTS, # the names of the C channels
+                         ) -> dict:
+    """Per contrast: mean |synthetic − real| label-mean intensity over (case, label) pairs, per label, the background
+    means, and the references `floor` (real vs real) and, with `train`, `lookup`; `label_error_max` / `_mean` over contrasts."""
+    if not len(real) == len(fake) == len(masks):
+        raise ValueError(f"{len(real)} real images, {len(fake)} synthetic images and {len(masks)} masks: one of each per case")
+    if not len(real): raise ValueError("no cases")
+    means = lambda xs, ms, kind: {i: case_label_means(x, m, min_voxels, contrasts, name=f'{kind} case {i}')
+                                  for i, (x, m) in enumerate(zip(xs, ms))}
+    look = None if train is None else _lookup_means(list(means(*train, 'training').values()), contrasts)
+    return _label_errors(means(real, masks, 'real'), means(fake, masks, 'synthetic'), look, min_voxels, contrasts)
+
+# %% ../nbs/08a_fid.ipynb #ee08742c
+def _read_label_means(case_dir: Path, case: str, mask: np.ndarray, min_voxels: int = 3) -> dict:
+    "`case_label_means` of a case folder's `<case>-<contrast>.nii.gz`."
+    from gliomagen.data import read_nifti
+    return case_label_means([read_nifti(Path(case_dir) / f'{case}-{c}.nii.gz')[0] for c in CONTRASTS], mask, min_voxels, name=case)
+
+def _cohort_label_means(root: str | Path, min_voxels: int = 3, masks: dict | None = None) -> dict:
+    "`{case: case_label_means}` of the prepared cases under `root` (each with its `<case>-mask.nii.gz`); fills `masks` {case: mask} if given."
+    from gliomagen.data import read_mask
+    from gliomagen.metrics import find_case_dirs
+    out = {}
+    for case, d in find_case_dirs(root).items():
+        mp = d / f'{case}-mask.nii.gz'
+        if not mp.exists(): raise FileNotFoundError(f"{mp}: the real cohort must be prepared cases with their masks")
+        m = read_mask(mp)[0]
+        if masks is not None: masks[case] = m
+        out[case] = _read_label_means(d, case, m, min_voxels)
+    return out
+
+def label_intensity_errors(real_dir: str | Path, fake_dir: str | Path, min_voxels: int = 3,
+                           train_dir: str | Path | None = None) -> dict:
+    """`label_intensity_error` of two folders, case by case (memory: one case at a time): the synthetic cases of
+    `fake_dir` against the real cases of `real_dir` with the same ids, under the real masks.
+
+    Args:
+        real_dir: prepared cases (`<case>/<case>-{t1n,…}.nii.gz` in [0, 1] and `<case>-mask.nii.gz`, GliomaGen labels)
+        fake_dir: synthetic cohort with the same case ids (BraTS layout)
+        min_voxels: labels with fewer voxels in a case are skipped
+        train_dir: prepared training cases, for the lookup reference"""
+    from gliomagen.metrics import find_case_dirs
+    masks = {}                                         # each real mask is read once, for both cohorts' means
+    real_all, fake = _cohort_label_means(real_dir, min_voxels, masks), find_case_dirs(fake_dir)
+    cases = sorted(set(real_all) & set(fake))
+    if not cases: raise FileNotFoundError(f"no case ids in common between {real_dir} and {fake_dir}")
+    real = {k: real_all[k] for k in cases}
+    syn = {k: _read_label_means(fake[k], k, masks[k], min_voxels) for k in cases}
+    look = None if train_dir is None else _lookup_means(list(_cohort_label_means(train_dir, min_voxels).values()), CONTRASTS)
+    return _label_errors(real, syn, look, min_voxels, CONTRASTS)

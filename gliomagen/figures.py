@@ -9,11 +9,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd                                   # the tables (08_metrics' layouts are DataFrames)
-import yaml
 
 # %% auto #0
-__all__ = ['MASK_CMAP', 'MASK_NORM', 'PIPELINE', 'FIGURES', 'POSTER_CHOICES', 'run_paths', 'case_file', 'axial', 'show_mask',
-           'show_image', 'mask_legend', 'robust_window', 'save_figure', 'figure_head_label', 'figure_mask_augmentation',
+__all__ = ['MASK_CMAP', 'MASK_NORM', 'PIPELINE', 'FIGURES', 'POSTER_CHOICES', 'case_file', 'axial', 'show_mask', 'show_image',
+           'mask_legend', 'robust_window', 'save_figure', 'figure_head_label', 'figure_mask_augmentation',
            'figure_training_samples', 'read_log', 'figure_training_loss', 'figure_generated_vs_real', 'mean_sd', 'fmt',
            'md_table', 'write_table', 'table_image_metrics', 'load_segmentation_results', 'table_segmentation',
            'table_boundary', 'figure_pipeline', 'FigureSet', 'make_all_figures', 'write_index', 'poster_differences',
@@ -31,35 +30,8 @@ from matplotlib.patches import FancyBboxPatch, Patch
 from .core import (CONTRASTS, GLIOMAGEN_LABELS, TUMOUR_CLASSES, LABEL_COLOURS, atomic_path,
                             brats2024_to_gliomagen, load_config, tumour_slice)
 from .data import read_nifti
+from .layout import RunLayout
 from .metrics import boundary_table, find_case_dirs, image_table, segmentation_table
-
-# %% ../nbs/11_figures.ipynb #97292bd3
-_STAGES = ('raw', 'prepared', 'train', 'augment', 'synth', 'eval', 'figures')
-
-def run_paths(run_dir: str | Path) -> dict:
-    "Where each stage's output of a run lives: the run's own folders first, else the paths in its `config.yaml`."
-    run = Path(run_dir)
-    cfg = {}
-    conf = next((p for p in (run / 'config.yaml', run / 'train' / 'config.yaml', run / 'prepared' / 'config.yaml')
-                 if p.exists()), run / 'config.yaml')              # the run's, else the one a stage wrote beside its output
-    if conf.exists():
-        try: cfg = yaml.safe_load(conf.read_text()) or {}
-        except yaml.YAMLError: cfg = {}
-    ds = cfg.get('dataset', {}) if isinstance(cfg, dict) else {}
-    def first(*cands):
-        for c in cands:
-            if c is None: continue
-            c = Path(c)
-            if not c.is_absolute(): c = run / c if (run / c).exists() else c
-            if c.exists(): return c
-        return Path(cands[0])
-    return {'run': run, 'config': conf,
-            'raw': first(run / 'phantom', run / 'raw', ds.get('root')),
-            'prepared': first(run / 'prepared', ds.get('prepared')),
-            'train': run / 'train' if (run / 'train').is_dir() or not any(
-                (run / n).exists() for n in ('samples', 'checkpoints', 'log.jsonl')) else run,   # a `gliomagen train` output
-            'augment': run / 'augment', 'synth': first(run / 'synth', run / 'synthetic'),
-            'eval': run / 'eval', 'figures': run / 'figures'}
 
 # %% ../nbs/11_figures.ipynb #4b2f6091
 _KINDS = CONTRASTS + ('mask', 'seg')
@@ -127,14 +99,14 @@ def save_figure(fig: plt.Figure, path: str | Path, dpi: int = 100) -> Path:
     return path
 
 def _out_dir(run_dir, out):
-    o = Path(out) if out is not None else run_paths(run_dir)['figures']
+    o = Path(out) if out is not None else RunLayout.find(run_dir)['figures']
     o.mkdir(parents=True, exist_ok=True)
     return o
 
 # %% ../nbs/11_figures.ipynb #ac42afc7
 def _pick_case(run, case=None, split='val'):
     "A prepared case that also has a raw counterpart: `case` if given, else the first of `split`, else of any split."
-    P = run_paths(run)
+    P = RunLayout.find(run)
     prep = _find_cases(P['prepared'])
     raw = _find_cases(P['raw'])
     if case is not None:
@@ -152,7 +124,7 @@ def figure_head_label(run_dir: str | Path, out: str | Path | None = None, case: 
     "Figure 4: a raw case's `contrast`, its mask before the head label and the prepared mask after it."
     o = _out_dir(run_dir, out)
     cid, raw_dir, prep_dir = _pick_case(run_dir, case)
-    if raw_dir is None: raise FileNotFoundError(f"case {cid} has no raw folder in {run_paths(run_dir)['raw']}")
+    if raw_dir is None: raise FileNotFoundError(f"case {cid} has no raw folder in {RunLayout.find(run_dir)['raw']}")
     seg_p, img_p, mask_p = case_file(raw_dir, 'seg'), case_file(raw_dir, contrast), case_file(prep_dir, 'mask')
     for p, what in ((seg_p, 'seg'), (img_p, contrast), (mask_p, 'mask')):
         if p is None: raise FileNotFoundError(f"case {cid}: no -{what}.nii.gz in {raw_dir if what != 'mask' else prep_dir}")
@@ -221,7 +193,7 @@ def figure_mask_augmentation(run_dir: str | Path, out: str | Path | None = None,
                              dpi: int = 100) -> Path:
     "Figure 7: source masks (rows) next to their augmented copies (columns)."
     o = _out_dir(run_dir, out)
-    P = run_paths(run_dir)
+    P = RunLayout.find(run_dir)
     aug = {k: v for k, v in _find_cases(P['augment']).items() if case_file(v, 'mask')}
     if not aug: raise FileNotFoundError(f"no augmented masks (<id>/<id>-mask.nii.gz) in {P['augment']}; run `gliomagen augment`")
     src = {k: v for k, v in _find_cases(P['prepared']).items() if case_file(v, 'mask')}
@@ -291,7 +263,7 @@ def _spread(items, k):
 def figure_training_samples(run_dir: str | Path, out: str | Path | None = None, max_rows: int = 6, dpi: int = 100) -> Path:
     "Figure 9: samples of each contrast (columns) at checkpoint steps (rows) from `train/samples/step_*`."
     o = _out_dir(run_dir, out)
-    P = run_paths(run_dir)
+    P = RunLayout.find(run_dir)
     sd = P['train'] / 'samples'
     steps = _steps(sd)
     if not steps: raise FileNotFoundError(f"no checkpoint samples (samples/step_XXXXXXX/*.nii.gz) in {P['train']}; run `gliomagen train`")
@@ -326,7 +298,7 @@ def read_log(path: str | Path) -> list:
 
 def _loss_label(run_dir) -> str:
     "The y label of the training curve: the run's loss of its objective's target (`diffusion.loss`, `diffusion.objective`)."
-    conf = run_paths(run_dir)['config']
+    conf = RunLayout.find(run_dir)['config']
     try: d = load_config(conf)['diffusion'] if conf.exists() else load_config()['diffusion']
     except Exception: return 'loss'
     return f"{d['loss'].upper()} loss of {({'eps': 'ε', 'x0': 'x₀', 'v': 'v'}).get(d['objective'], d['objective'])}"
@@ -334,7 +306,7 @@ def _loss_label(run_dir) -> str:
 def figure_training_loss(run_dir: str | Path, out: str | Path | None = None, dpi: int = 100) -> Path:
     "Training curve from `train/log.jsonl`: training loss per logging window and validation loss (live, EMA)."
     o = _out_dir(run_dir, out)
-    p = run_paths(run_dir)['train'] / 'log.jsonl'
+    p = RunLayout.find(run_dir).train_log
     if not p.exists(): raise FileNotFoundError(f"{p} does not exist; run `gliomagen train`")
     recs = read_log(p)
     series = {k: [(r['step'], r[k]) for r in recs if isinstance(r.get(k), (int, float)) and 'step' in r]
@@ -356,7 +328,7 @@ def figure_training_loss(run_dir: str | Path, out: str | Path | None = None, dpi
 # %% ../nbs/11_figures.ipynb #b340ad7a
 def _synthetic_cases(run_dir) -> dict:
     "Synthetic cases of a run: those of `synth/`, then of any other folder of the run that is not another stage's."
-    P = run_paths(run_dir)
+    P = RunLayout.find(run_dir)
     roots = [P['synth']]
     if P['run'].is_dir():
         other = {P[k].resolve() for k in ('raw', 'prepared', 'train', 'augment', 'figures', 'synth')}
@@ -368,7 +340,7 @@ def _synthetic_cases(run_dir) -> dict:
     return out
 
 def _pairs(run_dir):
-    P = run_paths(run_dir)
+    P = RunLayout.find(run_dir)
     val = {k: v for k, v in _find_cases(P['prepared']).items() if v.parent.name == 'val'} or _find_cases(P['prepared'])
     syn = _synthetic_cases(run_dir)
     out = []
@@ -380,7 +352,7 @@ def _pairs(run_dir):
 def figure_generated_vs_real(run_dir: str | Path, out: str | Path | None = None, n_cases: int = 3, dpi: int = 100) -> Path:
     "Figure 10: for validation masks, the mask, the generated contrasts and the real ones (rows = cases)."
     o = _out_dir(run_dir, out)
-    P = run_paths(run_dir)
+    P = RunLayout.find(run_dir)
     pairs = _pairs(run_dir)
     if not pairs: raise FileNotFoundError(f"no synthetic case in {P['synth']} matches a validation case of {P['prepared']}; "
                                           "run `gliomagen synthesize` on the validation masks")
@@ -513,7 +485,7 @@ def _read_json(path):
 def table_image_metrics(run_dir: str | Path, out: str | Path | None = None, path: str | Path | None = None, dpi: int = 100) -> Path:
     "Figure 11: MS-SSIM, FID and KID per contrast with the Mean ± SD row, from `eval/images.json`."
     o = _out_dir(run_dir, out)
-    path = Path(path) if path is not None else run_paths(run_dir)['eval'] / 'images.json'
+    path = Path(path) if path is not None else RunLayout.find(run_dir).images_json
     if not path.exists(): raise FileNotFoundError(f"{path} does not exist; run `gliomagen evaluate`")
     js = _read_json(path)
     per = _per_contrast(js)
@@ -615,7 +587,7 @@ def _seg_notes(res) -> list:
 
 def _segmentation_results_or_fail(run_dir, eval_dir=None) -> dict:
     "The segmentation results of a run (see `load_segmentation_results`), or a clear error when there are none."
-    ed = Path(eval_dir) if eval_dir is not None else run_paths(run_dir)['run']
+    ed = Path(eval_dir) if eval_dir is not None else RunLayout.find(run_dir)['run']
     res = load_segmentation_results(ed)
     if not res: raise FileNotFoundError(f"no segmentation results (segmentation*.json, study.json) in {ed}; run the nnU-Net "
                                         "study (`gliomagen nnunet`) and evaluate it")
@@ -698,7 +670,7 @@ def figure_pipeline(run_dir: str | Path | None = None, out: str | Path | None = 
     if run_dir is None and out is None: raise ValueError("figure_pipeline needs a run_dir or an out folder")
     o = _out_dir(run_dir, out) if run_dir is not None else Path(out)
     o.mkdir(parents=True, exist_ok=True)
-    P = run_paths(run_dir) if run_dir is not None else None
+    P = RunLayout.find(run_dir) if run_dir is not None else None
     fig, ax = plt.subplots(figsize=(13, 4.2))
     ax.set_xlim(-0.6, 5.6); ax.set_ylim(-0.65, 1.6); ax.axis('off')
     pos, W, H = {}, 0.82, 0.78
@@ -785,7 +757,7 @@ def _config_lines(P) -> list:
 
 def _training_lines(P) -> list:
     "The last logged training step of `log.jsonl`: its loss (and speed)."
-    log = P['train'] / 'log.jsonl'
+    log = P.train_log
     tr = [r for r in read_log(log) if isinstance(r.get('loss'), (int, float))] if log.exists() else []
     if not tr: return []
     r = tr[-1]
@@ -803,7 +775,7 @@ def _norm_note(P) -> str:
 def _eval_lines(P) -> list:
     """Does the generator work? A table per contrast from `images.json`: the label intensity error beside its two
     references (real-vs-real floor, lookup; 08a), the background, and FID/KID beside their real-vs-real floor."""
-    ev = P['eval'] / 'images.json'
+    ev = P.images_json
     if not ev.exists(): return []
     try:
         res = _read_json(ev); lab = res.get('labels') or {}
@@ -919,7 +891,7 @@ def write_index(run_dir: str | Path, out: str | Path | None = None, html_page: b
                 title: str | None = None) -> Path:
     "Write `<run>/index.md` (and `index.html`) showing every figure and table of `figures.json`; returns the .md path."
     run = Path(run_dir)
-    P = run_paths(run)
+    P = RunLayout.find(run)
     o = Path(out) if out is not None else P['figures']
     mf = o / 'figures.json'
     if not mf.exists():
@@ -927,10 +899,10 @@ def write_index(run_dir: str | Path, out: str | Path | None = None, html_page: b
     man = _read_json(mf)
     title = title or f'GliomaGen run: {run.resolve().name}'
     summ, parts, gone, evals = _run_summary(P), _index_parts(o, man), _not_made(man), _eval_lines(P)
-    idx = run / 'index.md'
+    idx = P.index_md
     with atomic_path(idx) as t: t.write_text(_index_md(run, title, summ, parts, gone, evals))
     if html_page:
-        with atomic_path(run / 'index.html') as t: t.write_text(_index_html(run, title, summ, parts, gone, embed, evals))
+        with atomic_path(P.index_html) as t: t.write_text(_index_html(run, title, summ, parts, gone, embed, evals))
     return idx
 
 # %% ../nbs/11_figures.ipynb #15242fab

@@ -304,7 +304,7 @@ def _gliomagen_process(args, log=None) -> dict:
     return {'seconds': dt, 'peak_rss_gb': mb[-1] / 1024 if mb else float('nan')}
 
 def cohort_fidelity(real_split: str | Path, cohort: str | Path) -> dict:
-    "Per-label mean error (05_train `conditioning_fidelity`) and per-contrast MS-SSIM of a synthetic cohort vs the real prepared split."
+    "Label error (08a's, via 08_metrics `conditioning_fidelity`) and per-contrast MS-SSIM of a synthetic cohort vs the real prepared split."
     import nibabel as nib
     from gliomagen.core import CONTRASTS
     from gliomagen.metrics import conditioning_fidelity

@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_metrics.ipynb #5bd05308
 from __future__ import annotations
-import argparse, math, os, sys
+import argparse, importlib, math, os, sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
@@ -25,8 +25,8 @@ __all__ = ['MS_SSIM_WEIGHTS', 'TORCHVISION_INCEPTION_FILE', 'TORCHVISION_INCEPTI
            'EXTRACTORS', 'SEG_CLASSES', 'BRATS_REGIONS', 'HD95_PENALTY_MM', 'ms_ssim_settings', 'ms_ssim_slices',
            'frechet_distance', 'fid_from_features', 'mmd2_unbiased', 'kid_from_features', 'pair_distance_spread',
            'bootstrap_fid_kid', 'FeatureExtractor', 'register_extractor', 'MissingWeightsError',
-           'inception_weights_path', 'torchvision_inception_v3', 'load_extractor_plugins', 'get_extractor',
-           'find_case_dirs', 'axial_slices', 'evaluate_images', 'image_table', 'label_means', 'conditioning_fidelity',
+           'inception_weights_path', 'torchvision_inception_v3', 'extractor_factory', 'get_extractor', 'find_case_dirs',
+           'axial_slices', 'evaluate_images', 'image_table', 'label_means', 'conditioning_fidelity',
            'surface_distances', 'hd95', 'assd', 'dice', 'lesion_wise_scores', 'case_scores', 'aggregate_scores',
            'segmentation_metrics', 'segmentation_table', 'boundary_table', 'find_label_maps', 'evaluate_segmentation',
            'write_json', 'main_evaluate']
@@ -221,12 +221,15 @@ class FeatureExtractor:
     def __repr__(self) -> str: return f"FeatureExtractor({self.name!r}, dim={self.dim})"
 
 # %% ../nbs/08_metrics.ipynb #95d3ee38
-EXTRACTORS = {}
-"Registry of feature-extractor factories: name -> factory(weights=None, device='cpu', batch_size=32, untrained=False)."
+EXTRACTORS: dict[str, str | Callable] = {
+    'tf-inception-v3': 'gliomagen.fid:tf_inception_v3',   # the standard FID network (08a), imported when asked for
+}
+"Feature-extractor factories by name: a lazy 'module:function' string (other modules) or a callable (this one's, below), each `factory(weights=None, device='cpu', batch_size=32, untrained=False)`."
 
-def register_extractor(name: str) -> Callable[[Callable], Callable]:
-    "Decorator registering a feature-extractor factory under `name`."
-    def deco(factory): EXTRACTORS[name] = factory; return factory
+def register_extractor(name: str, factory: str | Callable | None = None) -> Callable:
+    "Register a feature-extractor factory under `name`: a 'module:function' string or a callable; without `factory`, a decorator."
+    if factory is not None: EXTRACTORS[name] = factory; return factory
+    def deco(f): EXTRACTORS[name] = f; return f
     return deco
 
 class MissingWeightsError(FileNotFoundError):
@@ -287,16 +290,18 @@ def torchvision_inception_v3(weights: str | Path | None = None, # a state dict f
     return FeatureExtractor(name, fn, 2048, untrained=untrained, model=model)
 
 # %% ../nbs/08_metrics.ipynb #39dca049
-def load_extractor_plugins() -> None:
-    "Import the chapters that register more extractors (`gliomagen.fid`: the standard TF-FID Inception, see 08a)."
-    import importlib
-    importlib.import_module('gliomagen.fid')
+def extractor_factory(name: str) -> Callable[..., FeatureExtractor]:
+    "The factory registered as `name` in `EXTRACTORS`, its module imported if the entry is a 'module:function' string."
+    if name not in EXTRACTORS: raise KeyError(f"unknown feature extractor {name!r}; registered: {', '.join(EXTRACTORS)}")
+    f = EXTRACTORS[name]
+    if isinstance(f, str):
+        mod, _, fn = f.partition(':')
+        f = getattr(importlib.import_module(mod), fn)
+    return f
 
 def get_extractor(name: str = 'torchvision-inception-v3', **kwargs) -> FeatureExtractor:
     "Build a registered feature extractor by name (see `EXTRACTORS`)."
-    load_extractor_plugins()
-    if name not in EXTRACTORS: raise KeyError(f"unknown feature extractor {name!r}; registered: {', '.join(EXTRACTORS)}")
-    return EXTRACTORS[name](**kwargs)
+    return extractor_factory(name)(**kwargs)
 
 # %% ../nbs/08_metrics.ipynb #e6302dbd
 from .core import require_finite
@@ -456,13 +461,18 @@ def label_means(images: np.ndarray, masks: np.ndarray, n_labels: int = 6) -> np.
     return out
 
 def conditioning_fidelity(samples: np.ndarray, reals: np.ndarray, masks: np.ndarray) -> dict:
-    "{'mae': mean |label-mean difference|, 'order': fraction of label pairs ordered as in the reals} over contrasts."
+    """{'mae': the label error (08a `label_intensity_error`) averaged over contrasts, 'order': fraction of label pairs
+    ordered as in the reals (pooled `label_means`, over contrasts)}."""
+    from gliomagen.fid import label_intensity_error
+    samples, reals, masks = np.asarray(samples), np.asarray(reals), np.asarray(masks)
+    if samples.ndim == 4: samples, reals, masks = samples[None], reals[None], masks[None]
+    mae = label_intensity_error(reals, samples, masks, contrasts=[f'channel {k}' for k in range(reals.shape[1])])
     a, b = label_means(samples, masks), label_means(reals, masks)
     ok = ~np.isnan(b[:, 0])
     a, b = a[ok], b[ok]
     i, j = np.triu_indices(len(a), 1)
     order = (np.sign(a[i] - a[j]) == np.sign(b[i] - b[j])).mean()
-    return {'mae': float(np.abs(a - b).mean()), 'order': float(order)}
+    return {'mae': mae['label_error_mean'], 'order': float(order)}
 
 # %% ../nbs/08_metrics.ipynb #542b6135
 SEG_CLASSES = {'NETC': 1, 'SNFH': 2, 'ET': 3, 'RC': 4}
@@ -745,7 +755,6 @@ def _evaluate_parser() -> argparse.ArgumentParser:
 @command('gliomagen evaluate')
 def main_evaluate(argv: Sequence[str] | None = None) -> int:
     "`gliomagen evaluate segmentation|images ...`"
-    load_extractor_plugins()
     a = _evaluate_parser().parse_args(argv)
     if a.what == 'segmentation': check_range('--min-lesion-voxels', a.min_lesion_voxels, 0, integer=True)
     else:

@@ -18,17 +18,20 @@ else: plt = AnnotationOnly('matplotlib.pyplot')
 import nibabel as nib
 import torch
 from torch import nn
-import torch.nn.functional as F
 
-from .core import CONTRASTS, atomic_path, gliomagen_to_brats2024, command
+from .core import CONTRASTS, atomic_path, gliomagen_to_brats2024, command, derive_seed
+from .core import ConfigError, load_config, save_config, validate_config
 from .data import find_cases, save_nifti
-from .masks import (load_mask_generator, make_scheduler, denoise, onehot_to_labels,
-                             encode_masks, SCHEDULE)
+from .checkpoint import checkpoint_name, find_checkpoint, preserved_rng
+from .latent import LatentDiffusion
+from .train import DiffusionFamily, Trainer
+from .masks import load_mask_generator, onehot_to_labels, MaskLatentDataset, _data_root, _run_alias
 
 # %% auto #0
 __all__ = ['CONTROLNET_PRESETS', 'SEGMENTER', 'TUMOUR_CLASS_IDS', 'SEG_RECORDS', 'scale_images', 'load_images',
-           'build_controlnet', 'load_training_cases', 'train_controlnet', 'load_segmenter', 'segment_image',
-           'seg_paths', 'segment', 'lesion_table', 'plot_segmentation', 'main_segment']
+           'build_controlnet', 'CaseLatentDataset', 'Segmenter', 'ControlNetFamily', 'controlnet_config',
+           'train_controlnet', 'load_segmenter', 'segment_image', 'seg_paths', 'segment', 'lesion_table',
+           'plot_segmentation', 'main_segment']
 
 # %% ../nbs/19_segment.ipynb #a9a35d3d
 def scale_images(image: ArrayLike, percentile: float = 99.5) -> np.ndarray:
@@ -71,69 +74,126 @@ def build_controlnet(denoiser: nn.Module, factor: int, cond_channels: Sequence[i
 
 # %% ../nbs/19_segment.ipynb #e2a5f04a
 SEGMENTER = 'gliomagen-ldm-seg'
+"The registered model kind of LDM-seg's segmenter (`checkpoint.MODEL_KINDS`; aliases controlnet, ldm-seg)."
 
-def load_training_cases(root: str | Path) -> tuple:
-    "(ids, scaled images [N, 4, X, Y, Z], masks [N, X, Y, Z]) of a prepared split `root` (`<case>/<case>-{contrast,mask}.nii.gz`)."
-    from gliomagen.data import read_mask
-    cases = find_cases(root)
-    if not len(cases): raise FileNotFoundError(f"no cases in {root} (a prepared split: <case>/<case>-<contrast>.nii.gz + -mask.nii.gz)")
-    ids, ims, ms = [], [], []
-    for r in cases.to_dict('records'):
-        mp = Path(r['dir']) / f"{r['case_id']}-mask.nii.gz"
-        if not mp.exists(): raise FileNotFoundError(f"{mp} missing: prepare the cases with gliomagen prepare")
-        ids.append(r['case_id']); ims.append(scale_images(load_images(r)[0])); ms.append(read_mask(mp)[0])
-    return ids, np.stack(ims), np.stack(ms)
+class CaseLatentDataset(MaskLatentDataset):
+    """(scaled label latent, scaled image [4, X, Y, Z]) of the cases of a prepared split `root`
+    (`<case>/<case>-{contrast,mask}.nii.gz`): the image read and scaled and the mask encoded by the frozen `autoencoder`
+    when asked; the newest `cache` latents are kept (chapter 18's `MaskLatentDataset`)."""
+    def __init__(self, root: str | Path, autoencoder: nn.Module, device: str | torch.device = 'cpu', cache: int = 64,
+                 grid: tuple | None = None, percentile: float = 99.5):
+        cases = find_cases(root)
+        if not len(cases): raise FileNotFoundError(f"no cases in {root} (a prepared split: <case>/<case>-<contrast>.nii.gz + -mask.nii.gz)")
+        self.rows = cases.to_dict('records')
+        self.case_ids = [r['case_id'] for r in self.rows]
+        self.mask_paths = [Path(r['dir']) / f"{r['case_id']}-mask.nii.gz" for r in self.rows]
+        for p in self.mask_paths:
+            if not p.exists(): raise FileNotFoundError(f"{p} missing: prepare the cases with gliomagen prepare")
+        self.percentile = float(percentile)
+        self._setup(root, autoencoder, device, cache, grid)
+    def paths(self, i: int) -> dict: return {**{c: self.rows[i][c] for c in CONTRASTS}, 'mask': self.mask_paths[i]}
+    def image(self, i: int) -> torch.Tensor:
+        "The scaled image of case `i` (read now)."
+        return torch.from_numpy(scale_images(load_images(self.rows[i])[0], self.percentile))
+    def __getitem__(self, i: int) -> tuple: return self.latent(i), self.image(i)
 
 # %% ../nbs/19_segment.ipynb #765cdd9e
-def train_controlnet(generator: str | Path, # the mask generator's checkpoint (18_masks), kept frozen
-                     data: str | Path, # a prepared split: images and masks on the generator's grid
-                     out: str | Path, # the checkpoint to write
-                     preset: str = 'tiny', # `CONTROLNET_PRESETS`
-                     steps: int = 200, batch_size: int = 2, seed: int = 0,
-                     device: str | torch.device = 'cpu', progress: bool = True) -> Path:
-    "Train a ControlNet on the frozen generator checkpoint `generator` with the prepared split `data`; write the checkpoint `out`."
-    from tqdm.auto import tqdm
-    from gliomagen.checkpoint import save_checkpoint
+class Segmenter(nn.Module):
+    """LDM-seg's model: the frozen label `autoencoder` and `denoiser` of a mask generator (chapter 18) and the trainable
+    `controlnet`. `forward(z_t, t, cond)`: predicted noise of latents `z_t` at steps `t`, steered by scaled images `cond`."""
+    def __init__(self, autoencoder: nn.Module, denoiser: nn.Module, controlnet: nn.Module):
+        super().__init__()
+        self.autoencoder = autoencoder.eval().requires_grad_(False)
+        self.denoiser = denoiser.eval().requires_grad_(False)
+        self.controlnet = controlnet
+        self.multiple = autoencoder.multiple * 2 ** (len(denoiser.config['channels']) - 1)   # grid divisor (17's sampler checks it)
+        self.config = {'kind': SEGMENTER, 'autoencoder': autoencoder.config, 'denoiser': denoiser.config,
+                       'controlnet': controlnet.config}
+    def forward(self, z_t: torch.Tensor, t: torch.Tensor, cond: torch.Tensor) -> torch.Tensor:
+        down, mid = self.controlnet(x=z_t, timesteps=t, controlnet_cond=cond.to(z_t.dtype))
+        return self.denoiser(z_t, t, down_block_additional_residuals=down, mid_block_additional_residual=mid)
+    def train(self, mode: bool = True) -> Segmenter:
+        "Training mode for the ControlNet; the frozen networks stay in eval mode."
+        super().train(mode); self.autoencoder.eval(); self.denoiser.eval(); return self
+
+class ControlNetFamily(DiffusionFamily):
+    "Seed 003's ControlNet on a frozen mask generator as a family of the trainer (`model.kind: controlnet`)."
+    kind = SEGMENTER
+    defaults = dict(generator=None, preset='tiny', cache=64, percentile=99.5)
+    ema = False                                        # the paper keeps no EMA
+
+    def __init__(self, cfg: dict, data_root: str | Path, device: str | torch.device = 'cpu'):
+        super().__init__(cfg, data_root, device)
+        fc, cfg = self.fc, self.cfg
+        if not fc['generator']:
+            raise ConfigError("model.kind 'controlnet' needs family.generator: a mask-generator checkpoint or run folder "
+                              "(gliomagen train --config data/seed003-masks.yaml)")
+        if fc['preset'] not in CONTROLNET_PRESETS:
+            raise ConfigError(f"family.preset {fc['preset']!r}: choose one of {', '.join(CONTROLNET_PRESETS)}")
+        self.ae, self.den, gside = load_mask_generator(fc['generator'], self.device)
+        fc['generator'] = str(Path(fc['generator']).resolve())
+        cfg['model']['kind'] = SEGMENTER
+        cfg['diffusion'].update(schedule=gside['schedule']['name'], timesteps=gside['schedule']['timesteps'], objective='eps', loss='l2')
+        cfg['training']['patch_size'] = None
+        self.cfg = validate_config(cfg)
+        self.diffusion = LatentDiffusion.from_config(self.cfg)
+        self.grid, self.train_set = tuple(gside['extra']['grid']), None
+
+    def build(self) -> nn.Module:
+        return Segmenter(self.ae, self.den, build_controlnet(self.den, self.ae.multiple, CONTROLNET_PRESETS[self.fc['preset']]['cond_channels']))
+
+    def datasets(self) -> tuple:
+        kw = dict(device=self.device, cache=self.fc['cache'], grid=self.grid, percentile=self.fc['percentile'])
+        self.train_set = CaseLatentDataset(self.data_root / 'train', self.ae, **kw)
+        va = self.data_root / 'val'
+        return self.train_set, (CaseLatentDataset(va, self.ae, **kw) if va.is_dir() and len(find_cases(va)) else None)
+
+    def checkpoint_extra(self, tr: Trainer) -> dict:
+        return {'kind': SEGMENTER, 'scale_factor': float(self.ae.scale_factor), 'grid': list(self.grid),
+                'generator': self.fc['generator'], 'percentile': self.fc['percentile'],
+                'images': f"each contrast [0, p{self.fc['percentile']:g}] -> [-1, 1]"}
+
+    @torch.no_grad()
+    def write_sample(self, tr: Trainer) -> Path | None:
+        "One segmentation draw of the first validation (else training) case: `samples/step_XXXXXXX/<case>-seg.nii.gz`."
+        ds, tc = (tr.val_ds if tr.val_ds is not None else self.train_set), tr.cfg['training']
+        with preserved_rng():
+            z = self.diffusion.sample(tr.model, ds.image(0)[None], sampler=tc['sample_sampler'], steps=tc['sample_steps'],
+                                      seed=[derive_seed(tr.seed, 'sample') % 2**31], progress=False, decode=False)
+            lab = onehot_to_labels(tr.model.autoencoder.decode(z).softmax(1))[0].cpu().numpy()
+        d = tr.out / 'samples' / checkpoint_name(tr.step)
+        save_nifti(gliomagen_to_brats2024(lab), ds.affine(0), d / f'{ds.case_ids[0]}-seg.nii.gz', np.uint8)
+        tr.log({'step': tr.step, 'event': 'sample', 'path': str(d.relative_to(tr.out))})
+        return d
+
+def controlnet_config(generator: str | Path, preset: str = 'tiny', iterations: int = 200, batch_size: int = 2, seed: int = 0,
+                      **training) -> dict:
+    "The config `gliomagen segment train` runs: `model.kind: controlnet` on `generator`, the preset's learning rate, constant LR."
     if preset not in CONTROLNET_PRESETS: raise ValueError(f"unknown preset {preset!r}; choose one of {', '.join(CONTROLNET_PRESETS)}")
-    p = CONTROLNET_PRESETS[preset]
-    ae, den, gside = load_mask_generator(generator, device)
-    ae.requires_grad_(False); den.requires_grad_(False)
-    ids, ims, ms = load_training_cases(data)
-    grid = list(gside['config']['data']['grid'])
-    if list(ms.shape[1:]) != grid: raise ValueError(f"{data}: cases are {list(ms.shape[1:])}, the generator's grid is {grid}")
-    Z = torch.cat([encode_masks(ae, ms[i:i + 8], device) for i in range(0, len(ms), 8)])
-    C = torch.from_numpy(ims)
-    torch.manual_seed(seed); g = torch.Generator().manual_seed(seed)
-    cn = build_controlnet(den, ae.multiple, p['cond_channels']).to(device)
-    T = gside['schedule']['timesteps']; sched = make_scheduler('ddpm', T)
-    opt = torch.optim.Adam(cn.parameters(), lr=p['lr'])
-    hist, t0 = [], time.time()
-    for step in tqdm(range(steps), desc='controlnet', disable=not progress):
-        idx = torch.randint(len(Z), (batch_size,), generator=g)
-        z, c = Z[idx].to(device), C[idx].to(device)
-        eps = torch.randn(z.shape, generator=g).to(device)
-        t = torch.randint(0, T, (batch_size,), generator=g).to(device)
-        zt = sched.add_noise(z, eps, t)
-        down, mid = cn(x=zt, timesteps=t, controlnet_cond=c)
-        loss = F.mse_loss(den(zt, t, down_block_additional_residuals=down, mid_block_additional_residual=mid), eps)
-        opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
-        hist.append(loss.item())
-    nets = nn.ModuleDict({'autoencoder': ae, 'denoiser': den, 'controlnet': cn})
-    nets.config = {'kind': SEGMENTER, 'autoencoder': ae.config, 'denoiser': den.config, 'controlnet': cn.config}
-    cfg = {'diffusion': {'schedule': SCHEDULE['schedule'], 'timesteps': T, 'objective': 'eps'},
-           'data': {'dir': str(data), 'n_cases': len(ids), 'grid': grid}, 'generator': str(generator),
-           'training': {'preset': preset, **p, 'cond_channels': list(p['cond_channels']), 'steps': steps,
-                        'batch_size': batch_size, 'seed': seed, 'seconds': round(time.time() - t0, 1),
-                        'mse_first10': float(np.mean(hist[:10])), 'mse_last10': float(np.mean(hist[-10:]))},
-           'images': 'each contrast [0, p99.5] -> [-1, 1]'}
-    return save_checkpoint(out, nets, step=steps, config=cfg, extra={'kind': SEGMENTER, 'scale_factor': float(ae.scale_factor),
-                                                                      'schedule': SCHEDULE})
+    it = int(iterations)
+    tc = dict(iterations=it, lr=CONTROLNET_PRESETS[preset]['lr'], batch_size=batch_size, grad_accum=1, seed=seed, save_every=it,
+              val_every=it, log_every=max(1, min(50, it // 8)), num_workers=0, sample_steps=10)
+    return load_config(None, model=dict(kind='controlnet'), family=dict(generator=str(generator), preset=preset),
+                       lr_schedule=dict(milestones=[], factors=[1.0]), training={**tc, **training})
+
+def train_controlnet(generator: str | Path, # the mask generator's checkpoint or run folder (18_masks), kept frozen
+                     data: str | Path, # a prepared dataset (or its train split): images and masks on the generator's grid
+                     out: str | Path, # the run folder (its config: `<out>.yaml`)
+                     preset: str = 'tiny', # `CONTROLNET_PRESETS`
+                     steps: int = 200, batch_size: int = 2, seed: int = 0, device: str = 'cpu', progress: bool = True) -> Path:
+    "`gliomagen segment train`: writes `<out>.yaml` and runs `gliomagen train --config <out>.yaml` (printed first); returns the checkpoint."
+    root, out = _data_root(data), Path(out)
+    cfg_file = save_config(controlnet_config(generator, preset, steps, batch_size, seed), Path(f'{out}.yaml'))
+    _run_alias('gliomagen segment train', ['train', '--config', cfg_file, '--data', root, '--out', out, '--device', device,
+                                           *([] if progress else ['--no-progress']), *(['--resume'] if find_checkpoint(out) else [])])
+    return find_checkpoint(out)
 
 # %% ../nbs/19_segment.ipynb #d26684bb
 def load_segmenter(checkpoint: str | Path, device: str | torch.device = 'cpu') -> tuple:
-    "(autoencoder, denoiser, controlnet, sidecar) of a segmentation checkpoint."
+    "(autoencoder, denoiser, controlnet, sidecar) of a segmentation checkpoint (base path, file or run folder)."
     from gliomagen.masks import build_denoiser, load_bundle, label_autoencoder
-    parts, side = load_bundle(checkpoint, SEGMENTER, 'train one with `gliomagen segment train`', device)
+    parts, side = load_bundle(checkpoint, SEGMENTER, 'train one with `gliomagen train --config data/seed003-controlnet.yaml` '
+                              '(or `gliomagen segment train`)', device)
     cfg = side['model']
     ae = label_autoencoder(cfg['autoencoder'], parts['autoencoder'])
     den = build_denoiser(**cfg['denoiser']); den.load_state_dict(parts['denoiser'], strict=True)
@@ -151,18 +211,17 @@ def segment_image(ae: nn.Module, den: nn.Module, cn: nn.Module, # autoencoder, d
                   n: int = 30, # ensemble size: draws averaged
                   seed: int = 0, sampler: str = 'ddim', steps: int | None = 50, timesteps: int = 1000,
                   batch_size: int = 8, # draws denoised at once
-                  device: str | torch.device = 'cpu') -> tuple:
+                  device: str | torch.device = 'cpu',
+                  schedule: str = 'scaled_linear_beta') -> tuple: # the checkpoint's schedule (17's `LatentDiffusion`)
     "(GliomaGen label map, variance map, mean class probabilities) of one scaled image [4, X, Y, Z] from `n` draws."
-    from gliomagen.core import derive_seed
     if n < 1: raise ValueError(f"ensemble size must be >= 1, got {n}")
+    model, diffusion = Segmenter(ae, den, cn).to(device).eval(), LatentDiffusion(timesteps, schedule)
     x = torch.as_tensor(np.asarray(image, np.float32))[None].to(device)
-    zshape = ae.latent_shape(x.shape[2:])
     probs = []
     for k0 in range(0, n, batch_size):
         ks = list(range(k0, min(n, k0 + batch_size)))
-        z = torch.stack([torch.randn(zshape, generator=torch.Generator().manual_seed(derive_seed(seed, 'draw', k))) for k in ks]).to(device)
-        g = torch.Generator(device).manual_seed(derive_seed(seed, 'chain', k0))
-        z = denoise(den, z, make_scheduler(sampler, timesteps, steps), generator=g, controlnet=cn, cond=x.expand(len(ks), -1, -1, -1, -1))
+        z = diffusion.sample(model, x.expand(len(ks), -1, -1, -1, -1), sampler=sampler, steps=steps,
+                             seed=[derive_seed(seed, 'draw', k) for k in ks], progress=False, decode=False)   # draw k: its own seed
         probs.append(ae.decode(z).softmax(1).cpu())
     P = torch.cat(probs)                                         # [n, 6, X, Y, Z]
     mean = P.mean(0)
@@ -177,7 +236,7 @@ def seg_paths(out: str | Path, case_id: str) -> dict:
     d = Path(out) / case_id
     return {'seg': d / f'{case_id}-seg.nii.gz', 'variance': d / f'{case_id}-variance.nii.gz'}
 
-def segment(checkpoint: str | Path, # a segmentation checkpoint (`train_controlnet`)
+def segment(checkpoint: str | Path, # a segmentation checkpoint or run folder (`gliomagen train`, model.kind controlnet)
             images: str | Path, # a folder of BraTS-layout cases
             out: str | Path, # output folder: <case>/<case>-seg.nii.gz and -variance.nii.gz
             ensemble: int = 30, seed: int = 0, sampler: str = 'ddim', steps: int | None = 50,
@@ -189,7 +248,8 @@ def segment(checkpoint: str | Path, # a segmentation checkpoint (`train_controln
     ae, den, cn, side = load_segmenter(checkpoint, device)
     cases = {r['case_id']: r for r in find_cases(images).to_dict('records')}
     if not cases: raise FileNotFoundError(f"no cases in {images} (expected <id>/<id>-<contrast>.nii.gz)")
-    grid = tuple(side['config']['data']['grid']); T = side['schedule']['timesteps']
+    grid, pct = tuple(side['extra']['grid']), side['extra'].get('percentile', 99.5)
+    T, schedule = side['schedule']['timesteps'], side['schedule']['name']
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
     i, k = resolve_shard(shard)
     rows = []
@@ -202,7 +262,7 @@ def segment(checkpoint: str | Path, # a segmentation checkpoint (`train_controln
         except (ValueError, OSError) as e:
             rows.append(dict(case_id=c, status='error', seconds=None, reason=str(e))); print(f"segment: skipping {c}: {e}", file=sys.stderr); continue
         t0 = time.perf_counter(); s = case_seed(seed, c)
-        lab, var, _ = segment_image(ae, den, cn, scale_images(img), ensemble, s, sampler, steps, T, batch_size, device)
+        lab, var, _ = segment_image(ae, den, cn, scale_images(img, pct), ensemble, s, sampler, steps, T, batch_size, device, schedule)
         ps['seg'].parent.mkdir(parents=True, exist_ok=True)
         save_nifti(var, aff, ps['variance'], np.float32)                      # each file atomically; the seg last
         save_nifti(gliomagen_to_brats2024(lab), aff, ps['seg'], np.uint8)
@@ -256,19 +316,21 @@ def main_segment(argv: Sequence[str] | None = None) -> int:
     "`gliomagen segment --checkpoint CKPT --images DIR --out DIR --ensemble N` or `gliomagen segment train ...`"
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ['train']:
-        p = argparse.ArgumentParser(prog='gliomagen segment train', description='Train the ControlNet of LDM-seg on a frozen mask generator.')
-        p.add_argument('--generator', required=True, help='mask-generator checkpoint (gliomagen masks train)')
-        p.add_argument('--data', required=True, help='prepared split with images and masks, e.g. PREP/train')
-        p.add_argument('--out', required=True, help='checkpoint base path (.safetensors + .json)')
+        p = argparse.ArgumentParser(prog='gliomagen segment train', description='Alias: train the ControlNet of LDM-seg on a frozen '
+                                    'mask generator by writing <out>.yaml (model.kind controlnet) and running gliomagen train '
+                                    '--config <out>.yaml (the paper: gliomagen train --config data/seed003-controlnet.yaml).')
+        p.add_argument('--generator', required=True, help='mask-generator checkpoint or run folder (model.kind mask-dpm)')
+        p.add_argument('--data', required=True, help='prepared dataset with images and masks, or its train split')
+        p.add_argument('--out', required=True, help='run folder of the ControlNet (its config: <out>.yaml)')
         p.add_argument('--preset', default='tiny', choices=sorted(CONTROLNET_PRESETS))
         p.add_argument('--steps', type=int, default=200); p.add_argument('--batch-size', type=int, default=2)
         p.add_argument('--seed', type=int, default=0); p.add_argument('--device', default='cpu'); p.add_argument('--quiet', action='store_true')
         a = p.parse_args(argv[1:])                 # usage errors and refused input: core.command's contract
-        print('wrote', train_controlnet(a.generator, a.data, a.out, a.preset, a.steps, a.batch_size, a.seed, a.device, not a.quiet)); return 0
+        print('segmenter:', train_controlnet(a.generator, a.data, a.out, a.preset, a.steps, a.batch_size, a.seed, a.device, not a.quiet)); return 0
     p = argparse.ArgumentParser(prog='gliomagen segment', description='LDM-seg: ensemble segmentation with a variance map per case '
                                 '(<id>/<id>-seg.nii.gz, <id>/<id>-variance.nii.gz). Resumable; shard with --shard i/N or torchrun. '
                                 "Train a model with 'gliomagen segment train'.")
-    p.add_argument('--checkpoint', required=True, help='segmentation checkpoint (gliomagen segment train)')
+    p.add_argument('--checkpoint', required=True, help='segmentation checkpoint or run folder (model.kind controlnet)')
     p.add_argument('--images', required=True, help='case folders <id>/<id>-{t1n,t1c,t2w,t2f}.nii.gz on the model grid')
     p.add_argument('--out', required=True, help='output folder')
     p.add_argument('--ensemble', type=int, default=30, help='draws per case (the paper: 30)')

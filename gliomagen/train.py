@@ -616,18 +616,20 @@ def _parser():
     p.add_argument('--no-progress', action='store_true', help='no progress bar')
     p.add_argument('--model', choices=kinds, help='override model.kind of the config (an alias of writing it there)')
     p.add_argument('--autoencoder', help='alias of family.autoencoder (ldm, mask-dpm): checkpoint or run folder of the autoencoder')
+    p.add_argument('--generator', help='alias of family.generator (controlnet): checkpoint or run folder of the mask generator')
     p.add_argument('--ldm-preset', help='alias of family.preset for model.kind ldm: tiny, ldm256 or ldm352')
     return p
 
 # %% ../nbs/05_train.ipynb #d9a5ef82
 def _train_config(args: argparse.Namespace, own: Path) -> dict:
     """The config of a `gliomagen train` run: `--config` (else the defaults) with the aliases `--model`,
-    `--autoencoder`, `--ldm-preset` written into it; on `--resume` the run's own config `own`, with only the `training`
+    `--autoencoder`, `--generator`, `--ldm-preset` written into it; on `--resume` the run's own config `own`, with only the `training`
     and `lr_schedule` sections taken from `--config` (`UsageError` if it changes the network, its family or the
     diffusion); `--seed` and `--iterations` on top."""
     cfg = load_config(args.config)
     if args.model is not None: cfg['model']['kind'] = args.model
     if args.autoencoder is not None: cfg['family']['autoencoder'] = str(args.autoencoder)
+    if args.generator is not None: cfg['family']['generator'] = str(args.generator)
     if args.ldm_preset is not None: cfg['family']['preset'] = args.ldm_preset
     if args.resume and own.exists():
         run_cfg = load_config(own)

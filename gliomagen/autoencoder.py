@@ -4,33 +4,28 @@
 
 # %% ../nbs/16_autoencoder.ipynb #6cae33a2
 from __future__ import annotations
-import argparse, json, sys, time
+import argparse, sys, tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
-from safetensors import safe_open
-from safetensors.torch import save_file
-from tqdm.auto import tqdm
 from fastcore.basics import patch
 from .core import AnnotationOnly
 if TYPE_CHECKING: import pandas as pd       # tables are built lazily
 else: pd = AnnotationOnly('pandas')
 
-from .core import CONTRASTS, atomic_path, derive_seed, command
-from .checkpoint import save_checkpoint, load_checkpoint_tensors, checkpoint_name, find_checkpoint
-from .core import write_json_atomic
-from .bench import peak_memory_mb
-from .checkpoint import (flatten_training_state as _flatten_training_state, set_rng_state, clean_temp_files,
-                                  unflatten_training_state as _unflatten_training_state)
+from .core import CONTRASTS, N_MASK_LABELS, ConfigError, derive_seed, command, load_config, save_config
+from .checkpoint import load_checkpoint_tensors, find_checkpoint, preserved_rng
+from .data import GliomaGenDataset
+from .train import Family, CachedDataset, main_train
 
 # %% auto #0
-__all__ = ['AE_PRESETS', 'AE_LOSS', 'AE_TRAIN', 'Autoencoder', 'build_autoencoder', 'kl_divergence', 'perceptual_loss', 'AELoss',
-           'augment_volume', 'latent_scale_factor', 'save_autoencoder', 'load_autoencoder', 'train_autoencoder',
-           'reconstruction_metrics', 'mask_classes_onehot', 'main_train_autoencoder']
+__all__ = ['AE_PRESETS', 'AE_LOSS', 'Autoencoder', 'build_autoencoder', 'kl_divergence', 'perceptual_loss', 'AELoss',
+           'augment_volume', 'latent_scale_factor', 'load_autoencoder', 'mask_classes_onehot', 'AutoencoderFamily',
+           'reconstruction_metrics', 'main_train_autoencoder']
 
 # %% ../nbs/16_autoencoder.ipynb #2328f36d
 AE_PRESETS = {
@@ -112,15 +107,18 @@ def decode_labels(self: Autoencoder, z: torch.Tensor) -> torch.Tensor:
 
 # %% ../nbs/16_autoencoder.ipynb #596f0b09
 @patch
-def forward(self: Autoencoder, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    "(reconstruction, μ, σ) of `x` through a posterior draw, as training uses it."
+def forward(self: Autoencoder, x: torch.Tensor, generator: torch.Generator | None = None) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    "(reconstruction, μ, σ) of `x` through a posterior draw z = μ + σε, as training uses it; ε from `generator` if given."
     self._check_grid(x)
-    return self.net(x)
+    mu, sigma = self.net.encode(x)
+    dev = generator.device if generator is not None else mu.device
+    eps = torch.randn(mu.shape, generator=generator, dtype=mu.dtype, device=dev).to(mu.device)
+    return self.net.decode(mu + sigma * eps), mu, sigma
 
 # %% ../nbs/16_autoencoder.ipynb #84a93d12
-AE_LOSS = dict(recon='l1', l1=1.0, ssim=0.5, kl=1e-6, perceptual=0.1, perceptual_weights=None,
+AE_LOSS = dict(recon=None, l1=1.0, ssim=0.5, kl=1e-6, perceptual=0.1, perceptual_weights=None,
                adv=0.01, adv_start=None, disc_channels=32, disc_layers=2, disc_lr=None)
-"Default loss settings: weights of each term, the discriminator (`adv_start` None: half the iterations) and perceptual weights file."
+"Default loss settings (keys of the `family` section): `recon` None: 'l1' for images, 'ce' for label maps; weights of\nthe terms; the discriminator (`adv_start` None: half of `training.iterations`); the perceptual weights file."
 
 def kl_divergence(mu: torch.Tensor, sigma: torch.Tensor) -> torch.Tensor:
     "KL(N(μ, σ²) || N(0, 1)) summed over latent voxels and channels, averaged over the batch."
@@ -140,10 +138,11 @@ def perceptual_loss(weights: str | Path | None = None) -> tuple[nn.Module | None
 # %% ../nbs/16_autoencoder.ipynb #290ce7f4
 class AELoss(nn.Module):
     "The autoencoder's generator loss: `forward(x, recon, mu, sigma, disc=None)` -> (total, {term: value})."
-    def __init__(self, recon: str = 'l1', l1: float = 1.0, ssim: float = 0.5, kl: float = 1e-6, perceptual: float = 0.1,
+    def __init__(self, recon: str | None = 'l1', l1: float = 1.0, ssim: float = 0.5, kl: float = 1e-6, perceptual: float = 0.1,
                  perceptual_weights: str | Path | None = None, adv: float = 0.01, **_):
         super().__init__()
         from monai.losses import SSIMLoss, PatchAdversarialLoss
+        recon = recon or 'l1'
         if recon not in ('l1', 'ce'): raise ValueError(f"recon must be 'l1' (images) or 'ce' (label maps), got {recon!r}")
         self.recon, self.w = recon, dict(recon=float(l1), ssim=float(ssim), kl=float(kl), adv=float(adv))
         self.ssim = SSIMLoss(spatial_dims=3, data_range=1.0, win_size=5)
@@ -200,26 +199,22 @@ def latent_scale_factor(model: Autoencoder, ds: Sequence, key: int | str | Calla
     return float(1.0 / v.std()) if len(v) > 1 and float(v.std()) > 0 else 1.0
 
 def _pick(item, key):
-    if callable(key): return key(item)
+    "The volume of a dataset item: the item itself if it is a tensor, else `key(item)` or `item[key]`."
     if isinstance(item, torch.Tensor): return item
+    if callable(key): return key(item)
     return item[key]
 
 def _set_scale(model, s):
     model.scale_factor.fill_(float(s))
 
 # %% ../nbs/16_autoencoder.ipynb #f8fe8ce3
-def save_autoencoder(path: str | Path, model: Autoencoder, step: int = 0, config: dict | None = None, extra: dict | None = None) -> Path:
-    "Write an autoencoder checkpoint (03_model format: safetensors + JSON sidecar; `model` = its constructor arguments)."
-    extra = {'kind': 'autoencoder', 'scale_factor': float(model.scale_factor), **(extra or {})}
-    return save_checkpoint(path, model, ema=None, step=step, config=config, extra=extra)
-
 def load_autoencoder(path: str | Path, device: str | torch.device = 'cpu') -> tuple:
     "(Autoencoder in eval mode, sidecar) from a checkpoint base path, `.json`/`.safetensors` file or a training run folder."
     p = Path(path)
     if p.is_dir():
         base = find_checkpoint(p)
         if base is None: raise FileNotFoundError(f"{p}: no complete autoencoder checkpoint in {p / 'checkpoints'} "
-                                                 "(train one with `gliomagen train-autoencoder`)")
+                                                 "(train one with `gliomagen train --config data/seed001-autoencoder.yaml`)")
         p = base
     live, _, side = load_checkpoint_tensors(p, device)
     cfg = dict(side.get('model') or {})
@@ -229,142 +224,122 @@ def load_autoencoder(path: str | Path, device: str | torch.device = 'cpu') -> tu
     model.load_state_dict(live, strict=True)
     return model.to(device).eval(), side
 
-# %% ../nbs/16_autoencoder.ipynb #81fcde37
-def _ae_state_save(base, disc, opt_g, sched_g, opt_d, sched_d, step):
-    tg, mg = _flatten_training_state(opt_g, sched_g, step)
-    td, md = _flatten_training_state(opt_d, sched_d, step)
-    tensors = {**{'g.' + k: v for k, v in tg.items()}, **{'d.' + k: v for k, v in td.items()},
-               **{'disc.' + k: v.detach().cpu().contiguous() for k, v in disc.state_dict().items()}}
-    with atomic_path(Path(str(base) + '.train.safetensors')) as tmp:
-        save_file(tensors, str(tmp), metadata={'gliomagen_train': json.dumps({'g': mg, 'd': md, 'step': int(step)})})
+# %% ../nbs/16_autoencoder.ipynb #cee47207
+def mask_classes_onehot(item: Sequence[torch.Tensor]) -> torch.Tensor:
+    "One-hot of the six GliomaGen mask classes 0..5 (background first) from a `GliomaGenDataset` item's condition."
+    cond = item[1]
+    return torch.cat([1 - cond[:5].sum(0, keepdim=True), cond[:5]])
 
-def _ae_state_load(base, disc, opt_g, sched_g, opt_d, sched_d):
-    with safe_open(str(base) + '.train.safetensors', 'pt') as f:
-        meta = json.loads(f.metadata()['gliomagen_train'])
-        t = {k: f.get_tensor(k) for k in f.keys()}
-    sub = lambda p: {k[len(p):]: v for k, v in t.items() if k.startswith(p)}
-    disc.load_state_dict(sub('disc.'))
-    _unflatten_training_state(sub('d.'), meta['d'], opt_d, sched_d)
-    set_rng_state(_unflatten_training_state(sub('g.'), meta['g'], opt_g, sched_g))
-    return int(meta['step'])
+class _Volumes(torch.utils.data.Dataset):
+    "The volumes `key(ds[i])` of a dataset (float32), read one item at a time."
+    def __init__(self, ds, key: int | str | Callable = 0):
+        self.ds, self.key, self.case_ids = ds, key, getattr(ds, 'case_ids', None)
+    def __len__(self) -> int: return len(self.ds)
+    def __getitem__(self, i) -> torch.Tensor: return _pick(self.ds[i], self.key).float()
 
-def _save_run(out, model, disc, opts, step, cfg):
-    ckpt = Path(out) / 'checkpoints'; ckpt.mkdir(parents=True, exist_ok=True)
-    name = checkpoint_name(step); base = ckpt / name
-    save_autoencoder(base, model, step, cfg, extra={'perceptual': cfg['loss_status']['perceptual']})
-    _ae_state_save(base, disc, *opts, step)
-    files = {f: (ckpt / f).stat().st_size for f in (f'{name}.safetensors', f'{name}.json', f'{name}.train.safetensors')}
-    write_json_atomic({'step': int(step), 'name': name, 'files': files}, ckpt / 'latest.json')
-    for p in sorted(ckpt.glob('step_*.train.safetensors'))[:-2]: p.unlink(missing_ok=True)
-    return base
+def _batch_volumes(batch, labels: bool) -> torch.Tensor:
+    "The (B, C, X, Y, Z) volumes of a collated batch: a tensor as it is, else the images or the mask classes of `(image, cond)`."
+    if torch.is_tensor(batch): return batch
+    if not labels: return batch[0]
+    c = batch[1][:, :5]
+    return torch.cat([1 - c.sum(1, keepdim=True), c], 1)
 
-# %% ../nbs/16_autoencoder.ipynb #fbe2181b
-AE_TRAIN = dict(iterations=2000, lr=2e-4, batch_size=2, seed=0, log_every=50, save_every=500,
-                augment=True, scale_min=0.85, flip_p=0.5, key=0)
-"Default training settings of `train_autoencoder`."
+# %% ../nbs/16_autoencoder.ipynb #bc60dff5
+class AutoencoderFamily(Family):
+    """The KL autoencoder of seed 001 (the four contrasts) and seed 003 (`labels`: the six mask classes) as a family of
+    the trainer (`model.kind: autoencoder`), with its patch discriminator as a companion network."""
+    kind = 'autoencoder'
+    defaults = dict(preset='tiny', network={}, labels=False, augment=True, scale_min=0.85, flip_p=0.5, scale_items=64, **AE_LOSS)
+    ema = False                                  # neither seed keeps an EMA of the autoencoder
+    def __init__(self, cfg: dict, data_root: str | Path, device: str | torch.device = 'cpu'):
+        super().__init__(cfg, data_root, device)
+        fc = self.fc
+        if fc['preset'] not in AE_PRESETS:
+            raise ConfigError(f"family.preset {fc['preset']!r} of model.kind 'autoencoder': choose one of {', '.join(AE_PRESETS)}")
+        if not isinstance(fc['network'], dict):
+            raise ConfigError(f"family.network must map Autoencoder arguments to values (channels, latent_channels ...), got {fc['network']!r}")
+        self.labels = bool(fc['labels'])
+        want = 'ce' if self.labels else 'l1'
+        if fc['recon'] is None: fc['recon'] = want
+        if fc['recon'] != want:
+            raise ConfigError(f"family.recon {fc['recon']!r} does not fit family.labels={self.labels}: use {want!r} (or leave it out)")
+        if fc['adv_start'] is None: fc['adv_start'] = int(self.cfg['training']['iterations']) // 2   # written into the run's config
+        self.key = mask_classes_onehot if self.labels else 0
+        self.in_channels = N_MASK_LABELS if self.labels else len(self.cfg['dataset']['modalities'])
+        self.loss = AELoss(**fc).to(self.device)
+        self.adversarial = f"on from step {fc['adv_start']} (weight {fc['adv']})" if fc['adv'] else 'off'
+    def build(self) -> Autoencoder:
+        try: return build_autoencoder(self.in_channels, self.fc['preset'], output='labels' if self.labels else 'image', **self.fc['network'])
+        except TypeError as e: raise ConfigError(f"family.network: {e}") from None
+    def companions(self) -> dict:
+        if not self.fc['adv']: return {}
+        from monai.networks.nets import PatchDiscriminator
+        with preserved_rng():                    # its own seed; the trainer's init stream stays as it was
+            torch.manual_seed(derive_seed(self.cfg['training']['seed'], 'disc'))
+            disc = PatchDiscriminator(spatial_dims=3, channels=self.fc['disc_channels'], in_channels=self.in_channels,
+                                      out_channels=1, num_layers_d=self.fc['disc_layers'])
+        return {'disc': disc}
+    def companion_lr(self, name: str) -> float: return self.fc['disc_lr'] or self.cfg['training']['lr']
+    def datasets(self) -> tuple:
+        root = self.data_root
+        if not (root / 'train').is_dir():
+            raise FileNotFoundError(f"{root} is not a prepared dataset (no {root / 'train'}); run `gliomagen prepare`")
+        tr = _Volumes(GliomaGenDataset(root, 'train'), self.key)
+        if self.cfg['training']['cache_data']: tr = CachedDataset(tr)
+        va = _Volumes(GliomaGenDataset(root, 'val'), self.key) if (root / 'val').is_dir() else None
+        return tr, va
+    def checkpoint_extra(self, tr) -> dict:
+        return {'scale_factor': float(tr.model.scale_factor), 'perceptual': self.loss.perceptual_status,
+                'adversarial': self.adversarial}
 
-# %% ../nbs/16_autoencoder.ipynb #fadc0d3d
-def _ae_settings(model, train, loss):
-    "(training settings, loss settings): `AE_TRAIN` and `AE_LOSS` with the overrides; unknown names are errors."
-    unknown = set(train) - set(AE_TRAIN) | set(loss or {}) - set(AE_LOSS)
-    if unknown: raise ValueError(f"unknown autoencoder setting(s) {sorted(unknown)}; known: {sorted(AE_TRAIN)} and loss {sorted(AE_LOSS)}")
-    tc, lc = {**AE_TRAIN, **train}, {**AE_LOSS, **(loss or {})}
-    if lc['adv_start'] is None: lc['adv_start'] = tc['iterations'] // 2
-    if model.output == 'labels' and lc['recon'] != 'ce': lc['recon'] = 'ce'
-    return tc, lc
+# %% ../nbs/16_autoencoder.ipynb #41441152
+@patch
+def losses(self: AutoencoderFamily, tr, batch, g: int) -> Iterator:
+    "('model', generator loss, terms), then from `adv_start` on ('disc', discriminator loss, {'disc': value}), of micro-batch `g`."
+    fc = self.fc
+    x = _batch_volumes(batch, self.labels).float()
+    if fc['augment']:
+        aug = torch.Generator().manual_seed(derive_seed(tr.seed, 'ae-aug', g))
+        x = torch.stack([augment_volume(v, aug, fc['scale_min'], fc['flip_p'], self.labels) for v in x])
+    x = x.to(tr.device, non_blocking=True)
+    disc = tr.companions.get('disc') if tr.step >= fc['adv_start'] else None
+    with tr._autocast():
+        recon, mu, sigma = tr.model(x, generator=torch.Generator().manual_seed(derive_seed(tr.seed, 'ae-noise', g)))
+        total, terms = self.loss(x, recon, mu, sigma, disc)
+    yield 'model', total, terms
+    if disc is not None:
+        fake = recon.detach().softmax(1) if self.labels else recon.detach()
+        with tr._autocast():
+            d = 0.5 * (self.loss.adv(disc(fake.contiguous())[-1], target_is_real=False, for_discriminator=True)
+                       + self.loss.adv(disc(x.contiguous())[-1], target_is_real=True, for_discriminator=True))
+        yield 'disc', d, {'disc': float(d.detach())}
 
-def _ae_parts(model, tc, lc, device):
-    "(loss, run config, discriminator, adversarial loss, (opt_g, sched_g, opt_d, sched_d)); the discriminator seeded."
-    from monai.networks.nets import PatchDiscriminator
-    from monai.losses import PatchAdversarialLoss
-    crit = AELoss(**lc).to(device)
-    cfg = {'model': model.config, 'training': {**tc, 'key': getattr(tc['key'], '__name__', 'callable') if callable(tc['key']) else tc['key']},
-           'loss': lc,
-           'loss_status': {'perceptual': crit.perceptual_status,
-                           'adversarial': f"on after step {lc['adv_start']} (weight {lc['adv']})" if lc['adv'] else 'off'}}
-    model.to(device).train()
-    torch.manual_seed(derive_seed(tc['seed'], 'disc'))
-    C = model.config['in_channels']
-    disc = PatchDiscriminator(spatial_dims=3, channels=lc['disc_channels'], in_channels=C, out_channels=1,
-                              num_layers_d=lc['disc_layers']).to(device)
-    adv = PatchAdversarialLoss(criterion='least_squares')
-    opt_g = torch.optim.Adam(model.parameters(), lr=tc['lr'])
-    opt_d = torch.optim.Adam(disc.parameters(), lr=lc['disc_lr'] or tc['lr'])
-    sched_g, sched_d = (torch.optim.lr_scheduler.LambdaLR(o, lambda s: 1.0) for o in (opt_g, opt_d))
-    return crit, cfg, disc, adv, (opt_g, sched_g, opt_d, sched_d)
+# %% ../nbs/16_autoencoder.ipynb #b5d0b009
+@patch
+@torch.no_grad()
+def validate(self: AutoencoderFamily, tr) -> dict | None:
+    "{'step', 'val_l1' (images) or 'val_label_error' (label maps)} of the first validation volumes (logged)."
+    if tr.val_ds is None or not len(tr.val_ds): return None
+    n = min(len(tr.val_ds), max(1, tr.cfg['training']['n_val_batches']))
+    m = tr.model; was = m.training; m.eval()
+    err = 0.0
+    for i in range(n):
+        x = _pick(tr.val_ds[i], self.key)[None].float().to(tr.device)
+        out = m.decode(m.encode(x))
+        err += float((out.argmax(1) != x.argmax(1)).float().mean()) if self.labels else float((out - x).abs().mean())
+    m.train(was)
+    rec = {'step': tr.step, ('val_label_error' if self.labels else 'val_l1'): err / n}
+    tr.log(rec)
+    return rec
 
-# %% ../nbs/16_autoencoder.ipynb #095b19fe
-def _ae_step(model, crit, disc, adv, opts, x, use_adv, labels):
-    "(total generator loss, {term: value}) of one training step on the batch `x`; both networks updated."
-    opt_g, sched_g, opt_d, sched_d = opts
-    recon, mu, sigma = model(x)
-    total, terms = crit(x, recon, mu, sigma, disc if use_adv else None)
-    opt_g.zero_grad(set_to_none=True); total.backward(); opt_g.step(); sched_g.step()
-    if use_adv:
-        img = recon.detach().softmax(1) if labels else recon.detach()
-        d_loss = 0.5 * (adv(disc(img.contiguous())[-1], target_is_real=False, for_discriminator=True)
-                        + adv(disc(x.contiguous())[-1], target_is_real=True, for_discriminator=True))
-        opt_d.zero_grad(set_to_none=True); d_loss.backward(); opt_d.step(); sched_d.step(); terms['disc'] = float(d_loss.detach())
-    return total, terms
-
-# %% ../nbs/16_autoencoder.ipynb #7ba42dc8
-def train_autoencoder(model: Autoencoder, # the network to train (`build_autoencoder`)
-                      train_ds: Sequence, # items holding a volume (see `key` in `AE_TRAIN`)
-                      out: str | Path, # run folder: checkpoints/, log.jsonl, config.json
-                      val_ds: Sequence | None = None, # unused during training (kept for the callers' symmetry)
-                      resume: bool = False, # continue from the last complete checkpoint in `out`
-                      device: str | torch.device = 'cpu', progress: bool = True,
-                      loss: dict | None = None, # overrides of `AE_LOSS`
-                      **train, # overrides of `AE_TRAIN`
-                     ) -> dict:
-    """Train `model` on `train_ds` into run folder `out`; `loss` overrides `AE_LOSS`, `train` overrides `AE_TRAIN`.
-    Resumable (`resume=True` continues from the last complete checkpoint). Returns a summary dict."""
-    tc, lc = _ae_settings(model, train, loss)
-    out, device = Path(out), torch.device(device)
-    if len(train_ds) < 1: raise ValueError("the autoencoder's training set is empty")
-    crit, cfg, disc, adv, (opt_g, sched_g, opt_d, sched_d) = _ae_parts(model, tc, lc, device)
-    step = 0
-    if out.exists(): clean_temp_files(out)
-    base = find_checkpoint(out) if out.exists() else None
-    if base is not None and not resume:
-        raise FileExistsError(f"{out} already holds autoencoder checkpoints; resume=True (--resume) continues that run")
-    out.mkdir(parents=True, exist_ok=True)
-    log = lambda rec: open(out / 'log.jsonl', 'a').write(json.dumps({**rec, 'time': time.time()}) + '\n')
-    if base is not None:
-        live, _, _ = load_checkpoint_tensors(base, device)
-        model.load_state_dict(live)
-        step = _ae_state_load(base, disc, opt_g, sched_g, opt_d, sched_d)
-        log({'step': step, 'event': 'resume'})
-    else:
-        log({'step': 0, 'event': 'start', 'perceptual': crit.perceptual_status, 'adversarial': cfg['loss_status']['adversarial'],
-             'params': sum(p.numel() for p in model.parameters())})
-    write_json_atomic(cfg, out / 'config.json')
-    if progress: print(f'train-autoencoder: perceptual loss {crit.perceptual_status}', file=sys.stderr)
-    labels = model.output == 'labels'
-    bar = tqdm(total=tc['iterations'], initial=step, desc='autoencoder', unit='step', disable=not progress, dynamic_ncols=True)
-    t0, last = time.perf_counter(), None
-    while step < tc['iterations']:
-        g = torch.Generator().manual_seed(derive_seed(tc['seed'], 'ae-batch', step))
-        idx = torch.randint(0, len(train_ds), (tc['batch_size'],), generator=g).tolist()
-        xs = [_pick(train_ds[i], tc['key']).float() for i in idx]
-        if tc['augment']: xs = [augment_volume(v, g, tc['scale_min'], tc['flip_p'], labels) for v in xs]
-        x = torch.stack(xs).to(device)
-        use_adv = bool(lc['adv']) and step >= lc['adv_start']
-        total, terms = _ae_step(model, crit, disc, adv, (opt_g, sched_g, opt_d, sched_d), x, use_adv, labels)
-        step += 1; bar.update(1)
-        if step % tc['log_every'] == 0 or step == tc['iterations']:
-            last = {'step': step, 'loss': float(total.detach()), **terms, 'sec_per_step': (time.perf_counter() - t0) / tc['log_every'],
-                    'peak_rss_gb': peak_memory_mb('cpu') / 1024}
-            log(last); bar.set_postfix(loss=f"{last['loss']:.4f}"); t0 = time.perf_counter()
-        if step == tc['iterations']:
-            model.eval(); _set_scale(model, latent_scale_factor(model, train_ds, tc['key'], device)); model.train()
-            log({'step': step, 'event': 'scale_factor', 'scale_factor': float(model.scale_factor)})
-        if step % tc['save_every'] == 0 or step == tc['iterations']:
-            _save_run(out, model, disc, (opt_g, sched_g, opt_d, sched_d), step, cfg)
-    bar.close()
-    model.eval()
-    return {'step': step, 'last': last, 'out': str(out), 'scale_factor': float(model.scale_factor),
-            'perceptual': crit.perceptual_status}
+@patch
+def finish(self: AutoencoderFamily, tr) -> None:
+    "Set the latent scale factor from at most `scale_items` training volumes (before the final checkpoint; logged)."
+    m = tr.model; was = m.training; m.eval()
+    _set_scale(m, latent_scale_factor(m, tr.train_ds, self.key, tr.device, max_items=self.fc['scale_items']))
+    m.train(was)
+    tr.log({'step': tr.step, 'event': 'scale_factor', 'scale_factor': float(m.scale_factor),
+            'items': min(len(tr.train_ds), self.fc['scale_items'])})
 
 # %% ../nbs/16_autoencoder.ipynb #c2a798eb
 def reconstruction_metrics(model: Autoencoder, ds: Sequence, key: int | str | Callable = 0, names: Sequence[str] = CONTRASTS,
@@ -388,52 +363,59 @@ def reconstruction_metrics(model: Autoencoder, ds: Sequence, key: int | str | Ca
     return df.groupby('channel', sort=False)[['PSNR', 'SSIM', 'MAE']].mean().round(4)
 
 # %% ../nbs/16_autoencoder.ipynb #227c8785
-def mask_classes_onehot(item: Sequence[torch.Tensor]) -> torch.Tensor:
-    "One-hot of the six GliomaGen mask classes 0..5 (background first) from a `GliomaGenDataset` item's condition."
-    cond = item[1]
-    return torch.cat([1 - cond[:5].sum(0, keepdim=True), cond[:5]])
+_ALIAS_TRAINING = dict(iterations=2000, lr=2e-4, batch_size=2, grad_accum=1, seed=0, log_every=50, save_every=500,
+                       val_every=0, num_workers=0)     # the `training` keys of `gliomagen train-autoencoder`'s defaults
 
 def _ae_parser():
-    p = argparse.ArgumentParser(prog='gliomagen train-autoencoder', description='Train the 3D KL autoencoder of the '
-                                'latent models (seed 001) on a prepared dataset; resumable.')
+    T = _ALIAS_TRAINING
+    p = argparse.ArgumentParser(prog='gliomagen train-autoencoder', description='Alias of `gliomagen train` with model.kind '
+                                'autoencoder: train the 3D KL autoencoder of the latent models (seed 001) on a prepared dataset; resumable.')
     p.add_argument('--data', type=Path, required=True, help='prepared dataset (gliomagen prepare): train/ and val/')
-    p.add_argument('--out', type=Path, required=True, help='run folder (checkpoints/, log.jsonl, config.json)')
+    p.add_argument('--out', type=Path, required=True, help='run folder (checkpoints/, log.jsonl, config.yaml)')
     p.add_argument('--preset', default='tiny', choices=list(AE_PRESETS), help='network size (default tiny: CPU)')
     p.add_argument('--labels', action='store_true', help='autoencode the six mask classes instead of the four contrasts')
-    p.add_argument('--iterations', type=int, default=AE_TRAIN['iterations'])
-    p.add_argument('--batch-size', type=int, default=AE_TRAIN['batch_size'])
-    p.add_argument('--lr', type=float, default=AE_TRAIN['lr'])
-    p.add_argument('--seed', type=int, default=AE_TRAIN['seed'])
-    p.add_argument('--save-every', type=int, default=AE_TRAIN['save_every'])
+    p.add_argument('--iterations', type=int, default=T['iterations'])
+    p.add_argument('--batch-size', type=int, default=T['batch_size'])
+    p.add_argument('--lr', type=float, default=T['lr'])
+    p.add_argument('--seed', type=int, default=T['seed'])
+    p.add_argument('--save-every', type=int, default=T['save_every'])
     p.add_argument('--no-augment', action='store_true', help='no random shrink/zero-pad and flips')
     p.add_argument('--perceptual-weights', help='torchvision ResNet-50 state dict for the perceptual loss (off without it)')
     p.add_argument('--adv-weight', type=float, default=AE_LOSS['adv'], help='adversarial weight (0: no discriminator)')
     p.add_argument('--adv-start', type=int, default=None, help='first step of the adversarial term (default: half-way)')
     p.add_argument('--resume', action='store_true', help='continue the run in --out')
-    p.add_argument('--device', default='cpu')
+    p.add_argument('--device', default=None, help="torch device (default: gliomagen train's: a GPU if any, else cpu)")
     p.add_argument('--no-progress', action='store_true')
     return p
 
+def _alias_config(a: argparse.Namespace) -> dict:
+    "The `gliomagen train` config of `gliomagen train-autoencoder`'s arguments."
+    return load_config(None, model=dict(kind='autoencoder'), lr_schedule=dict(milestones=[], factors=[1.0]),
+                       family=dict(preset=a.preset, labels=a.labels, augment=not a.no_augment, adv=a.adv_weight,
+                                   adv_start=a.adv_start, perceptual_weights=a.perceptual_weights),
+                       training={**_ALIAS_TRAINING, 'iterations': a.iterations, 'batch_size': a.batch_size, 'lr': a.lr,
+                                 'seed': a.seed, 'save_every': a.save_every})
+
 @command('gliomagen train-autoencoder')
 def main_train_autoencoder(argv: Sequence[str] | None = None) -> int:
-    "`gliomagen train-autoencoder`: 0 when trained, 2 on a usage or input error."
-    from gliomagen.data import GliomaGenDataset
+    "`gliomagen train-autoencoder`: an alias of `gliomagen train` with model.kind autoencoder; 0 when trained, 2 on a usage or input error."
     a = _ae_parser().parse_args(argv)
     err = lambda m: (print(f'gliomagen train-autoencoder: {m}', file=sys.stderr), 2)[1]
     if not (a.data / 'train').is_dir(): return err(f"{a.data} is not a prepared dataset (no {a.data / 'train'}); run `gliomagen prepare`")
-    tr = GliomaGenDataset(a.data, 'train')
+    cfg = _alias_config(a)
+    print(f"train-autoencoder: running `gliomagen train` with model.kind autoencoder "
+          f"(family: {', '.join(f'{k}={v}' for k, v in cfg['family'].items())}; the run's config: {a.out / 'config.yaml'})")
+    with tempfile.TemporaryDirectory() as d:
+        save_config(cfg, Path(d) / 'autoencoder.yaml')
+        rc = main_train(['--config', str(Path(d) / 'autoencoder.yaml'), '--data', str(a.data), '--out', str(a.out)]
+                        + ['--resume'] * a.resume + ['--no-progress'] * a.no_progress + (['--device', a.device] if a.device else []))
+    if rc: return rc
+    device = a.device or ('cuda' if torch.cuda.is_available() else 'cpu')
+    model, side = load_autoencoder(a.out, device)
+    print(f"autoencoder trained to step {side['step']} -> {a.out} (scale factor {float(model.scale_factor):.4f}; "
+          f"perceptual loss {side['extra']['perceptual']})")
     va = GliomaGenDataset(a.data, 'val') if (a.data / 'val').is_dir() else None
-    key = mask_classes_onehot if a.labels else 0
-    torch.manual_seed(derive_seed(a.seed, 'ae-init'))
-    model = build_autoencoder(6 if a.labels else 4, a.preset, output='labels' if a.labels else 'image')
-    try:
-        res = train_autoencoder(model, tr, a.out, resume=a.resume, device=a.device, progress=not a.no_progress,
-                                loss=dict(adv=a.adv_weight, adv_start=a.adv_start, perceptual_weights=a.perceptual_weights),
-                                iterations=a.iterations, batch_size=a.batch_size, lr=a.lr, seed=a.seed, key=key,
-                                save_every=a.save_every, augment=not a.no_augment)
-    except (FileExistsError, FileNotFoundError, ValueError) as e: return err(str(e))
-    print(f"autoencoder trained to step {res['step']} -> {a.out} (scale factor {res['scale_factor']:.4f}; perceptual loss {res['perceptual']})")
     if va is not None and len(va) and not a.labels:
-        tab = reconstruction_metrics(model, va, device=a.device)
+        tab = reconstruction_metrics(model, va, device=device)
         tab.to_csv(a.out / 'reconstruction.csv'); print(tab.to_string())
     return 0

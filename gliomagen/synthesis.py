@@ -100,15 +100,23 @@ def write_synthetic_case(out: str | Path, case_id: str, image: np.ndarray, mask:
 def collect_manifest(out: str | Path, write: bool = True) -> pd.DataFrame:
     "One row per complete case from the `.synthesis` records; written to `out/synthesis_manifest.csv`."
     import pandas as pd
+    import fcntl
     out = Path(out)
-    recs = []
-    for p in sorted((out / RECORDS).glob('*.json')):
-        try: r = json.loads(p.read_text())
-        except (OSError, ValueError): continue
-        if case_complete(out, r.get('case_id', p.stem)): recs.append(r)
-    df = pd.DataFrame(recs)
-    if write and len(df):
-        with atomic_path(out / 'synthesis_manifest.csv') as t: df.to_csv(t, index=False)
+    lock = open(out / RECORDS / '.manifest.lock', 'a') if write and (out / RECORDS).is_dir() else None
+    try:
+        # workers (shards, torchrun ranks) finish at different times: reading the records and writing the manifest
+        # happen under one lock, so a worker that read before another's last case cannot overwrite a fuller manifest
+        if lock is not None: fcntl.flock(lock, fcntl.LOCK_EX)
+        recs = []
+        for p in sorted((out / RECORDS).glob('*.json')):
+            try: r = json.loads(p.read_text())
+            except (OSError, ValueError): continue
+            if case_complete(out, r.get('case_id', p.stem)): recs.append(r)
+        df = pd.DataFrame(recs)
+        if write and len(df):
+            with atomic_path(out / 'synthesis_manifest.csv') as t: df.to_csv(t, index=False)
+    finally:
+        if lock is not None: lock.close()
     return df
 
 # %% ../nbs/07_synthesis.ipynb #508dc98d

@@ -26,13 +26,13 @@ from .train import DiffusionFamily, Trainer
 from matplotlib.figure import Figure                 # for annotations (no backend is chosen)
 
 # %% auto #0
-__all__ = ['N_CLASSES', 'CORE_LABELS', 'LABEL_AE', 'MASK_GENERATOR', 'DM_PRESETS', 'MASK_RECORDS', 'STAT_FEATURES',
+__all__ = ['N_CLASSES', 'CORE_LABELS', 'LABEL_AE', 'MASK_GENERATOR', 'DM_PRESETS', 'MASK_RECORDS', 'LABEL_GREY', 'STAT_FEATURES',
            'LABEL_COLOURS', 'labels_to_onehot', 'onehot_to_labels', 'mask_stats', 'stats_table', 'MaskLimits',
            'fit_limits', 'check_mask', 'encode_masks', 'decode_probabilities', 'label_dice', 'reconstruction_dice',
            'build_denoiser', 'MaskGenerator', 'no_condition', 'draw_masks', 'load_bundle', 'label_autoencoder',
            'load_mask_generator', 'MaskLatentDataset', 'MaskFamily', 'mask_dpm_config', 'train_mask_generator',
-           'collect_mask_report', 'generate_masks', 'stat_features', 'ae_features', 'mask_realism', 'plot_label_maps',
-           'main_masks']
+           'collect_mask_report', 'generate_masks', 'label_map_slices', 'mask_inception_features', 'mask_fid',
+           'stat_features', 'ae_features', 'mask_realism', 'plot_label_maps', 'main_masks']
 
 # %% ../nbs/18_masks.ipynb #e47e7848
 N_CLASSES = N_MASK_LABELS
@@ -439,6 +439,43 @@ def generate_masks(checkpoint: str | Path, n: int, out: str | Path, seed: int = 
     rep = collect_mask_report(out)
     return rep[rep.id.isin(ids)].reset_index(drop=True)
 
+# %% ../nbs/18_masks.ipynb #b24f1d01
+LABEL_GREY = tuple(i / (N_MASK_LABELS - 1) for i in range(N_MASK_LABELS))
+"Grey level of each label 0..5 when a label map is shown to the Inception network: 0, 0.2, …, 1.0."
+
+def label_map_slices(mask: np.ndarray, planes: tuple = (0, 1, 2), per_plane: int | None = None) -> dict:
+    """`{plane: (N, H, W) float32 slices in [0, 1]}` of a label map drawn with `LABEL_GREY`: in each plane the slices
+    that hold tumour (all, or `per_plane` evenly spaced among them); the middle slice if there is no tumour."""
+    m = np.asarray(mask)
+    lut = np.asarray(LABEL_GREY, np.float32)
+    out = {}
+    for ax in planes:
+        idx = np.flatnonzero((m >= 2).any(axis=tuple(a for a in range(3) if a != ax)))
+        if not len(idx): idx = np.array([m.shape[ax] // 2])
+        if per_plane and len(idx) > per_plane: idx = idx[np.linspace(0, len(idx) - 1, per_plane).round().astype(int)]
+        out[ax] = lut[np.moveaxis(np.take(m, idx, ax), ax, 0)]
+    return out
+
+def _extractor(extractor):
+    from gliomagen.metrics import FeatureExtractor, get_extractor
+    ex = extractor if isinstance(extractor, FeatureExtractor) else get_extractor(extractor)
+    if ex.untrained: raise ValueError(f"{ex.name}: untrained features give no FID; use trained weights ('tf-inception-v3')")
+    return ex
+
+def mask_inception_features(masks: dict, extractor='tf-inception-v3', planes: tuple = (0, 1, 2),
+                            per_plane: int | None = None) -> np.ndarray:
+    "Inception pool features `(n_slices, 2048)` of the `label_map_slices` of `{id: mask or path}` (read one at a time)."
+    ex = _extractor(extractor)
+    feats = [ex(s) for m in masks.values() for s in label_map_slices(_mask_array(m), planes, per_plane).values()]
+    return np.concatenate(feats) if feats else np.zeros((0, ex.dim))
+
+def mask_fid(a: dict, b: dict, extractor='tf-inception-v3', planes: tuple = (0, 1, 2), per_plane: int | None = None) -> float:
+    "FID between two sets of label maps `{id: mask or path}` on their `label_map_slices` (standard Inception features)."
+    from gliomagen.metrics import fid_from_features
+    ex = _extractor(extractor)
+    return fid_from_features(mask_inception_features(a, ex, planes, per_plane), mask_inception_features(b, ex, planes, per_plane),
+                             method='auto')
+
 # %% ../nbs/18_masks.ipynb #9042c7c8
 STAT_FEATURES = ('log_tumour_voxels', 'log_head_voxels', 'n_components', 'largest_component', 'frac_NETC', 'frac_SNFH',
                  'frac_ET', 'frac_RC', 'tumour_exposed', 'core_exposed')
@@ -458,9 +495,11 @@ def ae_features(ae: Autoencoder, masks: dict, batch_size: int = 8) -> np.ndarray
     return torch.cat([z.mean(dim=(2, 3, 4)), z.std(dim=(2, 3, 4))], 1).numpy().astype(np.float64)
 
 def mask_realism(generated: dict, real_a: dict, real_b: dict, ae: Autoencoder | None = None, cross: dict | None = None,
-                 seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The Table-1 protocol: Fréchet distances generated vs B, real A (a random subset of |generated| masks) vs B, and
-    optionally `cross` vs B; features: mask statistics (SFD) and, given a trained `ae`, its pooled latents (AE-FD).
+                 seed: int = 0, extractor='tf-inception-v3', planes: tuple = (0, 1, 2),
+                 per_plane: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The Table-1 protocol: generated vs B, real A (a random subset of |generated| masks, disjoint from B) vs B, and
+    optionally `cross` vs B. Columns: `FID` (standard Inception on `label_map_slices`; skipped if `extractor` is None),
+    `SFD (secondary)` (mask statistics) and, given a trained `ae`, `AE-FD (secondary)` (its pooled latents).
     Returns `(table, distributions)` DataFrames."""
     from scipy import stats as sst
     from gliomagen.metrics import fid_from_features
@@ -472,18 +511,25 @@ def mask_realism(generated: dict, real_a: dict, real_b: dict, ae: Autoencoder | 
     feats = {'B': stat_features(real_b), **{k: stat_features(v) for k, v in sets.items()}}
     pool = np.vstack([stat_features(real_a), feats['B']])
     mu, sd = pool.mean(0), np.maximum(pool.std(0), 1e-6)
+    if extractor is not None:
+        ex = _extractor(extractor)
+        inc = {k: mask_inception_features(v, ex, planes, per_plane) for k, v in {'B': real_b, **sets}.items()}
     rows = []
     for name, v in sets.items():
-        r = {'Dataset I': f'{len(v)} {name}', 'Dataset II': f'{len(real_b)} real B',
-             'SFD': fid_from_features((feats['B'] - mu) / sd, (feats[name] - mu) / sd, method='auto')}
-        if ae is not None: r['AE-FD'] = fid_from_features(ae_features(ae, real_b), ae_features(ae, v), method='auto')
+        r = {'Dataset I': f'{len(v)} {name}', 'Dataset II': f'{len(real_b)} real B'}
+        if extractor is not None:
+            r['FID'] = fid_from_features(inc['B'], inc[name], method='auto'); r['slices'] = f"{len(inc[name])} / {len(inc['B'])}"
+        r['SFD (secondary)'] = fid_from_features((feats['B'] - mu) / sd, (feats[name] - mu) / sd, method='auto')
+        if ae is not None: r['AE-FD (secondary)'] = fid_from_features(ae_features(ae, real_b), ae_features(ae, v), method='auto')
         rows.append(r)
+    table = pd.DataFrame(rows)
+    if extractor is not None: table.attrs['extractor'] = ex.name
     dist = {}
     for j, f in enumerate(STAT_FEATURES):
         row = {n: f'{feats[n][:, j].mean():.3g} ± {feats[n][:, j].std():.2g}' for n in ['generated', 'real A', 'B'] + (['cross-cohort'] if cross else [])}
         row['KS p (generated vs B)'] = float(sst.ks_2samp(feats['generated'][:, j], feats['B'][:, j]).pvalue)
         dist[f] = row
-    return pd.DataFrame(rows), pd.DataFrame.from_dict(dist, orient='index')
+    return table, pd.DataFrame.from_dict(dist, orient='index')
 
 # %% ../nbs/18_masks.ipynb #3923d975
 LABEL_COLOURS = tuple(_CORE_COLOURS[GLIOMAGEN_LABELS[i]] for i in range(N_MASK_LABELS))
@@ -543,6 +589,8 @@ def main_masks(argv: list[str] | None = None) -> int:
     c.add_argument('--real-b', required=True, help='held-out masks (Dataset B), disjoint from A')
     c.add_argument('--cross', default=None, help='masks of another cohort (optional reference)')
     c.add_argument('--checkpoint', default=None, help='mask-generator checkpoint: adds the label-autoencoder Fréchet distance')
+    c.add_argument('--extractor', default='tf-inception-v3', help="FID network on label-map slices ('none': secondary scores only)")
+    c.add_argument('--per-plane', type=int, default=None, help='FID: slices per plane and mask (default: every slice through the tumour)')
     c.add_argument('--out', required=True, help='output JSON'); c.add_argument('--seed', type=int, default=0)
     a = p.parse_args(argv)                         # usage errors and refused input: core.command's contract
     if a.what == 'train':
@@ -560,9 +608,12 @@ def main_masks(argv: list[str] | None = None) -> int:
         return 1 if len(bad) else 0
     from gliomagen.metrics import write_json
     ae = load_mask_generator(a.checkpoint)[0] if a.checkpoint else None
+    ex = None if a.extractor == 'none' else a.extractor
     table, dists = mask_realism(_mask_dir(a.generated), _mask_dir(a.real_a), _mask_dir(a.real_b), ae,
-                                _mask_dir(a.cross) if a.cross else None, a.seed)
+                                _mask_dir(a.cross) if a.cross else None, a.seed, extractor=ex, per_plane=a.per_plane)
     write_json({'table': table.to_dict(orient='records'), 'distributions': dists.to_dict(orient='index'),
-                'features': {'SFD': list(STAT_FEATURES), 'AE-FD': 'label autoencoder latents (trained on A)' if ae else None},
-                'note': 'Fréchet distances on mask statistics / the label autoencoder, not Inception FID'}, a.out)
+                'features': {'FID': table.attrs.get('extractor'), 'label_grey': list(LABEL_GREY), 'per_plane': a.per_plane,
+                             'SFD (secondary)': list(STAT_FEATURES),
+                             'AE-FD (secondary)': 'label autoencoder latents (trained on A)' if ae else None},
+                'note': 'FID: standard Inception on label-map slices (three planes); SFD and AE-FD are secondary'}, a.out)
     print(table.to_string(index=False)); return 0

@@ -22,14 +22,14 @@ from .data import normalise_minmax, read_nifti
 
 # %% auto #0
 __all__ = ['MS_SSIM_WEIGHTS', 'TORCHVISION_INCEPTION_FILE', 'TORCHVISION_INCEPTION_URL', 'IMAGENET_MEAN', 'IMAGENET_STD',
-           'EXTRACTORS', 'SEG_CLASSES', 'BRATS_REGIONS', 'HD95_PENALTY_MM', 'ms_ssim_settings', 'ms_ssim_slices',
-           'frechet_distance', 'fid_from_features', 'mmd2_unbiased', 'kid_from_features', 'pair_distance_spread',
-           'bootstrap_fid_kid', 'FeatureExtractor', 'register_extractor', 'MissingWeightsError',
+           'EXTRACTORS', 'SEG_CLASSES', 'BRATS_REGIONS', 'HD95_PENALTY_MM', 'LESION_WISE_2023', 'ms_ssim_settings',
+           'ms_ssim_slices', 'frechet_distance', 'fid_from_features', 'mmd2_unbiased', 'kid_from_features',
+           'pair_distance_spread', 'bootstrap_fid_kid', 'FeatureExtractor', 'register_extractor', 'MissingWeightsError',
            'inception_weights_path', 'torchvision_inception_v3', 'extractor_factory', 'get_extractor', 'find_case_dirs',
            'axial_slices', 'evaluate_images', 'image_table', 'label_means', 'conditioning_fidelity',
-           'surface_distances', 'hd95', 'assd', 'dice', 'lesion_wise_scores', 'case_scores', 'aggregate_scores',
-           'segmentation_metrics', 'segmentation_table', 'boundary_table', 'find_label_maps', 'evaluate_segmentation',
-           'write_json', 'main_evaluate']
+           'surface_distances', 'hd95', 'assd', 'dice', 'brats_surface_distances', 'brats_hd95', 'lesion_wise_scores',
+           'case_scores', 'aggregate_scores', 'segmentation_metrics', 'segmentation_table', 'boundary_table',
+           'find_label_maps', 'evaluate_segmentation', 'write_json', 'main_evaluate']
 
 # %% ../nbs/08_metrics.ipynb #23a5a511
 MS_SSIM_WEIGHTS = (0.0448, 0.2856, 0.3001, 0.2363, 0.1333)
@@ -510,39 +510,93 @@ def dice(a: ArrayLike, b: ArrayLike) -> float:
 
 # %% ../nbs/08_metrics.ipynb #e286a1bb
 BRATS_REGIONS = {'ET': (3,), 'TC': (1, 3), 'WT': (1, 2, 3), 'RC': (4,)}
-"BraTS 2024 evaluation regions as sets of BraTS 2024 labels."
+"BraTS evaluation regions as sets of BraTS 2023/2024 labels (RC is 2024's; the 2023 evaluation scores ET, TC, WT)."
 HD95_PENALTY_MM = 374.0
+"HD95 of a missed lesion or a false-positive component (BraTS 2023)."
+LESION_WISE_2023 = {'BraTS-GLI': (3, 50.0), 'BraTS-SSA': (3, 50.0), 'BraTS-MEN': (1, 50.0), 'BraTS-PED': (3, 50.0),
+                    'BraTS-MET': (1, 2.0)}
+"BraTS 2023 sub-challenge -> (dilation iterations, lesion volume threshold in mm³) of the official evaluation."
+
+def _surface_area_table(spacing: Sequence[float]) -> np.ndarray:
+    "Area (mm²) of the surface elements of each of the 256 codes of a 2×2×2 neighbourhood (DeepMind's marching-cubes normals, via MONAI)."
+    from monai.metrics.utils import _get_neighbour_code_to_normals_table
+    normals = _get_neighbour_code_to_normals_table().cpu().numpy().astype(np.float64)    # (256, 4, 3), zero-padded
+    s = np.array([spacing[1] * spacing[2], spacing[0] * spacing[2], spacing[0] * spacing[1]], np.float64)
+    return np.linalg.norm(normals * s, axis=-1).sum(-1)
+
+def brats_surface_distances(a: ArrayLike, b: ArrayLike, spacing: Sequence[float] | None = None) -> tuple:
+    """(d_ab, area_a, d_ba, area_b): distances (mm) from each surface element of `a` to the surface of `b` and back,
+    sorted, with the elements' areas — the surface-distance definition of the BraTS 2023 evaluation (DeepMind's
+    `compute_surface_distances`: surface elements sit on voxel corners; an empty side gives no elements and `inf`
+    distances on the other side)."""
+    a, b = np.asarray(a, bool), np.asarray(b, bool)
+    spacing = tuple(float(x) for x in (spacing or (1.0,) * 3))
+    if a.ndim != 3 or len(spacing) != 3: raise ValueError('brats_surface_distances needs 3D masks and 3 voxel sizes')
+    both = a | b
+    if not both.any(): return (np.zeros(0),) * 4
+    idx = np.argwhere(both)
+    sl = tuple(slice(lo, hi + 1) for lo, hi in zip(idx.min(0), idx.max(0)))
+    kernel = np.array([[[128, 64], [32, 16]], [[8, 4], [2, 1]]])
+    codes, borders = [], []
+    for m in (a, b):
+        crop = np.zeros(tuple(s.stop - s.start + 1 for s in sl), np.uint8)
+        crop[:-1, :-1, :-1] = m[sl]                       # one zero layer after the box: the full 2×2×2 correlation
+        c = ndimage.correlate(crop, kernel, mode='constant', cval=0)
+        codes.append(c); borders.append((c != 0) & (c != 255))
+    dist = [ndimage.distance_transform_edt(~e, sampling=spacing) if e.any() else np.full(e.shape, np.inf) for e in borders]
+    table = _surface_area_table(spacing)
+    out = []
+    for k in (0, 1):
+        d, ar = dist[1 - k][borders[k]], table[codes[k][borders[k]]]
+        o = np.lexsort((ar, d))                            # by distance, then area (the official sort of (distance, area) pairs)
+        out += [d[o], ar[o]]
+    return tuple(out)
+
+def brats_hd95(a: ArrayLike, b: ArrayLike, spacing: Sequence[float] | None = None, percent: float = 95) -> float:
+    "Robust Hausdorff distance of the BraTS 2023 evaluation: area-weighted `percent` percentile of each direction, the larger of the two; `inf` if one mask is empty."
+    d_ab, ar_a, d_ba, ar_b = brats_surface_distances(a, b, spacing)
+    def perc(d, ar):
+        if len(d) == 0: return np.inf
+        i = np.searchsorted(np.cumsum(ar) / np.sum(ar), percent / 100.0)
+        return float(d[min(i, len(d) - 1)])
+    return max(perc(d_ab, ar_a), perc(d_ba, ar_b))
 
 def lesion_wise_scores(gt: ArrayLike, pred: ArrayLike, # binary masks of one region
                        spacing: Sequence[float] | None = None, # voxel sizes (mm)
-                       dilation: int = 3, # dilation (voxels) that joins a lesion's parts and finds its predictions
-                       min_lesion_voxels: int = 50, # smaller ground-truth lesions are ignored
+                       dilation: int = 3, # iterations of the 18-neighbour dilation that joins a lesion's parts and finds its predictions (0: none)
+                       lesion_volume_thresh: float = 50.0, # ground-truth lesions of at most this volume (mm³) are not scored
                       ) -> dict:
-    "Lesion-wise Dice and HD95 (mm) of one binary region (BraTS-2023-style conventions, see the notes)."
+    "Lesion-wise Dice and HD95 (mm) of one binary region, as the official BraTS 2023 evaluation (see the rules above)."
     gt, pred = np.asarray(gt, bool), np.asarray(pred, bool)
-    st = np.ones((3, 3, 3), bool)
-    pcc, n_p = ndimage.label(pred, st)
-    if not gt.any():
-        return dict(dice=1.0 if n_p == 0 else 0.0, hd95_mm=0.0 if n_p == 0 else HD95_PENALTY_MM, n_lesions=0, n_fp=int(n_p))
-    dil = ndimage.binary_dilation(gt, st, iterations=dilation) if dilation else gt
-    lab, n_g = ndimage.label(dil, st)
-    lab = lab * gt
-    dices, hds, matched = [], [], set()
-    for i in range(1, n_g + 1):
-        les = lab == i
+    spacing = tuple(float(x) for x in (spacing or (1.0,) * gt.ndim))
+    full = np.ones((3, 3, 3), bool)                        # 26-connectivity of the components (cc3d's connectivity=26)
+    st = ndimage.generate_binary_structure(3, 2)           # 18-neighbour dilation element of the official code
+    pcc, n_p = ndimage.label(pred, full)
+    if dilation:
+        lab, n_g = ndimage.label(ndimage.binary_dilation(gt, st, iterations=dilation), full)
+        lab = lab * gt                                     # a lesion: the ground truth inside one component of the dilated ground truth
+    else: lab, n_g = ndimage.label(gt, full)
+    voxel_mm3 = float(np.prod(spacing))
+    dices, hds, matched, n_tp, n_fn, n_small = [], [], set(), 0, 0, 0
+    for i, box in enumerate(ndimage.find_objects(lab), 1):
+        if box is None: continue
+        box = tuple(slice(max(s.start - dilation, 0), min(s.stop + dilation, n)) for s, n in zip(box, gt.shape))
+        les = lab[box] == i
         near = ndimage.binary_dilation(les, st, iterations=dilation) if dilation else les
-        hit = np.unique(pcc[near & (pcc > 0)])
-        matched.update(hit.tolist())
-        if les.sum() < min_lesion_voxels: continue
-        pm = np.isin(pcc, hit) if len(hit) else np.zeros_like(gt)
-        dices.append(dice(les, pm))
-        hds.append(hd95(les, pm, spacing, mode='max') if pm.any() else HD95_PENALTY_MM)
-    n_fp = len(set(range(1, n_p + 1)) - matched)
+        hit = np.unique(pcc[box][near]); hit = hit[hit > 0]
+        matched.update(hit.tolist())                       # matched to any lesion, small ones included: not a false positive
+        if les.sum() * voxel_mm3 <= lesion_volume_thresh: n_small += 1; continue
+        n_tp, n_fn = n_tp + (len(hit) > 0), n_fn + (len(hit) == 0)
+        g = lab == i
+        pm = np.isin(pcc, hit)
+        dices.append(dice(g, pm))
+        hd = brats_hd95(g, pm, spacing)
+        hds.append(HD95_PENALTY_MM if np.isinf(hd) else hd)
+    n_fp = n_p - len(matched)
     denom = len(dices) + n_fp
-    if denom == 0:  # only ignored (small) lesions and no false positives
-        return dict(dice=None, hd95_mm=None, n_lesions=0, n_fp=0)
-    return dict(dice=float(sum(dices) / denom), hd95_mm=float((sum(hds) + n_fp * HD95_PENALTY_MM) / denom),
-                n_lesions=len(dices), n_fp=n_fp)
+    out = dict(n_lesions=len(dices), n_fp=int(n_fp), n_tp=int(n_tp), n_fn=int(n_fn), n_small=n_small)
+    if denom == 0: return dict(dice=1.0, hd95_mm=0.0, **out)   # nothing to score (no lesion above the threshold, no FP)
+    return dict(dice=float(sum(dices) / denom), hd95_mm=float((sum(hds) + n_fp * HD95_PENALTY_MM) / denom), **out)
 
 # %% ../nbs/08_metrics.ipynb #b1164da5
 def _nanmean(v):
@@ -611,8 +665,8 @@ def aggregate_scores(per_case: dict) -> dict:
     res['n_cases'] = len(cases)
     res['lesion_wise'] = {reg: {'dice': _nanmean([c['lesion_wise'][reg]['dice'] for c in cases]),
                                 'hd95_mm': _nanmean([c['lesion_wise'][reg]['hd95_mm'] for c in cases]),
-                                'n_lesions': int(sum(c['lesion_wise'][reg]['n_lesions'] for c in cases)),
-                                'n_fp': int(sum(c['lesion_wise'][reg]['n_fp'] for c in cases))} for reg in BRATS_REGIONS}
+                                **{k: int(sum(c['lesion_wise'][reg][k] for c in cases))
+                                   for k in ('n_lesions', 'n_tp', 'n_fn', 'n_fp', 'n_small')}} for reg in BRATS_REGIONS}
     res['empty_masks'] = {cls: {k: sum(c['empty'][cls] == k for c in cases) for k in ('both_empty', 'gt_empty', 'pred_empty')}
                           for cls in SEG_CLASSES}
     if any(v for e in res['empty_masks'].values() for v in e.values()):
@@ -729,7 +783,10 @@ def _evaluate_parser() -> argparse.ArgumentParser:
     s.add_argument('--pred', required=True, help='predicted label maps (BraTS 2024 labels): <case>.nii.gz or case folders')
     s.add_argument('--gt', required=True, help='ground-truth label maps, same layouts')
     s.add_argument('--out', required=True, help='output JSON file')
-    s.add_argument('--min-lesion-voxels', type=int, default=50, help='lesion-wise: ignore smaller ground-truth lesions')
+    s.add_argument('--lesion-volume-thresh', '--min-lesion-voxels', dest='lesion_volume_thresh', type=float, default=50.0,
+                   help='lesion-wise: ground-truth lesions of at most this volume (mm³) are not scored (BraTS 2023 GLI: 50; '
+                   '--min-lesion-voxels is its old name)')
+    s.add_argument('--lesion-dilation', type=int, default=3, help='lesion-wise: dilation iterations (BraTS 2023 GLI: 3)')
     s.add_argument('--labels', choices=('brats', 'head'), default='brats', help="label maps in BraTS 2024 labels, or GliomaGen "
                    "masks with head (the poster's nnU-Net protocol: a predicted head counts as 0)")
     s.add_argument('--quiet', action='store_true')
@@ -756,14 +813,17 @@ def _evaluate_parser() -> argparse.ArgumentParser:
 def main_evaluate(argv: Sequence[str] | None = None) -> int:
     "`gliomagen evaluate segmentation|images ...`"
     a = _evaluate_parser().parse_args(argv)
-    if a.what == 'segmentation': check_range('--min-lesion-voxels', a.min_lesion_voxels, 0, integer=True)
+    if a.what == 'segmentation':
+        used = '--min-lesion-voxels' if '--min-lesion-voxels' in (argv or sys.argv) else '--lesion-volume-thresh'
+        check_range(used, a.lesion_volume_thresh, 0)
+        check_range('--lesion-dilation', a.lesion_dilation, 0, integer=True)
     else:
         if a.bootstrap is not None: check_range('--bootstrap', a.bootstrap, 0, integer=True)
         check_range('--slice-step', a.slice_step, 1, integer=True)
         check_device('--device', a.device)
     if Path(a.out).is_dir(): raise IsADirectoryError(f"--out {a.out} is a folder; give a JSON file name")
     if a.what == 'segmentation':
-        res = evaluate_segmentation(a.pred, a.gt, lesion_kw={'min_lesion_voxels': a.min_lesion_voxels}, progress=not a.quiet,
+        res = evaluate_segmentation(a.pred, a.gt, lesion_kw={'lesion_volume_thresh': a.lesion_volume_thresh, 'dilation': a.lesion_dilation}, progress=not a.quiet,
                                     labels=a.labels)
     else:
         if a.extractor not in EXTRACTORS:

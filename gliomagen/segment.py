@@ -28,9 +28,9 @@ from .train import DiffusionFamily, Trainer
 from .masks import load_mask_generator, onehot_to_labels, MaskLatentDataset, _data_root, _run_alias
 
 # %% auto #0
-__all__ = ['CONTROLNET_PRESETS', 'SEGMENTER', 'TUMOUR_CLASS_IDS', 'SEG_RECORDS', 'scale_images', 'load_images',
-           'build_controlnet', 'CaseLatentDataset', 'Segmenter', 'ControlNetFamily', 'controlnet_config',
-           'train_controlnet', 'load_segmenter', 'segment_image', 'seg_paths', 'segment', 'lesion_table',
+__all__ = ['CONTROLNET_PRESETS', 'SEGMENTER', 'TUMOUR_CLASS_IDS', 'REGION_CHANNELS', 'FUSIONS', 'SEG_RECORDS', 'scale_images',
+           'load_images', 'build_controlnet', 'CaseLatentDataset', 'Segmenter', 'ControlNetFamily', 'controlnet_config',
+           'train_controlnet', 'load_segmenter', 'fuse_draws', 'segment_image', 'seg_paths', 'segment', 'lesion_table',
            'plot_segmentation', 'main_segment']
 
 # %% ../nbs/19_segment.ipynb #a9a35d3d
@@ -119,7 +119,7 @@ class Segmenter(nn.Module):
 class ControlNetFamily(DiffusionFamily):
     "Seed 003's ControlNet on a frozen mask generator as a family of the trainer (`model.kind: controlnet`)."
     kind = SEGMENTER
-    defaults = dict(generator=None, preset='tiny', cache=64, percentile=99.5)
+    defaults = dict(generator=None, preset='tiny', cache=64, percentile=99.5, channels='classes')
     ema = False                                        # the paper keeps no EMA
 
     def __init__(self, cfg: dict, data_root: str | Path, device: str | torch.device = 'cpu'):
@@ -128,6 +128,8 @@ class ControlNetFamily(DiffusionFamily):
         if not fc['generator']:
             raise ConfigError("model.kind 'controlnet' needs family.generator: a mask-generator checkpoint or run folder "
                               "(gliomagen train --config data/seed003-masks.yaml)")
+        if fc['channels'] not in FUSIONS:
+            raise ConfigError(f"family.channels {fc['channels']!r}: choose one of {', '.join(FUSIONS)} (see fuse_draws)")
         if fc['preset'] not in CONTROLNET_PRESETS:
             raise ConfigError(f"family.preset {fc['preset']!r}: choose one of {', '.join(CONTROLNET_PRESETS)}")
         self.ae, self.den, gside = load_mask_generator(fc['generator'], self.device)
@@ -150,7 +152,7 @@ class ControlNetFamily(DiffusionFamily):
 
     def checkpoint_extra(self, tr: Trainer) -> dict:
         return {'kind': SEGMENTER, 'scale_factor': float(self.ae.scale_factor), 'grid': list(self.grid),
-                'generator': self.fc['generator'], 'percentile': self.fc['percentile'],
+                'generator': self.fc['generator'], 'percentile': self.fc['percentile'], 'channels': self.fc['channels'],
                 'images': f"each contrast [0, p{self.fc['percentile']:g}] -> [-1, 1]"}
 
     @torch.no_grad()
@@ -204,6 +206,28 @@ def load_segmenter(checkpoint: str | Path, device: str | torch.device = 'cpu') -
 # %% ../nbs/19_segment.ipynb #3b0c941b
 TUMOUR_CLASS_IDS = (2, 3, 4, 5)
 "GliomaGen labels summed into the variance map (NETC, SNFH, ET, RC)."
+REGION_CHANNELS = {'ET': (4,), 'TC': (2, 4), 'WT': (2, 3, 4), 'RC': (5,)}
+"GliomaGen labels of each binary region channel of `channels='regions'` (BraTS 2023 ET, TC, WT; BraTS 2024 RC)."
+FUSIONS = ('classes', 'regions')
+
+def fuse_draws(P: torch.Tensor, # class probabilities of the draws [n, 6, X, Y, Z]
+               channels: str = 'classes', # 'classes': arg-max of the mean; 'regions': ET/TC/WT(/RC) means thresholded at 0.5
+               threshold: float = 0.5) -> tuple:
+    """(GliomaGen label map, variance, mean) of an ensemble: for 'classes' the variance is summed over the tumour
+    classes [X, Y, Z] and the mean is per class [6, ...]; for 'regions' both are per region [4, ...] (`REGION_CHANNELS`)."""
+    if channels not in FUSIONS: raise ValueError(f"channels must be one of {FUSIONS}, got {channels!r}")
+    P = torch.as_tensor(P, dtype=torch.float32)
+    n, mean = len(P), P.mean(0)
+    if channels == 'classes':
+        var = P[:, list(TUMOUR_CLASS_IDS)].var(0, unbiased=False).sum(0) if n > 1 else torch.zeros(mean.shape[1:])
+        return onehot_to_labels(mean).numpy(), var.numpy().astype(np.float32), mean.numpy()
+    R = torch.stack([P[:, list(c)].sum(1) for c in REGION_CHANNELS.values()], 1)   # [n, 4, X, Y, Z]
+    rmean = R.mean(0)
+    on = {k: (rmean[i] > threshold).numpy() for i, k in enumerate(REGION_CHANNELS)}
+    lab = (mean[1] >= mean[0]).numpy().astype(np.uint8)                  # outside the regions: head or background
+    lab[on['WT']] = 3; lab[on['TC']] = 2; lab[on['ET']] = 4; lab[on['RC'] & ~on['WT']] = 5
+    var = R.var(0, unbiased=False) if n > 1 else torch.zeros_like(rmean)
+    return lab, var.numpy().astype(np.float32), rmean.numpy()
 
 @torch.no_grad()
 def segment_image(ae: nn.Module, den: nn.Module, cn: nn.Module, # autoencoder, denoiser, ControlNet (`load_segmenter`)
@@ -212,9 +236,11 @@ def segment_image(ae: nn.Module, den: nn.Module, cn: nn.Module, # autoencoder, d
                   seed: int = 0, sampler: str = 'ddim', steps: int | None = 50, timesteps: int = 1000,
                   batch_size: int = 8, # draws denoised at once
                   device: str | torch.device = 'cpu',
-                  schedule: str = 'scaled_linear_beta') -> tuple: # the checkpoint's schedule (17's `LatentDiffusion`)
-    "(GliomaGen label map, variance map, mean class probabilities) of one scaled image [4, X, Y, Z] from `n` draws."
+                  schedule: str = 'scaled_linear_beta', # the checkpoint's schedule (17's `LatentDiffusion`)
+                  channels: str = 'classes') -> tuple: # the fusion of the draws (`fuse_draws`)
+    "(GliomaGen label map, variance map, mean probabilities) of one scaled image [4, X, Y, Z] from `n` draws (see `fuse_draws`)."
     if n < 1: raise ValueError(f"ensemble size must be >= 1, got {n}")
+    if channels not in FUSIONS: raise ValueError(f"channels must be one of {FUSIONS}, got {channels!r}")
     model, diffusion = Segmenter(ae, den, cn).to(device).eval(), LatentDiffusion(timesteps, schedule)
     x = torch.as_tensor(np.asarray(image, np.float32))[None].to(device)
     probs = []
@@ -223,10 +249,7 @@ def segment_image(ae: nn.Module, den: nn.Module, cn: nn.Module, # autoencoder, d
         z = diffusion.sample(model, x.expand(len(ks), -1, -1, -1, -1), sampler=sampler, steps=steps,
                              seed=[derive_seed(seed, 'draw', k) for k in ks], progress=False, decode=False)   # draw k: its own seed
         probs.append(ae.decode(z).softmax(1).cpu())
-    P = torch.cat(probs)                                         # [n, 6, X, Y, Z]
-    mean = P.mean(0)
-    var = P[:, list(TUMOUR_CLASS_IDS)].var(0, unbiased=False).sum(0) if n > 1 else torch.zeros(mean.shape[1:])
-    return onehot_to_labels(mean).numpy(), var.numpy().astype(np.float32), mean.numpy()
+    return fuse_draws(torch.cat(probs), channels)
 
 # %% ../nbs/19_segment.ipynb #e92fc062
 SEG_RECORDS = '.segment'
@@ -241,7 +264,9 @@ def segment(checkpoint: str | Path, # a segmentation checkpoint or run folder (`
             out: str | Path, # output folder: <case>/<case>-seg.nii.gz and -variance.nii.gz
             ensemble: int = 30, seed: int = 0, sampler: str = 'ddim', steps: int | None = 50,
             shard: str | Sequence | None = None, # this worker's share of the cases (see `synthesis.resolve_shard`)
-            batch_size: int = 8, device: str | torch.device = 'cpu', progress: bool = True) -> pd.DataFrame:
+            batch_size: int = 8, device: str | torch.device = 'cpu', progress: bool = True,
+            channels: str | None = None, # fusion of the draws, 'classes' or 'regions' (default: the checkpoint's family.channels)
+           ) -> pd.DataFrame:
     "Segment every case of `images` into `out` (this worker's share) with an ensemble of `ensemble` draws; returns the share's table."
     from tqdm.auto import tqdm
     from gliomagen.synthesis import resolve_shard, shard_ids, case_seed
@@ -250,6 +275,8 @@ def segment(checkpoint: str | Path, # a segmentation checkpoint or run folder (`
     if not cases: raise FileNotFoundError(f"no cases in {images} (expected <id>/<id>-<contrast>.nii.gz)")
     grid, pct = tuple(side['extra']['grid']), side['extra'].get('percentile', 99.5)
     T, schedule = side['schedule']['timesteps'], side['schedule']['name']
+    channels = channels or side['extra'].get('channels', 'classes')
+    if channels not in FUSIONS: raise ValueError(f"channels must be one of {FUSIONS}, got {channels!r}")
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
     i, k = resolve_shard(shard)
     rows = []
@@ -262,13 +289,15 @@ def segment(checkpoint: str | Path, # a segmentation checkpoint or run folder (`
         except (ValueError, OSError) as e:
             rows.append(dict(case_id=c, status='error', seconds=None, reason=str(e))); print(f"segment: skipping {c}: {e}", file=sys.stderr); continue
         t0 = time.perf_counter(); s = case_seed(seed, c)
-        lab, var, _ = segment_image(ae, den, cn, scale_images(img, pct), ensemble, s, sampler, steps, T, batch_size, device, schedule)
+        lab, var, _ = segment_image(ae, den, cn, scale_images(img, pct), ensemble, s, sampler, steps, T, batch_size, device, schedule,
+                                    channels)
+        if channels == 'regions': var = np.moveaxis(var, 0, -1)                # 4D: ET, TC, WT, RC along the last axis
         ps['seg'].parent.mkdir(parents=True, exist_ok=True)
         save_nifti(var, aff, ps['variance'], np.float32)                      # each file atomically; the seg last
         save_nifti(gliomagen_to_brats2024(lab), aff, ps['seg'], np.uint8)
         dt = time.perf_counter() - t0
         rec = dict(case_id=c, checkpoint=str(checkpoint), ensemble=ensemble, sampler=sampler, steps=steps if sampler == 'ddim' else T,
-                   run_seed=seed, seed=s, seconds=round(dt, 3), shard=f'{i}/{k}', mean_variance=float(var.mean()),
+                   run_seed=seed, seed=s, channels=channels, seconds=round(dt, 3), shard=f'{i}/{k}', mean_variance=float(var.mean()),
                    finished=datetime.now(timezone.utc).isoformat(timespec='seconds'))
         with atomic_path(out / SEG_RECORDS / f'{c}.json') as t: t.write_text(json.dumps(rec, indent=1))
         rows.append(dict(case_id=c, status='written', seconds=dt, reason=''))
@@ -337,10 +366,13 @@ def main_segment(argv: Sequence[str] | None = None) -> int:
     p.add_argument('--sampler', default='ddim', choices=['ddim', 'ddpm']); p.add_argument('--steps', type=int, default=None, help='DDIM steps (default 50)')
     p.add_argument('--seed', type=int, default=0); p.add_argument('--shard', default=None)
     p.add_argument('--batch-size', type=int, default=8, help='draws per forward pass'); p.add_argument('--device', default='cpu')
+    p.add_argument('--channels', default=None, choices=FUSIONS, help="fusion of the draws: 'classes' (arg-max of the mean) or "
+                   "'regions' (ET/TC/WT means thresholded at 0.5, seed 003); default: the checkpoint's family.channels")
     p.add_argument('--quiet', action='store_true')
     a = p.parse_args(argv)
     steps = (a.steps or 50) if a.sampler == 'ddim' else None
-    res = segment(a.checkpoint, a.images, a.out, a.ensemble, a.seed, a.sampler, steps, a.shard, a.batch_size, a.device, not a.quiet)
+    res = segment(a.checkpoint, a.images, a.out, a.ensemble, a.seed, a.sampler, steps, a.shard, a.batch_size, a.device, not a.quiet,
+                  channels=a.channels)
     n = res.status.value_counts().to_dict()
     print(f"{n.get('written', 0)} written, {n.get('skipped', 0)} already complete, {n.get('error', 0)} failed -> {a.out}")
     return 1 if n.get('error', 0) else 0

@@ -4,7 +4,7 @@
 
 # %% ../nbs/17_latent.ipynb #ac20f3c9
 from __future__ import annotations
-import copy, json, math, sys
+import copy, json, math
 from pathlib import Path
 
 import numpy as np
@@ -24,8 +24,8 @@ from matplotlib.figure import Figure                 # for annotations (no backe
 
 # %% auto #0
 __all__ = ['LDM_PRESETS', 'LDM_SCHEDULES', 'MaskEncoder', 'LatentDenoiser', 'ldm_model_section', 'build_ldm', 'LatentDiffusion',
-           'LatentDataset', 'load_ldm', 'load_latent_generator', 'LatentFamily', 'cohort_fidelity',
-           'compare_pixel_latent', 'figure_reconstruction', 'figure_samples', 'figure_diversity', 'comparison_figures']
+           'LatentDataset', 'load_ldm', 'load_latent_generator', 'LatentFamily', 'compare_pixel_latent',
+           'figure_reconstruction', 'figure_samples', 'figure_diversity', 'comparison_figures']
 
 # %% ../nbs/17_latent.ipynb #3126ab86
 LDM_PRESETS = {
@@ -288,41 +288,6 @@ class LatentFamily(DiffusionFamily):
               if (self.data_root / 'val').is_dir() else None)
         return LatentDataset(GliomaGenDataset(self.data_root, 'train'), self.ae, flips=self.fc['flips'], device=self.device), va
 
-# %% ../nbs/17_latent.ipynb #6797c72b
-_PEAK = ("import sys; from gliomagen.cli import main; from gliomagen.bench import peak_memory_mb; rc = main(sys.argv[1:]); "
-         "print('PEAK_MB', peak_memory_mb('cpu')); sys.exit(rc)")   # 13_bench owns the measure (ru_maxrss units differ by OS)
-
-def _gliomagen_process(args, log=None) -> dict:
-    "Run `gliomagen ARGS` in a fresh process: {'seconds': wall time, 'peak_rss_gb': its peak resident memory}."
-    import subprocess, time as _t
-    t0 = _t.perf_counter()
-    r = subprocess.run([sys.executable, '-c', _PEAK, *map(str, args)], capture_output=True, text=True)
-    dt = _t.perf_counter() - t0
-    if log is not None: Path(log).write_text(r.stdout + r.stderr)
-    if r.returncode != 0: raise RuntimeError(f"gliomagen {' '.join(map(str, args))} failed ({r.returncode}):\n{r.stderr[-2000:]}")
-    mb = [float(l.split()[1]) for l in r.stdout.splitlines() if l.startswith('PEAK_MB')]
-    return {'seconds': dt, 'peak_rss_gb': mb[-1] / 1024 if mb else float('nan')}
-
-def cohort_fidelity(real_split: str | Path, cohort: str | Path) -> dict:
-    "Label error (08a's, via 08_metrics `conditioning_fidelity`) and per-contrast MS-SSIM of a synthetic cohort vs the real prepared split."
-    import nibabel as nib
-    from gliomagen.core import CONTRASTS
-    from gliomagen.metrics import conditioning_fidelity
-    from gliomagen.metrics import ms_ssim_slices
-    real_split, cohort = Path(real_split), Path(cohort)
-    ids = sorted(d.name for d in cohort.iterdir() if d.is_dir() and not d.name.startswith('.'))
-    if not ids: raise FileNotFoundError(f"no synthetic cases in {cohort}")
-    rd = lambda p: np.asarray(nib.load(str(p)).dataobj, dtype=np.float32)
-    reals = np.stack([np.stack([rd(real_split / c / f'{c}-{k}.nii.gz') for k in CONTRASTS]) for c in ids])
-    fakes = np.stack([np.stack([rd(cohort / c / f'{c}-{k}.nii.gz') for k in CONTRASTS]) for c in ids])
-    masks = np.stack([rd(real_split / c / f'{c}-mask.nii.gz').astype(np.uint8) for c in ids])
-    fid = conditioning_fidelity(fakes, reals, masks)
-    out = {'n_cases': len(ids), 'label_mean_error': fid['mae'], 'label_order': fid['order']}
-    for j, k in enumerate(CONTRASTS):
-        r = np.concatenate([np.moveaxis(v[j], -1, 0) for v in reals]); f = np.concatenate([np.moveaxis(v[j], -1, 0) for v in fakes])
-        out[f'ms_ssim_{k}'] = float(np.mean(ms_ssim_slices(r, np.clip(f, 0, 1))))
-    return out
-
 # %% ../nbs/17_latent.ipynb #c988687c
 def compare_pixel_latent(out: str | Path, config: str | Path | dict | None = None, n_cases: int = 24,
                          phantom_shape: tuple = (48, 48, 48), pixel_iterations: int = 600,
@@ -334,6 +299,7 @@ def compare_pixel_latent(out: str | Path, config: str | Path | dict | None = Non
     from gliomagen.phantom import make_phantom_cohort
     from gliomagen.data import prepare_dataset
     from gliomagen.checkpoint import find_checkpoint, read_sidecar
+    from gliomagen.bench import run_measured
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
     if config is None:
         config = next((p / 'data' / 'demo.yaml' for p in [Path.cwd(), *Path.cwd().parents] if (p / 'data' / 'demo.yaml').exists()), None)
@@ -344,7 +310,7 @@ def compare_pixel_latent(out: str | Path, config: str | Path | dict | None = Non
     def stage(name, args, run_dir=None, want_step=None):
         done = name in times and (run_dir is None or ((b := find_checkpoint(run_dir)) is not None and read_sidecar(b)['step'] == want_step))
         if not done:
-            times[name] = _gliomagen_process(args, out / f'{name}.log'); times_p.write_text(json.dumps(times, indent=1))
+            times[name] = run_measured(args, out / f'{name}.log'); times_p.write_text(json.dumps(times, indent=1))
         return times[name]
     if not (out / 'prepared' / 'train').is_dir():
         make_phantom_cohort(out / 'phantom', n_cases, shape=tuple(phantom_shape), seed=seed, overwrite=True)

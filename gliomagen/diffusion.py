@@ -307,7 +307,8 @@ def windowed(net: nn.Module, patch_size: Sequence[int] | None = None, overlap: f
 # %% ../nbs/04_diffusion.ipynb #23313778
 def window_borders(shape: Sequence[int], roi: Sequence[int], overlap: float = 0.25) -> list[np.ndarray]:
     """Per axis, a boolean array `b` of length `shape[a]`: `b[p]` is True when the plane between voxels `p-1` and `p`
-    lies in an overlap of two windows of MONAI's tiling (`sliding_window_inference`'s windows of `roi` with `overlap`)."""
+    is where a seam can be, in MONAI's tiling (`sliding_window_inference`'s windows of `roi` with `overlap`): the
+    first plane of a window, the last plane of the one before it, and the plane midway between their centres."""
     from monai.data.utils import dense_patch_slices
     shape, roi = tuple(int(s) for s in shape), tuple(int(r) for r in roi)
     if len(shape) != len(roi): raise ValueError(f"shape {shape} and window {roi} differ in dimensions")
@@ -317,13 +318,14 @@ def window_borders(shape: Sequence[int], roi: Sequence[int], overlap: float = 0.
     out = []
     for a, n in enumerate(shape):
         b, w = np.zeros(n, bool), min(roi[a], n)
-        for s0, s1 in zip(starts[a][:-1], starts[a][1:]): b[s1:min(s0 + w, n - 1) + 1] = True   # planes s1 .. s0 + w
+        for s0, s1 in zip(starts[a][:-1], starts[a][1:]):
+            b[[s1, (s0 + s1 + w) // 2, min(s0 + w, n - 1)]] = True     # later window's edge, hand-over, earlier's edge
         out.append(b)
     return out
 
 def seam_ratio(vols: np.ndarray | Sequence[np.ndarray], heads: np.ndarray | Sequence[np.ndarray], roi: Sequence[int],
                overlap: float = 0.25, return_parts: bool = False) -> float | dict:
-    """Mean |difference| of neighbouring head voxels across the windows' overlaps ÷ the same elsewhere (`S` above),
+    """Mean |difference| of neighbouring head voxels across the windows' borders ÷ the same elsewhere (`S` above),
     pooled over one volume `(X, Y, Z)` or a sequence of them with their head masks (bool, `mask > 0`).
     `return_parts`: also the two means and the numbers of voxel pairs."""
     if isinstance(vols, np.ndarray) and vols.ndim == 3: vols, heads = [vols], [heads]

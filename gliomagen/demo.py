@@ -213,7 +213,7 @@ def stage_evaluate(r: DemoRun) -> dict:
     return {'notes': res.get('notes', []), 'extractor': res.get('extractor'), **summ}
 
 # %% ../nbs/14_demo.ipynb #df39cab4
-DIVERSITY_MASKS, DIVERSITY_SEEDS, FID_25D_SLICES = 4, 4, 3
+DIVERSITY_MASKS, DIVERSITY_SEEDS, FID_25D_SLICES = 4, 4, 2
 "Validation masks and seeds of the demo's diversity check; inner slices per plane of its 2.5D FID."
 
 @demo_stage('samples')

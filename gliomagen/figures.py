@@ -838,7 +838,7 @@ def _samples_lines(P) -> list:
     try:
         res = _read_json(f); dv, sm, fd = res.get('diversity') or {}, res.get('seams') or {}, res.get('fid_25d') or {}
         head, rows = ['contrast'], []
-        if dv: head += ['diversity: seeds / sample-to-real |diff| (target ≥ 0.8)', 'MS-SSIM between seeds', 'real-to-real |diff|']
+        if dv: head += ['diversity: seed-to-seed ÷ sample-to-real difference (target ≥ 0.8)', 'MS-SSIM between seeds', 'real-to-real difference']
         if sm: head += [f"seam ratio (real) ({sm.get('blend', '?')} blend; target ≤ 1.1)"]
         if fd: head += [f"2.5D FID / floor ({fd.get('n_per_plane') or '?'} slices per plane)"]
         for c in CONTRASTS:

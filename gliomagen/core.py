@@ -278,6 +278,7 @@ DEFAULT_CONFIG['synthesis'] = {
     'batch_size': 1,
     'seed': 0,
     'window_overlap': 0.25,                 # sliding-window overlap for patch-trained networks (training.patch_size)
+    'window_blend': 'gaussian',             # how overlapping windows are blended: 'gaussian' or 'constant' (04_diffusion)
 }
 
 # %% ../nbs/00_core.ipynb #a696d08f

@@ -19,10 +19,10 @@ from .core import command, check_range, check_shape, check_device, inside
 from .layout import RunLayout
 
 # %% auto #0
-__all__ = ['DEMO_YAML', 'STAGES', 'DEMO_STAGES', 'DEMO_MARK', 'QUALITY_SETTINGS', 'demo_config', 'DemoRun', 'demo_stage',
-           'stage_done', 'is_demo_run', 'stage_phantom', 'stage_prepare', 'stage_train', 'stage_augment',
-           'stage_synthesize', 'stage_evaluate', 'stage_nnunet', 'stage_figures', 'run_demo', 'main_demo',
-           'x0_error_by_t', 'steps_vs_quality']
+__all__ = ['DEMO_YAML', 'STAGES', 'DEMO_STAGES', 'DEMO_MARK', 'DIVERSITY_MASKS', 'DIVERSITY_SEEDS', 'FID_25D_SLICES',
+           'QUALITY_SETTINGS', 'demo_config', 'DemoRun', 'demo_stage', 'stage_done', 'is_demo_run', 'stage_phantom',
+           'stage_prepare', 'stage_train', 'stage_augment', 'stage_synthesize', 'stage_evaluate', 'stage_samples',
+           'stage_nnunet', 'stage_figures', 'run_demo', 'main_demo', 'x0_error_by_t', 'steps_vs_quality']
 
 # %% ../nbs/14_demo.ipynb #3ec45c41
 DEMO_YAML = """
@@ -91,7 +91,7 @@ def demo_config(**overrides) -> dict:
     return cfg
 
 # %% ../nbs/14_demo.ipynb #b6f4b2be
-STAGES = ('phantom', 'prepare', 'train', 'augment', 'synthesize', 'evaluate', 'nnunet', 'figures')
+STAGES = ('phantom', 'prepare', 'train', 'augment', 'synthesize', 'evaluate', 'samples', 'nnunet', 'figures')
 "The demo's stages, in the order they run."
 
 @dataclass
@@ -212,6 +212,33 @@ def stage_evaluate(r: DemoRun) -> dict:
         if fl.get('matched'): summ[f'fid_{c}'] = {'matched': fl['matched']['fid'], 'floor': fl['floor']['fid']}
     return {'notes': res.get('notes', []), 'extractor': res.get('extractor'), **summ}
 
+# %% ../nbs/14_demo.ipynb #df39cab4
+DIVERSITY_MASKS, DIVERSITY_SEEDS, FID_25D_SLICES = 4, 4, 2
+"Validation masks and seeds of the demo's diversity check; inner slices per plane of its 2.5D FID."
+
+@demo_stage('samples')
+def stage_samples(r: DemoRun) -> dict:
+    "Samples or averages? Diversity between seeds, window seams, a 2.5D FID with its floor (08a_fid, 04_diffusion)."
+    from gliomagen import fid as F
+    from gliomagen.metrics import MissingWeightsError, write_json
+    s, ev, ps = r.cfg['synthesis'], r.cfg['evaluation'], r.cfg['training']['patch_size']
+    val, res, notes = r.P['prepared'] / 'val', {}, []
+    seeds = tuple(s['seed'] + i for i in range(DIVERSITY_SEEDS))
+    res['diversity'] = F.sample_diversity(r.P['train'], val, r.run / 'diversity', seeds=seeds, n_masks=DIVERSITY_MASKS,
+                                          reuse={s['seed']: r.P['synth']}, sampler=s['sampler'], steps=s['steps'],
+                                          batch_size=s['batch_size'], device=r.device, progress=r.progress)
+    if ps: res['seams'] = {**F.cohort_seams(val, r.P['synth'], ps, s['window_overlap']), 'blend': s['window_blend']}
+    try:
+        res['fid_25d'] = F.fid_planes(val, r.P['synth'], n_per_plane=FID_25D_SLICES, extractor=ev['extractor'],
+                                      weights=ev['inception_weights'], device=r.device, seed=r.seed, progress=r.progress)
+    except (MissingWeightsError, ValueError) as e: notes.append(f'no 2.5D FID: {e}')
+    res['notes'] = notes
+    write_json(res, r.P['eval'] / 'samples.json')
+    out = {'notes': notes, 'diversity_ratio': {c: res['diversity'][c]['ratio'] for c in CONTRASTS}}
+    if 'seams' in res: out['seam_ratio'] = {c: res['seams'][c]['fake'] for c in CONTRASTS}
+    if 'fid_25d' in res: out['fid_25d'] = {c: {k: res['fid_25d'][c][k]['fid'] for k in ('matched', 'floor')} for c in CONTRASTS}
+    return out
+
 # %% ../nbs/14_demo.ipynb #e6e9e821
 _SMOKE_NOTE = ('smoke nnU-Net runs (1 epoch x 5 iterations on phantoms): they check the plumbing; '
                "the numbers are not the paper's study")
@@ -318,7 +345,7 @@ def _demo_network(run: Path) -> tuple:
     if base is None: raise FileNotFoundError(f"{run}/train has no complete checkpoint: run `gliomagen demo --out {run}` first")
     net, side = load_checkpoint(base)
     cfg = validate_config(side['config'])               # older sidecars lack newer keys: the defaults fill them
-    return windowed(net, cfg['training']['patch_size'], cfg['synthesis']['window_overlap']), GaussianDiffusion.from_sidecar(side), cfg
+    return windowed(net, cfg['training']['patch_size'], cfg['synthesis']['window_overlap'], cfg['synthesis']['window_blend']), GaussianDiffusion.from_sidecar(side), cfg
 
 def x0_error_by_t(run: str | Path, ts: tuple = (0, 10, 25, 50, 75, 90, 99), seed: int = 0) -> pd.DataFrame:
     """MAE of the demo network's x̂₀ on the validation cases at timesteps `ts`, beside the lookup image's (training

@@ -13,8 +13,9 @@ import torch.nn.functional as F
 from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['OBJECTIVES', 'SAMPLERS', 'SCHEDULES', 'cosine_betas', 'register_monai_schedule', 'schedule_buffers',
-           'check_objective', 'GaussianDiffusion', 'make_scheduler', 'SlidingWindow', 'windowed']
+__all__ = ['OBJECTIVES', 'SAMPLERS', 'SCHEDULES', 'WINDOW_BLENDS', 'cosine_betas', 'register_monai_schedule', 'schedule_buffers',
+           'check_objective', 'GaussianDiffusion', 'make_scheduler', 'SlidingWindow', 'windowed', 'window_borders',
+           'seam_ratio']
 
 # %% ../nbs/04_diffusion.ipynb #d0aa1191
 def cosine_betas(timesteps: int = 1000, s: float = 0.008, max_beta: float = 0.999) -> np.ndarray:
@@ -293,19 +294,26 @@ def sample(self: GaussianDiffusion, model: nn.Module, cond: torch.Tensor, sample
     return self.from_model(x)
 
 # %% ../nbs/04_diffusion.ipynb #1eef6ef8
+WINDOW_BLENDS = ('gaussian', 'constant')
+"How overlapping windows are blended (MONAI's `BlendMode`): `synthesis.window_blend`."
+
 class SlidingWindow(nn.Module):
     """`net(x, t)` evaluated on windows of `roi` (X, Y, Z) that tile `x` with `overlap`, blended with Gaussian
-    weights (MONAI's `sliding_window_inference`); inputs no larger than `roi` go to `net` directly.
+    (or constant) weights (MONAI's `sliding_window_inference`); inputs no larger than `roi` go to `net` directly.
 
     Args:
         net: a fully convolutional denoiser `net(x, t)` (e.g. `GliomaGenUNet`) trained on crops of size `roi`
         roi: the window, the training crop size
         overlap: fraction of a window shared with its neighbour (nnU-Net: 0.5)
-        sw_batch_size: windows per network call"""
-    def __init__(self, net: nn.Module, roi: Sequence[int], overlap: float = 0.25, sw_batch_size: int = 8):
+        sw_batch_size: windows per network call
+        blend: 'gaussian' (weights favour each window's centre) or 'constant' (plain average), `synthesis.window_blend`"""
+    def __init__(self, net: nn.Module, roi: Sequence[int], overlap: float = 0.25, sw_batch_size: int = 8,
+                 blend: str = 'gaussian'):
         super().__init__()
         self.net, self.roi = net, tuple(int(r) for r in roi)
         self.overlap, self.sw_batch_size = float(overlap), int(sw_batch_size)
+        if blend not in WINDOW_BLENDS: raise ValueError(f"window blend {blend!r}: choose one of {', '.join(WINDOW_BLENDS)}")
+        self.blend = blend
         self.config, self.multiple = getattr(net, 'config', {}), getattr(net, 'multiple', 1)
 
     def forward(self, x: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
@@ -314,8 +322,46 @@ class SlidingWindow(nn.Module):
         from monai.inferers import sliding_window_inference
         return torch.cat([sliding_window_inference(
             x[b:b + 1], self.roi, self.sw_batch_size, lambda w, tb=t[b]: self.net(w, tb.expand(w.shape[0])),
-            overlap=self.overlap, mode='gaussian') for b in range(x.shape[0])])
+            overlap=self.overlap, mode=self.blend) for b in range(x.shape[0])])
 
-def windowed(net: nn.Module, patch_size: Sequence[int] | None = None, overlap: float = 0.25) -> nn.Module:
-    "`net` itself when it was trained on whole volumes (`patch_size` None), else `SlidingWindow(net, patch_size, overlap)`."
-    return net if not patch_size else SlidingWindow(net, patch_size, overlap)
+def windowed(net: nn.Module, patch_size: Sequence[int] | None = None, overlap: float = 0.25, blend: str = 'gaussian') -> nn.Module:
+    "`net` itself when it was trained on whole volumes (`patch_size` None), else `SlidingWindow(net, patch_size, overlap, blend=blend)`."
+    return net if not patch_size else SlidingWindow(net, patch_size, overlap, blend=blend)
+
+# %% ../nbs/04_diffusion.ipynb #23313778
+def window_borders(shape: Sequence[int], roi: Sequence[int], overlap: float = 0.25) -> list[np.ndarray]:
+    """Per axis, a boolean array `b` of length `shape[a]`: `b[p]` is True when the plane between voxels `p-1` and `p`
+    is where a seam can be, in MONAI's tiling (`sliding_window_inference`'s windows of `roi` with `overlap`): the
+    first plane of a window, the last plane of the one before it, and the plane midway between their centres."""
+    from monai.data.utils import dense_patch_slices
+    shape, roi = tuple(int(s) for s in shape), tuple(int(r) for r in roi)
+    if len(shape) != len(roi): raise ValueError(f"shape {shape} and window {roi} differ in dimensions")
+    interval = [r if r >= s else max(1, int(r * (1 - overlap))) for s, r in zip(shape, roi)]   # as MONAI's scan interval
+    starts = [sorted({sl[a].start for sl in dense_patch_slices(shape, [min(r, s) for r, s in zip(roi, shape)], interval)})
+              for a in range(len(shape))]
+    out = []
+    for a, n in enumerate(shape):
+        b, w = np.zeros(n, bool), min(roi[a], n)
+        for s0, s1 in zip(starts[a][:-1], starts[a][1:]):
+            b[[s1, (s0 + s1 + w) // 2, min(s0 + w, n - 1)]] = True     # later window's edge, hand-over, earlier's edge
+        out.append(b)
+    return out
+
+def seam_ratio(vols: np.ndarray | Sequence[np.ndarray], heads: np.ndarray | Sequence[np.ndarray], roi: Sequence[int],
+               overlap: float = 0.25, return_parts: bool = False) -> float | dict:
+    """Mean |difference| of neighbouring head voxels across the windows' borders ÷ the same elsewhere (`S` above),
+    pooled over one volume `(X, Y, Z)` or a sequence of them with their head masks (bool, `mask > 0`).
+    `return_parts`: also the two means and the numbers of voxel pairs."""
+    if isinstance(vols, np.ndarray) and vols.ndim == 3: vols, heads = [vols], [heads]
+    sb = nb = se = ne = 0.0
+    for v, h in zip(vols, heads, strict=True):
+        v, h = np.asarray(v, np.float64), np.asarray(h, bool)
+        if v.shape != h.shape: raise ValueError(f"volume {v.shape} and head {h.shape} differ in shape")
+        for a, b in enumerate(window_borders(v.shape, roi, overlap)):
+            d = np.abs(np.diff(v, axis=a)); both = h[(slice(None),) * a + (slice(1, None),)] & h[(slice(None),) * a + (slice(None, -1),)]
+            at = b[1:].reshape([-1 if i == a else 1 for i in range(3)]) & both      # plane p: pair (p-1, p)
+            sb, nb = sb + d[at].sum(), nb + at.sum()
+            el = both & ~at; se, ne = se + d[el].sum(), ne + el.sum()
+    if nb == 0 or ne == 0: raise ValueError('no head voxel pairs across (or away from) the window borders: nothing to compare')
+    r = (sb / nb) / max(se / ne, 1e-12)
+    return {'ratio': float(r), 'border': float(sb / nb), 'elsewhere': float(se / ne), 'pairs': [int(nb), int(ne)]} if return_parts else float(r)

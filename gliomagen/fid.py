@@ -14,8 +14,10 @@ from .core import CONTRASTS, GLIOMAGEN_LABELS
 if TYPE_CHECKING: from gliomagen.metrics import FeatureExtractor   # 08_metrics is imported where it is used: no import cycle
 
 # %% auto #0
-__all__ = ['FID_EXTRA', 'TF_INCEPTION_PACKAGE', 'TF_INCEPTION_FILE', 'TF_INCEPTION_SHA256', 'sha256_file', 'tf_inception_path',
-           'tf_inception_v3', 'real_floor', 'case_label_means', 'label_intensity_error', 'label_intensity_errors']
+__all__ = ['FID_EXTRA', 'TF_INCEPTION_PACKAGE', 'TF_INCEPTION_FILE', 'TF_INCEPTION_SHA256', 'PLANES', 'sha256_file',
+           'tf_inception_path', 'tf_inception_v3', 'real_floor', 'case_label_means', 'label_intensity_error',
+           'label_intensity_errors', 'diversity', 'cohort_diversity', 'sample_diversity', 'cohort_seams',
+           'plane_slices', 'fid_planes']
 
 # %% ../nbs/08a_fid.ipynb #135f8165
 FID_EXTRA = 'fid'
@@ -207,3 +209,157 @@ def label_intensity_errors(real_dir: str | Path, fake_dir: str | Path, min_voxel
     syn = {k: _read_label_means(fake[k], k, masks[k], min_voxels) for k in cases}
     look = None if train_dir is None else _lookup_means(list(_cohort_label_means(train_dir, min_voxels).values()), CONTRASTS)
     return _label_errors(real, syn, look, min_voxels, CONTRASTS)
+
+# %% ../nbs/08a_fid.ipynb #4a4d1ac7
+def diversity(samples: np.ndarray, real: np.ndarray, head: np.ndarray) -> dict:
+    """Seed-to-seed and sample-to-real mean |difference| inside `head` for the draws of one mask, per channel.
+
+    Args:
+        samples: `(k, C, X, Y, Z)`, k ≥ 2 draws for one mask
+        real: `(C, X, Y, Z)`, the mask's real image
+        head: `(X, Y, Z)` bool, the voxels compared (`mask > 0`)
+
+    Returns `{'between_seeds', 'to_real', 'ratio'}`, each `(C,)`."""
+    s, r, h = np.asarray(samples, np.float64), np.asarray(real, np.float64), np.asarray(head, bool)
+    if s.ndim != r.ndim + 1 or s.shape[1:] != r.shape or r.shape[1:] != h.shape:
+        raise ValueError(f"samples {s.shape}, real {r.shape} and head {h.shape} do not match: (k, C, *S), (C, *S), S")
+    if len(s) < 2: raise ValueError(f"diversity needs at least 2 draws per mask, got {len(s)}")
+    if not h.any(): raise ValueError('the head mask is empty')
+    s, r = s[..., h], r[..., h]                                              # (k, C, n), (C, n)
+    between = np.mean([np.abs(s[i] - s[j]).mean(-1) for i in range(len(s)) for j in range(i + 1, len(s))], 0)
+    to_real = np.abs(s - r).mean(-1).mean(0)
+    return {'between_seeds': between, 'to_real': to_real, 'ratio': between / np.maximum(to_real, 1e-12)}
+
+# %% ../nbs/08a_fid.ipynb #8bcfaf5d
+def _read_case(d: Path, case: str, contrasts) -> np.ndarray:
+    from gliomagen.data import read_nifti
+    return np.stack([read_nifti(Path(d) / f'{case}-{c}.nii.gz')[0] for c in contrasts]).astype(np.float32)
+
+def _head_slices_ms_ssim(a: np.ndarray, b: np.ndarray, head: np.ndarray, win_size: int) -> float:
+    "Mean MS-SSIM of the axial slices `(X, Y)` of `a` and `b` `(X, Y, Z)` that contain head voxels."
+    from gliomagen.metrics import ms_ssim_slices
+    z = np.flatnonzero(head.any((0, 1)))
+    return float(ms_ssim_slices(np.moveaxis(a[..., z], -1, 0), np.moveaxis(b[..., z], -1, 0), win_size=win_size).mean())
+
+def cohort_diversity(real_dir: str | Path, sample_dirs: Sequence[str | Path], cases: Sequence[str] | None = None,
+                     contrasts: Sequence[str] = CONTRASTS, win_size: int = 11) -> dict:
+    """Diversity ratio per contrast over the masks of `real_dir` drawn once in each of `sample_dirs` (see above).
+
+    Args:
+        real_dir: prepared cases (`<case>/<case>-{t1n,…}.nii.gz` and `<case>-mask.nii.gz`)
+        sample_dirs: one synthetic cohort per seed (≥ 2), BraTS layout, with the same case ids
+        cases: the case ids to use (default: those in `real_dir` and in every sample cohort)
+        win_size: the MS-SSIM window (reduced for small slices, as `metrics.ms_ssim_slices`)"""
+    from gliomagen.data import read_mask
+    from gliomagen.metrics import find_case_dirs
+    if len(sample_dirs) < 2: raise ValueError(f"diversity needs at least 2 sample cohorts (seeds), got {len(sample_dirs)}")
+    real, fakes = find_case_dirs(real_dir), [find_case_dirs(d) for d in sample_dirs]
+    common = sorted(set(real).intersection(*fakes))
+    cases = common if cases is None else list(cases)
+    missing = sorted(set(cases) - set(common))
+    if missing: raise FileNotFoundError(f"case(s) {missing[:3]} are not in {real_dir} and every sample cohort")
+    if not cases: raise FileNotFoundError(f"no case ids in common between {real_dir} and the sample cohorts")
+    nc, k = len(contrasts), len(sample_dirs)
+    acc = {key: np.zeros(nc) for key in ('between', 'to_real', 'ssim_seeds', 'ssim_real')}
+    heads, reals = {}, {}
+    for case in cases:
+        m = read_mask(real[case] / f'{case}-mask.nii.gz')[0]; h = m > 0
+        r = _read_case(real[case], case, contrasts); s = np.stack([_read_case(f[case], case, contrasts) for f in fakes])
+        d = diversity(s, r, h)
+        acc['between'] += d['between_seeds']; acc['to_real'] += d['to_real']
+        for ci in range(nc):
+            acc['ssim_seeds'][ci] += np.mean([_head_slices_ms_ssim(s[i, ci], s[j, ci], h, win_size)
+                                              for i in range(k) for j in range(i + 1, k)])
+            acc['ssim_real'][ci] += np.mean([_head_slices_ms_ssim(r[ci], s[i, ci], h, win_size) for i in range(k)])
+        heads[case], reals[case] = h, r
+    n = len(cases)
+    rr = [np.abs(reals[a] - reals[b])[:, heads[a] & heads[b]].mean(1) for i, a in enumerate(cases) for b in cases[i + 1:]]
+    out = {'n_cases': n, 'n_seeds': k, 'cases': list(cases)}
+    for ci, c in enumerate(contrasts):
+        out[c] = {'between_seeds': float(acc['between'][ci] / n), 'to_real': float(acc['to_real'][ci] / n),
+                  'ratio': float(acc['between'][ci] / max(acc['to_real'][ci], 1e-12)),
+                  'ms_ssim_seeds': float(acc['ssim_seeds'][ci] / n), 'ms_ssim_to_real': float(acc['ssim_real'][ci] / n),
+                  'real_to_real': float(np.mean([v[ci] for v in rr])) if rr else float('nan')}
+    out['ratio_min'] = min(out[c]['ratio'] for c in contrasts)
+    return out
+
+# %% ../nbs/08a_fid.ipynb #f00b3c71
+def sample_diversity(checkpoint: str | Path, real_dir: str | Path, out: str | Path, seeds: Sequence[int] = (0, 1, 2, 3),
+                     n_masks: int | None = None, reuse: dict | None = None, sampler: str | None = None,
+                     steps: int | None = None, batch_size: int | None = None, device: str = 'cpu',
+                     config: str | Path | dict | None = None, progress: bool = False, **kwargs) -> dict:
+    """Draw the masks of `real_dir` (the first `n_masks`) once per seed with `checkpoint` into `out/seed-<s>` and
+    return `cohort_diversity` with the settings. `reuse`: {seed: cohort folder} already drawn with that seed (e.g. the
+    run's own synthesis), used when it holds every chosen case. Other arguments: `synthesis.synthesize`'s."""
+    import shutil, time
+    from gliomagen.metrics import find_case_dirs
+    from gliomagen.synthesis import synthesize
+    real, out = find_case_dirs(real_dir), Path(out)
+    ids = sorted(real)[:n_masks]
+    if not ids: raise FileNotFoundError(f"no cases in {real_dir}")
+    for cid in ids:                                   # the masks to draw: copies, so `out` never overlaps `real_dir`
+        dst = out / 'masks' / cid / f'{cid}-mask.nii.gz'
+        if not dst.exists(): dst.parent.mkdir(parents=True, exist_ok=True); shutil.copy2(real[cid] / f'{cid}-mask.nii.gz', dst)
+    dirs, t0 = [], time.perf_counter()
+    for s in seeds:
+        r = (reuse or {}).get(s)
+        if r is not None and set(ids) <= set(find_case_dirs(r, missing_ok=True)): dirs.append(Path(r)); continue
+        synthesize(checkpoint, out / 'masks', out / f'seed-{s}', sampler=sampler, steps=steps, seed=s,
+                   batch_size=batch_size, device=device, progress=progress, config=config)
+        dirs.append(out / f'seed-{s}')
+    res = cohort_diversity(real_dir, dirs, cases=ids, **kwargs)
+    return {**res, 'seeds': list(seeds), 'sampler': sampler, 'steps': steps, 'sample_seconds': round(time.perf_counter() - t0, 1)}
+
+# %% ../nbs/08a_fid.ipynb #f988e6cf
+def cohort_seams(real_dir: str | Path, fake_dir: str | Path, roi: Sequence[int], overlap: float = 0.25,
+                 contrasts: Sequence[str] = CONTRASTS) -> dict:
+    "`{contrast: {'fake': S, 'real': S}}` (the seam ratio `diffusion.seam_ratio`) over the cases of both cohorts, and `'max'` of the fake ones."
+    from gliomagen.data import read_mask
+    from gliomagen.diffusion import seam_ratio
+    from gliomagen.metrics import find_case_dirs
+    real, fake = find_case_dirs(real_dir), find_case_dirs(fake_dir)
+    cases = sorted(set(real) & set(fake))
+    if not cases: raise FileNotFoundError(f"no case ids in common between {real_dir} and {fake_dir}")
+    heads = [read_mask(real[k] / f'{k}-mask.nii.gz')[0] > 0 for k in cases]
+    vols = {side: [_read_case(d[k], k, contrasts) for k in cases] for side, d in (('fake', fake), ('real', real))}
+    out = {c: {side: seam_ratio([v[ci] for v in vols[side]], heads, roi, overlap) for side in ('fake', 'real')}
+           for ci, c in enumerate(contrasts)}
+    return {'window': list(roi), 'overlap': overlap, 'n_cases': len(cases), **out, 'max': max(out[c]['fake'] for c in contrasts)}
+
+# %% ../nbs/08a_fid.ipynb #ff588840
+PLANES = {'sagittal': 0, 'coronal': 1, 'axial': 2}
+"The volume axis `(X, Y, Z)` each slice plane is normal to."
+
+def plane_slices(vol: np.ndarray, plane: str = 'axial', step: int = 1, n: int | None = None) -> np.ndarray:
+    """The slices of `vol` `(X, Y, Z)` parallel to `plane`, stacked first: every `step`-th from the first (as
+    `metrics.axial_slices`), or with `n` the `n` evenly spaced inner ones (at i·L/(n+1), i = 1..n)."""
+    if plane not in PLANES: raise ValueError(f"unknown plane {plane!r}; choose from {', '.join(PLANES)}")
+    v = np.moveaxis(np.asarray(vol), PLANES[plane], 0)
+    if n is None: return v[::step]
+    return v[np.round(np.arange(1, n + 1) * len(v) / (n + 1)).astype(int).clip(0, len(v) - 1)]
+
+def fid_planes(real_dir: str | Path, fake_dir: str | Path, planes: Sequence[str] = ('axial', 'coronal', 'sagittal'),
+               slice_step: int = 1, n_per_plane: int | None = None, extractor: str = 'tf-inception-v3',
+               weights: str | Path | None = None, device: str = 'cpu', seed: int = 0, kid_subsets: int = 10,
+               contrasts: Sequence[str] = CONTRASTS, extractor_obj: FeatureExtractor | None = None,
+               progress: bool = False) -> dict:
+    """FID/KID per contrast from the slices of several `planes` (the "2.5D" FID), as `real_floor`: the real-vs-real
+    `floor` and the `matched` synthetic comparison, over the case ids of both cohorts (raw values, as
+    `metrics.evaluate_images`). `slice_step`/`n_per_plane`: see `plane_slices`."""
+    from tqdm.auto import tqdm
+    from gliomagen.metrics import find_case_dirs, get_extractor
+    real, fake = find_case_dirs(real_dir), find_case_dirs(fake_dir)
+    cases = sorted(set(real) & set(fake))
+    if len(cases) < 2: raise ValueError(f"the 2.5D FID needs at least 2 cases in both cohorts, got {len(cases)}")
+    ext = extractor_obj or get_extractor(extractor, weights=weights, device=device)
+    res = {'planes': list(planes), 'slice_step': None if n_per_plane else slice_step, 'n_per_plane': n_per_plane,
+           'extractor': ext.name, 'n_cases': len(cases)}
+    for c in contrasts:
+        feats = {'real': [], 'fake': []}
+        for k in tqdm(cases, desc=f'2.5D FID {c}', disable=not progress, leave=False):
+            for side, d in (('real', real), ('fake', fake)):
+                v = _read_case(d[k], k, [c])[0]
+                feats[side].append(np.concatenate([ext(plane_slices(v, p, slice_step, n_per_plane)) for p in planes]))
+        res[c] = real_floor(feats['real'], feats['fake'], seed=seed, kid_subsets=kid_subsets)
+        res[c]['n_slices_per_case'] = int(len(feats['real'][0]))
+    return res

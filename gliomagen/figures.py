@@ -800,6 +800,31 @@ def _eval_lines(P) -> list:
         return lines + ['| ' + ' | '.join(head) + ' |', '|' + '---|' * len(head)] + ['| ' + ' | '.join(r) + ' |' for r in rows]
     except Exception as e: return [f'{ev} could not be summarised: {e}']
 
+# %% ../nbs/11_figures.ipynb #1c83a4ee
+def _samples_lines(P) -> list:
+    """Samples or averages? A table per contrast from `eval/samples.json` (the demo's `samples` stage): the diversity
+    ratio between seeds (08a), MS-SSIM between seeds, the real-to-real difference, the window seam ratio (04) and the
+    2.5D FID beside its real-vs-real floor."""
+    f = P['eval'] / 'samples.json'
+    if not f.exists(): return []
+    try:
+        res = _read_json(f); dv, sm, fd = res.get('diversity') or {}, res.get('seams') or {}, res.get('fid_25d') or {}
+        head, rows = ['contrast'], []
+        if dv: head += ['diversity: seed-to-seed ÷ sample-to-real difference (target ≥ 0.8)', 'MS-SSIM between seeds', 'real-to-real difference']
+        if sm: head += [f"seam ratio (real) ({sm.get('blend', '?')} blend; target ≤ 1.1)"]
+        if fd: head += [f"2.5D FID / floor ({fd.get('n_per_plane') or '?'} slices per plane)"]
+        for c in CONTRASTS:
+            row = [c]
+            if dv: d = dv[c]; row += [f"{d['ratio']:.2f} = {d['between_seeds']:.3f} / {d['to_real']:.3f}", f"{d['ms_ssim_seeds']:.3f}", f"{d['real_to_real']:.3f}"]
+            if sm: row += [f"{sm[c]['fake']:.2f} ({sm[c]['real']:.2f})"]
+            if fd: row += [f"{fd[c]['matched']['fid']:.1f} / {fd[c]['floor']['fid']:.1f}"]
+            rows.append(row)
+        if len(head) == 1: return []
+        what = (f"{dv['n_seeds']} seeds on {dv['n_cases']} validation masks" if dv else 'the validation masks')
+        lines = ['', f"**Samples, not averages: {what}** (diversity 1 for a sampler of the true distribution, 0 for the conditional average)", '']
+        return lines + ['| ' + ' | '.join(head) + ' |', '|' + '---|' * len(head)] + ['| ' + ' | '.join(r) + ' |' for r in rows]
+    except Exception as e: return [f'{f} could not be summarised: {e}']
+
 # %% ../nbs/11_figures.ipynb #1935f3e8
 def _folder_lines(P) -> list:
     "One line per folder of the run (and per cohort it points to outside it): its files, and its cases if a cohort."
@@ -898,7 +923,7 @@ def write_index(run_dir: str | Path, out: str | Path | None = None, html_page: b
         raise FileNotFoundError(f"{mf} does not exist; run `make_all_figures` (or `gliomagen figures {run}`) first")
     man = _read_json(mf)
     title = title or f'GliomaGen run: {run.resolve().name}'
-    summ, parts, gone, evals = _run_summary(P), _index_parts(o, man), _not_made(man), _eval_lines(P)
+    summ, parts, gone, evals = _run_summary(P), _index_parts(o, man), _not_made(man), _eval_lines(P) + _samples_lines(P)
     idx = P.index_md
     with atomic_path(idx) as t: t.write_text(_index_md(run, title, summ, parts, gone, evals))
     if html_page:

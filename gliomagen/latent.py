@@ -24,8 +24,8 @@ from matplotlib.figure import Figure                 # for annotations (no backe
 
 # %% auto #0
 __all__ = ['LDM_PRESETS', 'LDM_SCHEDULES', 'MaskEncoder', 'LatentDenoiser', 'ldm_model_section', 'build_ldm', 'LatentDiffusion',
-           'LatentDataset', 'load_ldm', 'load_latent_generator', 'LatentFamily', 'compare_pixel_latent',
-           'figure_reconstruction', 'figure_samples', 'figure_diversity', 'comparison_figures']
+           'LatentDataset', 'load_ldm', 'load_latent_generator', 'LatentFamily', 'cohort_fidelity',
+           'compare_pixel_latent', 'figure_reconstruction', 'figure_samples', 'figure_diversity', 'comparison_figures']
 
 # %% ../nbs/17_latent.ipynb #3126ab86
 LDM_PRESETS = {
@@ -287,6 +287,27 @@ class LatentFamily(DiffusionFamily):
         va = (LatentDataset(GliomaGenDataset(self.data_root, 'val'), self.ae, device=self.device)
               if (self.data_root / 'val').is_dir() else None)
         return LatentDataset(GliomaGenDataset(self.data_root, 'train'), self.ae, flips=self.fc['flips'], device=self.device), va
+
+# %% ../nbs/17_latent.ipynb #6797c72b
+def cohort_fidelity(real_split: str | Path, cohort: str | Path) -> dict:
+    "Label error (08a's, via 08_metrics `conditioning_fidelity`) and per-contrast MS-SSIM of a synthetic cohort vs the real prepared split."
+    import nibabel as nib
+    from gliomagen.core import CONTRASTS
+    from gliomagen.metrics import conditioning_fidelity
+    from gliomagen.metrics import ms_ssim_slices
+    real_split, cohort = Path(real_split), Path(cohort)
+    ids = sorted(d.name for d in cohort.iterdir() if d.is_dir() and not d.name.startswith('.'))
+    if not ids: raise FileNotFoundError(f"no synthetic cases in {cohort}")
+    rd = lambda p: np.asarray(nib.load(str(p)).dataobj, dtype=np.float32)
+    reals = np.stack([np.stack([rd(real_split / c / f'{c}-{k}.nii.gz') for k in CONTRASTS]) for c in ids])
+    fakes = np.stack([np.stack([rd(cohort / c / f'{c}-{k}.nii.gz') for k in CONTRASTS]) for c in ids])
+    masks = np.stack([rd(real_split / c / f'{c}-mask.nii.gz').astype(np.uint8) for c in ids])
+    fid = conditioning_fidelity(fakes, reals, masks)
+    out = {'n_cases': len(ids), 'label_mean_error': fid['mae'], 'label_order': fid['order']}
+    for j, k in enumerate(CONTRASTS):
+        r = np.concatenate([np.moveaxis(v[j], -1, 0) for v in reals]); f = np.concatenate([np.moveaxis(v[j], -1, 0) for v in fakes])
+        out[f'ms_ssim_{k}'] = float(np.mean(ms_ssim_slices(r, np.clip(f, 0, 1))))
+    return out
 
 # %% ../nbs/17_latent.ipynb #c988687c
 def compare_pixel_latent(out: str | Path, config: str | Path | dict | None = None, n_cases: int = 24,

@@ -256,7 +256,7 @@ def load_generator(checkpoint: str | Path, sampler: str | None = None, steps: in
     patch = ((side.get('config') or {}).get('training') or {}).get('patch_size')
     m_cfg = (side.get('config') or {}).get('model') or {}
     K, ctx = m_cfg.get('condition_channels', 6), tuple(m_cfg.get('context') or ())   # context channels (01_data)
-    model = windowed(model, patch, s['window_overlap'])   # a patch-trained network samples in windows (04_diffusion)
+    model = windowed(model, patch, s['window_overlap'], s['window_blend'])   # a patch-trained network samples in windows (04_diffusion)
     if sampler == 'ddpm':                      # the ancestral chain always runs all T steps
         if steps not in (None, T): raise ValueError(f"the ancestral 'ddpm' sampler runs all {T} steps of this checkpoint; "
                                                     f"got steps={steps} (use ddim or pndm for fewer)")
@@ -276,7 +276,7 @@ def load_generator(checkpoint: str | Path, sampler: str | None = None, steps: in
         return x.float().cpu().numpy()
 
     info = dict(checkpoint=str(base), checkpoint_step=side.get('step'), ema=side.get('ema'), sampler=sampler, steps=steps,
-                timesteps=T, device=str(device), **({'context': list(ctx)} if ctx else {}), **({'window': list(patch), 'window_overlap': s['window_overlap']} if patch else {}))
+                timesteps=T, device=str(device), **({'context': list(ctx)} if ctx else {}), **({'window': list(patch), 'window_overlap': s['window_overlap'], 'window_blend': s['window_blend']} if patch else {}))
     return generate, check, info
 
 # %% ../nbs/07_synthesis.ipynb #bdf0d6e0

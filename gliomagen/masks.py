@@ -22,7 +22,7 @@ from .data import read_mask, save_nifti
 from .autoencoder import Autoencoder, load_autoencoder
 from .checkpoint import checkpoint_name, find_checkpoint, preserved_rng
 from .latent import LatentDiffusion, LDM_SCHEDULES
-from .train import DiffusionFamily, Trainer
+from .train import DiffusionFamily, Trainer, alias_config
 from matplotlib.figure import Figure                 # for annotations (no backend is chosen)
 
 # %% auto #0
@@ -349,12 +349,8 @@ def mask_dpm_config(autoencoder: str | Path, preset: str = 'tiny', iterations: i
                     **training) -> dict:
     "The config `gliomagen masks train` runs: `model.kind: mask-dpm` on `autoencoder`, the preset's learning rate, constant LR."
     if preset not in DM_PRESETS: raise ValueError(f"unknown preset {preset!r}; choose one of {', '.join(DM_PRESETS)}")
-    it = int(iterations)
-    tc = dict(iterations=it, lr=DM_PRESETS[preset]['lr'], batch_size=batch_size, grad_accum=1, seed=seed, save_every=it,
-              val_every=it, log_every=max(1, min(50, it // 8)), num_workers=0, sample_steps=10)
-    return load_config(None, model=dict(kind='mask-dpm'), family=dict(autoencoder=str(autoencoder), preset=preset),
-                       diffusion=dict(schedule='scaled_linear_beta', timesteps=1000, objective='eps', loss='l2'),
-                       lr_schedule=dict(milestones=[], factors=[1.0]), training={**tc, **training})
+    return alias_config('mask-dpm', dict(autoencoder=str(autoencoder), preset=preset), iterations, DM_PRESETS[preset]['lr'],
+                        batch_size, seed, **training)
 
 def _data_root(data: str | Path) -> Path:
     "A prepared dataset given as its root (with `train/`) or as its `train` split."

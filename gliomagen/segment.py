@@ -24,7 +24,7 @@ from .core import ConfigError, load_config, save_config, validate_config
 from .data import find_cases, save_nifti
 from .checkpoint import checkpoint_name, find_checkpoint, preserved_rng
 from .latent import LatentDiffusion
-from .train import DiffusionFamily, Trainer
+from .train import DiffusionFamily, Trainer, alias_config
 from .masks import load_mask_generator, onehot_to_labels, MaskLatentDataset, _data_root, _run_alias
 
 # %% auto #0
@@ -172,11 +172,8 @@ def controlnet_config(generator: str | Path, preset: str = 'tiny', iterations: i
                       **training) -> dict:
     "The config `gliomagen segment train` runs: `model.kind: controlnet` on `generator`, the preset's learning rate, constant LR."
     if preset not in CONTROLNET_PRESETS: raise ValueError(f"unknown preset {preset!r}; choose one of {', '.join(CONTROLNET_PRESETS)}")
-    it = int(iterations)
-    tc = dict(iterations=it, lr=CONTROLNET_PRESETS[preset]['lr'], batch_size=batch_size, grad_accum=1, seed=seed, save_every=it,
-              val_every=it, log_every=max(1, min(50, it // 8)), num_workers=0, sample_steps=10)
-    return load_config(None, model=dict(kind='controlnet'), family=dict(generator=str(generator), preset=preset),
-                       lr_schedule=dict(milestones=[], factors=[1.0]), training={**tc, **training})
+    return alias_config('controlnet', dict(generator=str(generator), preset=preset), iterations, CONTROLNET_PRESETS[preset]['lr'],
+                        batch_size, seed, **training)
 
 def train_controlnet(generator: str | Path, # the mask generator's checkpoint or run folder (18_masks), kept frozen
                      data: str | Path, # a prepared dataset (or its train split): images and masks on the generator's grid

@@ -32,7 +32,8 @@ from .bench import peak_memory_mb
 # %% auto #0
 __all__ = ['MilestoneSchedule', 'make_optimizer', 'EMA', 'micro_batch_indices', 'StepSampler', 'random_patches', 'dist_env',
            'weights_digest', 'CachedDataset', 'build_model', 'build_diffusion', 'build_datasets', 'family_settings',
-           'Family', 'make_family', 'DiffusionFamily', 'PixelFamily', 'Trainer', 'main_train', 'kill_after_checkpoint']
+           'Family', 'make_family', 'DiffusionFamily', 'PixelFamily', 'Trainer', 'alias_config', 'main_train',
+           'kill_after_checkpoint']
 
 # %% ../nbs/05_train.ipynb #e052e157
 class MilestoneSchedule:
@@ -646,6 +647,16 @@ def _train_config(args: argparse.Namespace, own: Path) -> dict:
     if args.seed is not None: cfg['training']['seed'] = args.seed
     if args.iterations is not None: cfg['training']['iterations'] = args.iterations
     return validate_config(cfg)
+
+# %% ../nbs/05_train.ipynb #29e4af16
+def alias_config(kind: str, family: dict, iterations: int, lr: float, batch_size: int = 2, seed: int = 0, **training) -> dict:
+    """The config of the short run an alias command writes (`gliomagen masks train`, `segment train`): `model.kind`, its
+    `family` keys, a constant LR, a checkpoint (and validation) at the end, no loader workers; `training` overrides."""
+    it = int(iterations)
+    tc = dict(iterations=it, lr=lr, batch_size=batch_size, grad_accum=1, seed=seed, save_every=it, val_every=it,
+              log_every=max(1, min(50, it // 8)), num_workers=0, sample_steps=10)
+    return load_config(None, model=dict(kind=kind), family=family, lr_schedule=dict(milestones=[], factors=[1.0]),
+                       training={**tc, **training})
 
 # %% ../nbs/05_train.ipynb #9915071c
 @command('gliomagen train')

@@ -16,7 +16,7 @@ import torch
 from torch import nn
 
 from .core import GLIOMAGEN_LABELS, N_MASK_LABELS, HEAD, TUMOUR_CLASSES, derive_seed, command, tumour_slice
-from .core import LABEL_COLOURS as _CORE_COLOURS, ConfigError, load_config, save_config, validate_config
+from .core import LABEL_COLOURS as _CORE_COLOURS, ConfigError, save_config, validate_config
 from .augment import find_masks
 from .data import read_mask, save_nifti
 from .autoencoder import Autoencoder, load_autoencoder

@@ -20,7 +20,7 @@ import torch
 from torch import nn
 
 from .core import CONTRASTS, atomic_path, gliomagen_to_brats2024, command, derive_seed
-from .core import ConfigError, load_config, save_config, validate_config
+from .core import ConfigError, save_config, validate_config
 from .data import find_cases, save_nifti
 from .checkpoint import checkpoint_name, find_checkpoint, preserved_rng
 from .latent import LatentDiffusion

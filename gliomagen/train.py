@@ -352,6 +352,7 @@ class Trainer:
         self.rank, self.world, self.local_rank = dist_env()
         if device is None: device = f'cuda:{self.local_rank}' if torch.cuda.is_available() else 'cpu'
         self.device = torch.device(device)
+        if self.device.type == 'cuda' and self.device.index is None: self.device = torch.device('cuda', self.local_rank)  # plain 'cuda': this rank's GPU
         if self.device.type == 'cuda': torch.cuda.set_device(self.device)
         self._own_pg = False
         if self.world > 1 and not dist.is_initialized():

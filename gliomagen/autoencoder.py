@@ -23,9 +23,10 @@ from .data import GliomaGenDataset
 from .train import Family, CachedDataset, main_train
 
 # %% auto #0
-__all__ = ['AE_PRESETS', 'AE_LOSS', 'Autoencoder', 'build_autoencoder', 'kl_divergence', 'perceptual_loss', 'AELoss',
-           'augment_volume', 'latent_scale_factor', 'load_autoencoder', 'mask_classes_onehot', 'AutoencoderFamily',
-           'reconstruction_metrics', 'main_train_autoencoder']
+__all__ = ['AE_PRESETS', 'AE_LOSS', 'TF_INCEPTION_PERCEPTUAL', 'Autoencoder', 'build_autoencoder', 'kl_divergence',
+           'perceptual_loss', 'InceptionPerceptualLoss', 'AELoss', 'augment_volume', 'latent_scale_factor',
+           'load_autoencoder', 'mask_classes_onehot', 'AutoencoderFamily', 'reconstruction_metrics',
+           'main_train_autoencoder']
 
 # %% ../nbs/16_autoencoder.ipynb #2328f36d
 AE_PRESETS = {
@@ -118,7 +119,7 @@ def forward(self: Autoencoder, x: torch.Tensor, generator: torch.Generator | Non
 # %% ../nbs/16_autoencoder.ipynb #84a93d12
 AE_LOSS = dict(recon=None, l1=1.0, ssim=0.5, kl=1e-6, perceptual=0.1, perceptual_weights=None,
                adv=0.01, adv_start=None, disc_channels=32, disc_layers=2, disc_lr=None)
-"Default loss settings (keys of the `family` section): `recon` None: 'l1' for images, 'ce' for label maps; weights of\nthe terms; the discriminator (`adv_start` None: half of `training.iterations`); the perceptual weights file."
+"Default loss settings (keys of the `family` section): `recon` None: 'l1' for images, 'ce' for label maps; weights of\nthe terms; the discriminator (`adv_start` None: half of `training.iterations`); the perceptual network ('tf-inception' or a weights file)."
 
 def kl_divergence(mu: torch.Tensor, sigma: torch.Tensor) -> torch.Tensor:
     "KL(N(μ, σ²) || N(0, 1)) summed over latent voxels and channels, averaged over the batch."
@@ -126,14 +127,49 @@ def kl_divergence(mu: torch.Tensor, sigma: torch.Tensor) -> torch.Tensor:
     return kl.flatten(1).sum(1).mean()
 
 def perceptual_loss(weights: str | Path | None = None) -> tuple[nn.Module | None, str]:
-    "(MONAI `PerceptualLoss` on a ResNet-50 weights file, status line); (None, 'off: ...') without a file."
-    if not weights: return None, 'off: no perceptual_weights file given (pretrained weights cannot be downloaded here)'
+    """(perceptual loss network, status line): `'tf-inception'` the standard FID Inception of the `fid` extra
+    (`InceptionPerceptualLoss`, below: offline), a file MONAI's `PerceptualLoss` on those ResNet-50 weights; (None, 'off: ...') without either."""
+    if not weights: return None, "off: no perceptual_weights given ('tf-inception' for the FID Inception, or a ResNet-50 weights file)"
+    if str(weights) == TF_INCEPTION_PERCEPTUAL:
+        net = InceptionPerceptualLoss()
+        return net, f'on: TF-FID Inception (the fid extra) on the {net.n_slices} inner slice(s) of each plane'
     p = Path(weights)
     if not p.is_file(): raise FileNotFoundError(f"perceptual_weights {p} does not exist (a torchvision ResNet-50 state dict, "
-                                                "e.g. resnet50-0676ba61.pth, fetched at your site)")
+                                                f"e.g. resnet50-0676ba61.pth, fetched at your site; or '{TF_INCEPTION_PERCEPTUAL}' for the FID Inception)")
     from monai.losses import PerceptualLoss
     net = PerceptualLoss(spatial_dims=3, network_type='resnet50', is_fake_3d=True, pretrained=True, pretrained_path=str(p))
     return net.eval().requires_grad_(False), f'on: torchvision ResNet-50 weights from {p}'
+
+# %% ../nbs/16_autoencoder.ipynb #f0def6c9
+TF_INCEPTION_PERCEPTUAL = 'tf-inception'
+"The `perceptual_weights` value that selects `InceptionPerceptualLoss` (no weights file)."
+
+class InceptionPerceptualLoss(nn.Module):
+    "2.5D perceptual loss with the standard FID Inception: `forward(pred, target)` on `(B, 1, X, Y, Z)` volumes in [0, 1]."
+    def __init__(self, weights: str | Path | None = None, n_slices: int = 1, planes: Sequence[str] = ('axial', 'coronal', 'sagittal')):
+        super().__init__()
+        import warnings
+        from gliomagen.fid import tf_inception_path, PLANES
+        with warnings.catch_warnings():
+            warnings.simplefilter('ignore', FutureWarning)              # torch marks TorchScript as deprecated
+            self.net = torch.jit.load(str(tf_inception_path(weights)), map_location='cpu').eval()
+        for q in self.net.parameters(): q.requires_grad_(False)
+        self.n_slices, self.dims = int(n_slices), [PLANES[p] for p in planes]
+
+    def _features(self, v: torch.Tensor, d: int) -> torch.Tensor:
+        "Pool features of the inner slices of `v` (B, 1, X, Y, Z) along spatial axis `d`: (B·n, 2048)."
+        L = v.shape[2 + d]
+        idx = torch.round(torch.arange(1, self.n_slices + 1) * L / (self.n_slices + 1)).long().clamp(0, L - 1).to(v.device)
+        s = v.index_select(2 + d, idx).movedim(2 + d, 1)                  # (B, n, 1, a, b)
+        s = s.reshape(-1, 1, *s.shape[-2:]).clamp(0, 1).repeat(1, 3, 1, 1)
+        s = F.interpolate(s, size=(299, 299), mode='bilinear', align_corners=False)
+        return self.net(s * (255 / 128) - 1)                               # the scaling of 08a's extractor
+
+    def forward(self, pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        if pred.shape != target.shape or pred.ndim != 5 or pred.shape[1] != 1:
+            raise ValueError(f"InceptionPerceptualLoss takes two (B, 1, X, Y, Z) volumes, got {tuple(pred.shape)} and {tuple(target.shape)}")
+        with torch.no_grad(): ft = [self._features(target, d) for d in self.dims]
+        return torch.stack([(self._features(pred, d) - f).pow(2).mean() for d, f in zip(self.dims, ft)]).mean()
 
 # %% ../nbs/16_autoencoder.ipynb #290ce7f4
 class AELoss(nn.Module):
@@ -380,7 +416,7 @@ def _ae_parser():
     p.add_argument('--seed', type=int, default=T['seed'])
     p.add_argument('--save-every', type=int, default=T['save_every'])
     p.add_argument('--no-augment', action='store_true', help='no random shrink/zero-pad and flips')
-    p.add_argument('--perceptual-weights', help='torchvision ResNet-50 state dict for the perceptual loss (off without it)')
+    p.add_argument('--perceptual-weights', help="perceptual loss: 'tf-inception' (the FID Inception of the fid extra) or a torchvision ResNet-50 state dict (off without it)")
     p.add_argument('--adv-weight', type=float, default=AE_LOSS['adv'], help='adversarial weight (0: no discriminator)')
     p.add_argument('--adv-start', type=int, default=None, help='first step of the adversarial term (default: half-way)')
     p.add_argument('--resume', action='store_true', help='continue the run in --out')

@@ -18,7 +18,7 @@ else: pd = AnnotationOnly('pandas')
 
 # %% auto #0
 __all__ = ['peak_memory_mb', 'time_forward', 'time_train_step', 'time_sampler', 'parse_samplers', 'benchmark', 'main_bench',
-           'run_measured', 'replicate_cohort', 'cohort_memory']
+           'run_measured', 'replicate_cohort', 'cohort_memory', 'train_step_report']
 
 # %% ../nbs/13_bench.ipynb #19b3d068
 def _sync(device):
@@ -130,7 +130,7 @@ from .core import command, check_range, check_shape, check_device
 # %% ../nbs/13_bench.ipynb #4d169974
 @command('gliomagen bench')
 def main_bench(argv: list[str] | None = None) -> int:
-    "`gliomagen bench`: print a JSON timing report of the denoiser, a train step and the samplers."
+    "`gliomagen bench`: print a JSON timing report of the denoiser, a train step and the samplers (or, with --train-config, of any family's training steps)."
     p = argparse.ArgumentParser(prog='gliomagen bench', description=main_bench.__doc__)
     p.add_argument('--shape', nargs=3, type=int, default=(32, 32, 32), metavar=('X', 'Y', 'Z'), help='grid (default 32 32 32)')
     p.add_argument('--width', type=int, default=64, help='base channels (released: 64)')
@@ -146,7 +146,22 @@ def main_bench(argv: list[str] | None = None) -> int:
     p.add_argument('--grad-checkpoint', action='store_true', help='gradient checkpointing in the train step')
     p.add_argument('--threads', type=int, default=None, help='torch CPU threads')
     p.add_argument('--out', default=None, help='also write the JSON to this file')
+    p.add_argument('--train-config', default=None, help='instead: time --iterations optimiser steps of this training config '
+                   '(any model.kind, e.g. data/seed001-ldm.yaml) at its own grid on --data (train_step_report)')
+    p.add_argument('--data', default=None, help='with --train-config: a prepared dataset at its grid')
+    p.add_argument('--autoencoder', default=None, help='with --train-config of a latent family: the autoencoder checkpoint or run')
+    p.add_argument('--iterations', type=int, default=2, help='with --train-config: optimiser steps (the last one is timed)')
     a = p.parse_args(argv)
+    if a.train_config:
+        if not a.data: print('gliomagen bench: --train-config needs --data (a prepared dataset at its grid)', file=sys.stderr); return 2
+        check_range('--iterations', a.iterations, 1, integer=True); check_device('--device', a.device)
+        import tempfile
+        with tempfile.TemporaryDirectory(prefix='gliomagen_bench_') as d:
+            r = train_step_report(a.train_config, a.data, d, device=a.device, iterations=a.iterations,
+                                  extra_args=('--autoencoder', a.autoencoder) if a.autoencoder else ())
+        print(json.dumps(r, indent=1))
+        if a.out: write_json_atomic(r, a.out)
+        return 0
     check_shape('--shape', a.shape)
     for k in ('width', 'res_blocks', 'batch', 'repeats', 'probe_steps'): check_range('--' + k.replace('_', '-'), getattr(a, k), 1, integer=True)
     check_range('--warmup', a.warmup, 0, integer=True)
@@ -210,3 +225,34 @@ def cohort_memory(config: str | Path, prepared: str | Path, out: str | Path, siz
     t = pd.DataFrame(rows).set_index('training cases')
     t['vs smallest'] = (t['peak RSS (GB)'] / t['peak RSS (GB)'].iloc[0]).round(3)
     return t
+
+# %% ../nbs/13_bench.ipynb #d89d02c8
+def train_step_report(config: str | Path, # a training config (`data/*.yaml`) of any `model.kind`
+                      data: str | Path, # a prepared dataset at the config's grid
+                      out: str | Path, # folder for the derived config, the run and its log
+                      device: str = 'cpu', # where to train
+                      iterations: int = 2, # optimiser steps; the last one is timed
+                      extra_args: tuple = (), # more `gliomagen train` arguments (e.g. `--autoencoder RUN`)
+                      env: dict | None = None, # extra environment of the child (e.g. `OMP_NUM_THREADS`)
+                      **overrides, # `section={key: value}` changes of the config (e.g. `family={'adv_start': 0}`)
+                     ) -> dict:
+    "Time and peak memory of `iterations` optimiser steps of `config` at its own size, measured as `run_measured` (above)."
+    from gliomagen.core import load_config, save_config
+    import math
+    from safetensors import safe_open
+    out = Path(out); out.mkdir(parents=True, exist_ok=True)
+    t = {'iterations': iterations, 'log_every': 1, 'save_every': iterations, 'val_every': 0, 'num_workers': 0}
+    cfg = load_config(config, **{**overrides, 'training': {**t, **overrides.get('training', {})}})
+    cfg_path = save_config(cfg, out / 'config.yaml')
+    m = run_measured(['train', '--config', cfg_path, '--data', data, '--out', out / 'run', '--device', device,
+                      '--no-progress', *extra_args], out / 'train.log', env=env)
+    logs = [json.loads(l) for l in (out / 'run' / 'log.jsonl').read_text().splitlines() if l.strip()]
+    last = [r for r in logs if r.get('step') == iterations and 'sec_per_step' in r][-1]
+    ck = sorted((out / 'run' / 'checkpoints').glob('step_*[0-9].safetensors'))[-1]
+    with safe_open(str(ck), 'pt') as f: n = sum(math.prod(f.get_slice(k).get_shape()) for k in f.keys())
+    return {'config': str(config), 'kind': cfg['model']['kind'], 'device': device, 'shape': list(cfg['dataset']['shape']),
+            'batch_size': cfg['training']['batch_size'], 'iterations': iterations,
+            'sec_per_step': round(last['sec_per_step'], 3), 'process_seconds': m['seconds'],
+            'peak_rss_gb': m['peak_rss_gb'], 'peak_gpu_gb': round(last['peak_mem_gb'], 3) if 'peak_mem_gb' in last else None,
+            'checkpoint_tensors_M': round(n / 1e6, 3), 'torch': torch.__version__,
+            'gpu': torch.cuda.get_device_name(torch.device(device)) if torch.device(device).type == 'cuda' else None}

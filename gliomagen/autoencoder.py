@@ -20,7 +20,7 @@ else: pd = AnnotationOnly('pandas')
 from .core import CONTRASTS, N_MASK_LABELS, ConfigError, derive_seed, command, load_config, save_config
 from .checkpoint import load_checkpoint_tensors, find_checkpoint, preserved_rng
 from .data import GliomaGenDataset
-from .train import Family, CachedDataset, main_train
+from .train import Family, CachedDataset, main_train, random_patches, _patch_generator
 
 # %% auto #0
 __all__ = ['AE_PRESETS', 'AE_LOSS', 'TF_INCEPTION_PERCEPTUAL', 'Autoencoder', 'build_autoencoder', 'kl_divergence',
@@ -297,6 +297,11 @@ class AutoencoderFamily(Family):
             raise ConfigError(f"family.recon {fc['recon']!r} does not fit family.labels={self.labels}: use {want!r} (or leave it out)")
         if fc['adv_start'] is None: fc['adv_start'] = int(self.cfg['training']['iterations']) // 2   # written into the run's config
         self.key = mask_classes_onehot if self.labels else 0
+        if (ps := self.cfg['training']['patch_size']):
+            mult = 2 ** (len(self.fc['network'].get('channels', AE_PRESETS[fc['preset']]['channels'])) - 1)
+            if any(int(n) % mult for n in ps):
+                raise ConfigError(f"training.patch_size {list(ps)}: the autoencoder halves the grid to 1/{mult}; "
+                                  f"give crop sides that are multiples of {mult} (or null: whole volumes)")
         self.in_channels = N_MASK_LABELS if self.labels else len(self.cfg['dataset']['modalities'])
         self.loss = AELoss(**fc).to(self.device)
         self.adversarial = f"on from step {fc['adv_start']} (weight {fc['adv']})" if fc['adv'] else 'off'
@@ -316,7 +321,8 @@ class AutoencoderFamily(Family):
         root = self.data_root
         if not (root / 'train').is_dir():
             raise FileNotFoundError(f"{root} is not a prepared dataset (no {root / 'train'}); run `gliomagen prepare`")
-        tr = _Volumes(GliomaGenDataset(root, 'train'), self.key)
+        tr = GliomaGenDataset(root, 'train')            # (image, condition): foreground crops need the mask (losses)
+        if not (self.cfg['training']['patch_size'] and not self.labels): tr = _Volumes(tr, self.key)
         if self.cfg['training']['cache_data']: tr = CachedDataset(tr)
         va = _Volumes(GliomaGenDataset(root, 'val'), self.key) if (root / 'val').is_dir() else None
         return tr, va
@@ -330,9 +336,21 @@ def losses(self: AutoencoderFamily, tr, batch, g: int) -> Iterator:
     "('model', generator loss, terms), then from `adv_start` on ('disc', discriminator loss, {'disc': value}), of micro-batch `g`."
     fc = self.fc
     x = _batch_volumes(batch, self.labels).float()
+    ps, C = self.cfg['training']['patch_size'], x.shape[1]
+    # crops centred on a tumour voxel with probability training.patch_foreground (nnU-Net's oversampling): the
+    # tumour labels are a few per cent of the voxels; `where` holds labels 1.. of each item (label maps: x itself)
+    where = None if not ps or torch.is_tensor(batch) else x[:, 1:] if self.labels else batch[1][:, :N_MASK_LABELS - 1].float()
     if fc['augment']:
         aug = torch.Generator().manual_seed(derive_seed(tr.seed, 'ae-aug', g))
-        x = torch.stack([augment_volume(v, aug, fc['scale_min'], fc['flip_p'], self.labels) for v in x])
+        if where is None or self.labels:
+            x = torch.stack([augment_volume(v, aug, fc['scale_min'], fc['flip_p'], self.labels) for v in x])
+            where = x[:, 1:] if where is not None else None
+        else:                                             # the mask moves with its image
+            xw = torch.stack([augment_volume(torch.cat([v, w]), aug, fc['scale_min'], fc['flip_p']) for v, w in zip(x, where)])
+            x, where = xw[:, :C], xw[:, C:]
+    if ps:                                                # random crops (the network is convolutional: MAISI's VAE recipe)
+        fg = self.cfg['training']['patch_foreground'] if where is not None else 0.
+        x = random_patches(x, x if where is None else where, ps, _patch_generator(tr.seed, g), fg)[0]
     x = x.to(tr.device, non_blocking=True)
     disc = tr.companions.get('disc') if tr.step >= fc['adv_start'] else None
     with tr._autocast():

@@ -13,9 +13,9 @@ import torch.nn.functional as F
 from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['OBJECTIVES', 'SAMPLERS', 'SCHEDULES', 'WINDOW_BLENDS', 'cosine_betas', 'register_monai_schedule', 'schedule_buffers',
-           'check_objective', 'GaussianDiffusion', 'make_scheduler', 'SlidingWindow', 'windowed', 'window_borders',
-           'seam_ratio']
+__all__ = ['OBJECTIVES', 'SAMPLERS', 'SCHEDULES', 'PREDICTION_TYPES', 'WINDOW_BLENDS', 'cosine_betas', 'register_monai_schedule',
+           'schedule_buffers', 'check_objective', 'GaussianDiffusion', 'make_scheduler', 'SlidingWindow', 'windowed',
+           'window_borders', 'seam_ratio']
 
 # %% ../nbs/04_diffusion.ipynb #d0aa1191
 def cosine_betas(timesteps: int = 1000, s: float = 0.008, max_beta: float = 0.999) -> np.ndarray:
@@ -211,16 +211,20 @@ SCHEDULES = {'cosine': {},                                                 # the
              'linear_beta': dict(beta_start=1e-4, beta_end=0.02)}           # Ho et al. 2020 (seed 001's "discrete-time schedule")
 "Noise schedules by name, with the β range of the linear ones (for T = 1000)."
 
+PREDICTION_TYPES = {'eps': 'epsilon', 'x0': 'sample', 'v': 'v_prediction'}
+"MONAI's name of what a network predicts, by `OBJECTIVES` name."
+
 def make_scheduler(sampler: str, timesteps: int = 1000, schedule: str = 'cosine', steps: int | None = None,
-                   clip_range: tuple | None = None):
+                   clip_range: tuple | None = None, objective: str = 'eps'):
     """The one factory of MONAI schedulers in the package (pixel, latent, mask and ControlNet models): 'ddpm' (the
     ancestral chain over all `timesteps`; also what a latent model trains with: `add_noise`), 'ddim' (η = 0, x̂₀
-    clamped to `clip_range` if given) or 'pndm' (PLMS) over `steps` steps (default 50) of the named `schedule`."""
+    clamped to `clip_range` if given) or 'pndm' (PLMS) over `steps` steps (default 50) of the named `schedule`, for a
+    network that predicts `objective` (`OBJECTIVES`; MONAI's prediction types epsilon, sample, v_prediction)."""
     from monai.networks.schedulers import DDPMScheduler, DDIMScheduler, PNDMScheduler
     if schedule not in SCHEDULES: raise ValueError(f"unknown schedule {schedule!r}: choose one of {', '.join(SCHEDULES)}")
     T = int(timesteps)
     common = dict(num_train_timesteps=T, schedule=register_monai_schedule() if schedule == 'cosine' else schedule,
-                  **SCHEDULES[schedule])
+                  prediction_type=PREDICTION_TYPES[check_objective(objective)], **SCHEDULES[schedule])
     if sampler == 'ddpm':
         if steps not in (None, T): raise ValueError(f"the ancestral 'ddpm' sampler runs all {T} steps; use 'ddim' or 'pndm' for {steps}")
         sch = DDPMScheduler(clip_sample=False, **common); sch.set_timesteps(T)

@@ -16,7 +16,7 @@ from .core import load_config, validate_config, DEFAULT_CONFIG, ConfigError, tum
 from .autoencoder import Autoencoder, load_autoencoder
 from .checkpoint import load_checkpoint_tensors
 from .train import DiffusionFamily
-from .diffusion import GaussianDiffusion, SCHEDULES, make_scheduler
+from .diffusion import GaussianDiffusion, SCHEDULES, make_scheduler, check_objective
 from fastcore.basics import patch
 import pandas as pd
 from .data import GliomaGenDataset
@@ -76,8 +76,10 @@ def _unet_kwargs(m: dict, latent_channels: int, cond_channels: int, context_dim:
 
 class LatentDenoiser(nn.Module):
     """ε_θ(z_t, t, mask): conditioning module + MONAI `DiffusionModelUNet` (cross-attention), with the frozen
-    `autoencoder` inside (its weights travel in the checkpoint). `forward(z_t, t, cond)`: cond is the one-hot mask."""
-    def __init__(self, autoencoder: Autoencoder, model: dict, condition_channels: int = 6):
+    `autoencoder` inside (its weights travel in the checkpoint). `forward(z_t, t, cond)`: cond is the one-hot mask.
+    `mask_pool`: also concatenate the mask itself at the latent grid (each label's share of a latent voxel, Med-DDPM's
+    direct concatenation) beside the learned features."""
+    def __init__(self, autoencoder: Autoencoder, model: dict, condition_channels: int = 6, mask_pool: bool = False):
         super().__init__()
         from monai.networks.nets import DiffusionModelUNet
         self.autoencoder = autoencoder.eval().requires_grad_(False)
@@ -86,17 +88,19 @@ class LatentDenoiser(nn.Module):
         cond_ch, ctx = max(4, min(64, base // 4)), base
         self.cond = MaskEncoder(condition_channels, int(math.log2(f)), width=max(8, min(32, base // 8)),
                                 out_channels=cond_ch, context_dim=ctx)
-        self.unet = DiffusionModelUNet(**_unet_kwargs(model, lc, cond_ch, ctx))
+        self.mask_pool = bool(mask_pool)
+        self.unet = DiffusionModelUNet(**_unet_kwargs(model, lc, cond_ch + condition_channels * self.mask_pool, ctx))
         self.multiple = f * 2 ** (len(model['channel_mult']) - 1)
         self.config = dict(kind='ldm', **{k: model[k] for k in ('base_channels', 'channel_mult', 'num_res_blocks',
                            'attention_levels', 'num_heads', 'num_groups')}, condition_channels=int(condition_channels),
-                           cond_channels=cond_ch, context_dim=ctx, latent_channels=lc,
+                           cond_channels=cond_ch, context_dim=ctx, latent_channels=lc, mask_pool=self.mask_pool,
                            autoencoder=autoencoder.config, scale_factor=1.0 if autoencoder.scale_factor.is_meta else float(autoencoder.scale_factor))
 
     def forward(self, z_t: torch.Tensor, t: torch.Tensor, cond: torch.Tensor) -> torch.Tensor:
         "Predicted noise ε of latents `z_t` (B, C, x, y, z) at steps `t` (B,) given one-hot masks `cond` (B, K, X, Y, Z)."
         feat, ctx = self.cond(cond.to(z_t.dtype))
-        return self.unet(torch.cat([z_t, feat], 1), t, context=ctx)
+        parts = [z_t, feat] + ([F.adaptive_avg_pool3d(cond.to(z_t.dtype), z_t.shape[2:])] if self.mask_pool else [])
+        return self.unet(torch.cat(parts, 1), t, context=ctx)
 
     def train(self, mode: bool = True) -> LatentDenoiser:
         "Training mode for the denoiser; the frozen autoencoder stays in eval mode."
@@ -112,50 +116,54 @@ def ldm_model_section(preset: str = 'tiny', autoencoder: Autoencoder | None = No
         m['in_channels'], m['out_channels'] = lc + max(4, min(64, base // 4)), lc
     return m
 
-def build_ldm(autoencoder: Autoencoder, model: dict | str = 'tiny', condition_channels: int = 6, seed: int | None = None) -> LatentDenoiser:
+def build_ldm(autoencoder: Autoencoder, model: dict | str = 'tiny', condition_channels: int = 6, seed: int | None = None,
+              mask_pool: bool = False) -> LatentDenoiser:
     "A `LatentDenoiser` around `autoencoder` from a preset name or a `model` config section."
     if isinstance(model, str): model = ldm_model_section(model, autoencoder, condition_channels)
     if seed is not None: torch.manual_seed(seed)
-    return LatentDenoiser(autoencoder, model, condition_channels)
+    return LatentDenoiser(autoencoder, model, condition_channels, mask_pool)
 
 # %% ../nbs/17_latent.ipynb #07ac0d8e
 class LatentDiffusion(nn.Module):
-    "DDPM in the autoencoder's latent space: discrete linear / scaled-linear schedule, ε-prediction, L2 loss."
-    def __init__(self, timesteps: int = 1000, schedule: str = 'scaled_linear_beta'):
+    """DDPM in the autoencoder's latent space: discrete linear / scaled-linear schedule, L2 loss on what the network
+    predicts (`objective`: 'eps', the seed's, or 'v'; 04_diffusion's `OBJECTIVES`)."""
+    def __init__(self, timesteps: int = 1000, schedule: str = 'scaled_linear_beta', objective: str = 'eps'):
         super().__init__()
         if schedule not in LDM_SCHEDULES:
             raise ValueError(f"latent schedule {schedule!r}: choose one of {', '.join(LDM_SCHEDULES)}")
-        self.num_timesteps, self.schedule = int(timesteps), schedule
-        self.scheduler = make_scheduler('ddpm', self.num_timesteps, schedule)       # 04's factory: what training adds noise with
+        self.num_timesteps, self.schedule, self.objective = int(timesteps), schedule, check_objective(objective)
+        self.scheduler = make_scheduler('ddpm', self.num_timesteps, schedule, objective=objective)   # 04's factory: what training adds noise with
 
     @classmethod
     def from_config(cls, cfg: dict) -> LatentDiffusion:
         "From a config's `diffusion` section (or a whole config); the pixel default 'cosine' becomes 'scaled_linear_beta'."
         d = cfg.get('diffusion', cfg)
         s = d.get('schedule', 'scaled_linear_beta')
-        return cls(d.get('timesteps', 1000), 'scaled_linear_beta' if s == 'cosine' else s)
+        return cls(d.get('timesteps', 1000), 'scaled_linear_beta' if s == 'cosine' else s, d.get('objective', 'eps'))
 
     @classmethod
     def from_sidecar(cls, side: dict) -> LatentDiffusion:
-        "From a checkpoint sidecar's `schedule` record."
-        return cls(side['schedule']['timesteps'], side['schedule']['name'])
+        "From a checkpoint sidecar's `schedule` record and its config's objective (eps where the sidecar predates it)."
+        return cls(side['schedule']['timesteps'], side['schedule']['name'],
+                   ((side.get('config') or {}).get('diffusion') or {}).get('objective', 'eps'))
 
     draw_t_noise = GaussianDiffusion.draw_t_noise   # the trainer's (t, noise) draw, shared with the pixel process (04)
 
     def training_loss(self, model: LatentDenoiser, z0: torch.Tensor, cond: torch.Tensor, t: torch.Tensor | None = None,
                       noise: torch.Tensor | None = None, generator: torch.Generator | None = None) -> torch.Tensor:
-        "Mean squared error of the predicted noise at uniform time steps (scalar)."
+        "Mean squared error of the prediction (the noise, or the velocity) at uniform time steps (scalar)."
         if t is None or noise is None:
             t_, noise_ = self.draw_t_noise(z0, generator)
             t = t_ if t is None else t; noise = noise_ if noise is None else noise
         z_t = self.scheduler.add_noise(original_samples=z0, noise=noise, timesteps=t)
-        return F.mse_loss(model(z_t, t, cond).float(), noise.float())
+        target = noise if self.objective == 'eps' else self.scheduler.get_velocity(z0, noise, t)
+        return F.mse_loss(model(z_t, t, cond).float(), target.float())
 
 # %% ../nbs/17_latent.ipynb #861632b9
 def _ldm_sampler(self: LatentDiffusion, sampler: str, steps: int | None):
     "The MONAI scheduler that samples (04's `make_scheduler`): the training DDPM ('ddpm', all T steps) or a DDIM of `steps` steps."
     if sampler not in ('ddim', 'ddpm'): raise ValueError(f"latent sampler {sampler!r}: choose 'ddim' or 'ddpm'")
-    return make_scheduler(sampler, self.num_timesteps, self.schedule, steps)
+    return make_scheduler(sampler, self.num_timesteps, self.schedule, steps, objective=self.objective)
 
 @patch
 @torch.no_grad()
@@ -194,7 +202,7 @@ class LatentDataset(torch.utils.data.Dataset):
         self.case_ids = list(getattr(base, 'case_ids', range(len(base))))
         self.variants = [()] + ([(1,), (2,), (3,)] if flips else [])
         self.ae = autoencoder.to(device).eval()
-        self._latents = {}                                  # (case, variant) -> latent, the newest `cache` ones
+        self._latents = {}                                  # (case, variant) -> (latent, mask), the newest `cache` ones
     def __len__(self): return len(self.base) * len(self.variants)
     def paths(self, i: int) -> dict:
         "The files of item `i` (its case's, as the base dataset gives them)."
@@ -204,15 +212,16 @@ class LatentDataset(torch.utils.data.Dataset):
         return self.base.affine(i % len(self.base))
     def __getitem__(self, i):
         j, v = i % len(self.base), i // len(self.base)
+        hit = self._latents.get((j, v))
+        if hit is not None: return hit
         x, cond = self.base[j][:2]
         flip = self.variants[v]
-        z = self._latents.get((j, v))
-        if z is None:
-            with torch.no_grad(): z = self.ae.encode((x.flip(flip) if flip else x)[None].to(self.device).float())[0].cpu()
-            if self.cache:
-                self._latents[(j, v)] = z
-                while len(self._latents) > self.cache: self._latents.pop(next(iter(self._latents)))
-        return z, (cond.flip(flip) if flip else cond)
+        with torch.no_grad(): z = self.ae.encode((x.flip(flip) if flip else x)[None].to(self.device).float())[0].cpu()
+        item = z, (cond.flip(flip) if flip else cond)
+        if self.cache:                                      # the item, not only its latent: no file is read again
+            self._latents[(j, v)] = item
+            while len(self._latents) > self.cache: self._latents.pop(next(iter(self._latents)))
+        return item
 
 # %% ../nbs/17_latent.ipynb #42a33f07
 def load_ldm(path: str | Path, device: str | torch.device = 'cpu', prefer_ema: bool = True) -> tuple:
@@ -223,7 +232,7 @@ def load_ldm(path: str | Path, device: str | torch.device = 'cpu', prefer_ema: b
     cfg = dict(side.get('model') or {})
     if cfg.get('kind') != 'ldm': raise ValueError(f"{base}: not a latent diffusion checkpoint (model kind {cfg.get('kind')!r})")
     ae_cfg = {k: v for k, v in cfg['autoencoder'].items() if k != 'kind'}
-    model = LatentDenoiser(Autoencoder(**ae_cfg, scale_factor=cfg['scale_factor']), cfg, cfg['condition_channels'])
+    model = LatentDenoiser(Autoencoder(**ae_cfg, scale_factor=cfg['scale_factor']), cfg, cfg['condition_channels'], cfg.get('mask_pool', False))
     model.load_state_dict(ema if (ema is not None and prefer_ema) else live, strict=True)
     return model.to(device).eval(), LatentDiffusion.from_sidecar(side), side
 
@@ -240,6 +249,7 @@ def load_latent_generator(checkpoint: str | Path, sampler: str = 'ddim', steps: 
     elif sampler == 'ddim': steps = steps or 50
     else: raise ValueError(f"latent checkpoints sample with 'ddim' or 'ddpm', not {sampler!r}")
     div, K = model.multiple, model.config['condition_channels']
+    zero_bg = bool(((side.get('config') or {}).get('family') or {}).get('zero_background', False))
 
     def check(mask):
         if any(s % div for s in mask.shape):
@@ -249,17 +259,19 @@ def load_latent_generator(checkpoint: str | Path, sampler: str = 'ddim', steps: 
     @torch.no_grad()
     def generate(masks, seeds):
         cond = torch.stack([torch.as_tensor(np.asarray(mask_to_onehot(m, K)), dtype=torch.float32) for m in masks]).to(device)
-        return diffusion.sample(model, cond, sampler=sampler, steps=steps, seed=list(seeds), progress=False).float().cpu().numpy()
+        x = diffusion.sample(model, cond, sampler=sampler, steps=steps, seed=list(seeds), progress=False).float().cpu().numpy()
+        if zero_bg: x *= np.stack([np.asarray(m) > 0 for m in masks])[:, None]   # the mask's background: no signal
+        return x
 
     info = dict(checkpoint=str(Path(checkpoint)), checkpoint_step=side.get('step'), ema=side.get('ema'), model_kind='ldm',
-                sampler=sampler, steps=steps, timesteps=T, device=str(device))
+                sampler=sampler, steps=steps, timesteps=T, device=str(device), zero_background=zero_bg)
     return generate, check, info
 
 # %% ../nbs/17_latent.ipynb #5fc74f80
 class LatentFamily(DiffusionFamily):
     "Seed 001's mask-conditioned latent DPM as a family of the trainer (`model.kind: ldm`)."
     kind = 'ldm'
-    defaults = dict(autoencoder=None, preset=None, flips=False)
+    defaults = dict(autoencoder=None, preset=None, flips=False, zero_background=False, mask_pool=False)
     def __init__(self, cfg: dict, data_root: str | Path, device: str | torch.device = 'cpu'):
         super().__init__(cfg, data_root, device)
         fc, cfg = self.fc, self.cfg
@@ -278,11 +290,13 @@ class LatentFamily(DiffusionFamily):
         if cfg['diffusion']['schedule'] not in LDM_SCHEDULES:   # a pixel (cosine) section: MONAI's LDM default, scaled-linear
             # (the seed's own, Ho et al.'s linear_beta, is data/seed001-ldm.yaml's)
             cfg['diffusion'].update(schedule='scaled_linear_beta', timesteps=1000)
-        cfg['diffusion'].update(objective='eps', loss='l2', clip_range=[0.0, 1.0])
+        if cfg['diffusion']['objective'] == 'x0': cfg['diffusion']['objective'] = 'eps'   # a pixel section's x0 (05): the seed's eps
+        cfg['diffusion'].update(loss='l2', clip_range=[0.0, 1.0])
         cfg['training']['patch_size'] = None      # the latent model learns whole latent volumes (pixel patches: 05_train)
         self.cfg = validate_config(cfg)
         self.diffusion = LatentDiffusion.from_config(self.cfg)
-    def build(self) -> nn.Module: return build_ldm(self.ae, self.cfg['model'], self.cfg['model']['condition_channels'])
+    def build(self) -> nn.Module:
+        return build_ldm(self.ae, self.cfg['model'], self.cfg['model']['condition_channels'], mask_pool=self.fc['mask_pool'])
     def datasets(self) -> tuple:
         va = (LatentDataset(GliomaGenDataset(self.data_root, 'val'), self.ae, device=self.device)
               if (self.data_root / 'val').is_dir() else None)

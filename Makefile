@@ -7,7 +7,7 @@ DEMO_OUT ?= runs/demo
 TEST_FLAGS ?= slow nnunet
 TEST_WORKERS ?= 2
 
-.PHONY: demo test test-fast test-browser env export clean readme lint
+.PHONY: demo demo-ldm test test-fast test-browser env export clean readme lint
 
 env:
 	@tools/env.sh
@@ -15,6 +15,11 @@ env:
 demo:
 	@V=$$(tools/env.sh)
 	"$$V/bin/gliomagen" demo --out "$(DEMO_OUT)"
+
+# Seed 001's latent model on the same cohort (README), compared with the pixel demo in runs/demo when it is there.
+demo-ldm:
+	@V=$$(tools/env.sh)
+	"$$V/bin/gliomagen" demo --model ldm --out runs/demo-ldm
 
 test:
 	@V=$$(tools/env.sh)

@@ -14,14 +14,15 @@ from .core import AnnotationOnly
 if TYPE_CHECKING: import pandas as pd
 else: pd = AnnotationOnly('pandas')
 
-from .core import CONTRASTS, load_config, save_config, validate_config, write_json_atomic
+from .core import CONTRASTS, ConfigError, load_config, save_config, validate_config, write_json_atomic
 from .core import command, check_range, check_shape, check_device, inside
 from .layout import RunLayout
 
 # %% auto #0
-__all__ = ['DEMO_YAML', 'STAGES', 'DEMO_STAGES', 'DEMO_MARK', 'DIVERSITY_MASKS', 'DIVERSITY_SEEDS', 'FID_25D_SLICES',
-           'QUALITY_SETTINGS', 'demo_config', 'DemoRun', 'demo_stage', 'stage_done', 'is_demo_run', 'stage_phantom',
-           'stage_prepare', 'stage_train', 'stage_augment', 'stage_synthesize', 'stage_evaluate', 'stage_samples',
+__all__ = ['DEMO_YAML', 'DEMO_AUTOENCODER_YAML', 'DEMO_LDM_YAML', 'DEMO_OVERLAYS', 'STAGES', 'DEMO_MODELS', 'DEMO_STAGES',
+           'DEMO_MARK', 'DIVERSITY_MASKS', 'DIVERSITY_SEEDS', 'FID_25D_SLICES', 'COMPARE_MASKS', 'QUALITY_SETTINGS',
+           'demo_config', 'DemoRun', 'demo_stage', 'stage_done', 'is_demo_run', 'stage_phantom', 'stage_prepare',
+           'stage_train', 'stage_augment', 'stage_synthesize', 'stage_evaluate', 'stage_samples', 'stage_compare',
            'stage_nnunet', 'stage_figures', 'run_demo', 'main_demo', 'x0_error_by_t', 'steps_vs_quality']
 
 # %% ../nbs/14_demo.ipynb #3ec45c41
@@ -83,20 +84,96 @@ evaluation:
   slice_step: 4                  # every 4th axial slice: FID costs ~0.3 s per slice on 2 CPU cores
 """
 
-def demo_config(**overrides) -> dict:
-    "The resolved demo configuration (defaults + `DEMO_YAML`), with `section={key: value}` overrides."
+# %% ../nbs/14_demo.ipynb #d4d5fe89
+DEMO_AUTOENCODER_YAML = """
+# The latent demo's autoencoder (`gliomagen demo --model ldm`; seed 001 at demo scale, 16_autoencoder): DEMO_YAML
+# with these sections changed. Why each value: 17_latent, "How the latent demo was set".
+model:
+  kind: autoencoder
+family:
+  preset: tiny
+  network: {channels: [16, 32], attention_levels: [false, false]}   # one halving: 4x40x48x40 -> 8x20x24x20 (seed: two)
+  scale_min: 0.9                 # shrink-and-pad augmentation, as the seed's, by at most 10 %
+  adv: 0.0                       # no discriminator and no perceptual term (seed: both): minutes of CPU, not hours of GPU
+  perceptual: 0.0
+training:
+  iterations: 1000               # ≈6 min at ≈0.35 s/step on 2 idle cores
+  lr: 1.0e-3
+  batch_size: 8
+  patch_size: [24, 24, 24]       # random crops: the autoencoder is convolutional (MAISI's VAE recipe); whole volumes: 4x the time per step
+  patch_foreground: 0.33         # a third of the crops centred on a tumour voxel (nnU-Net's oversampling): the tumour's contrast survives
+  save_every: 250
+  val_every: 250
+  log_every: 20
+lr_schedule:
+  milestones: [800]
+  factors: [1.0, 0.3]
+"""
+
+DEMO_LDM_YAML = """
+# The latent demo's diffusion model (`gliomagen demo --model ldm`; seed 001 at demo scale, 17_latent): DEMO_YAML with
+# these sections changed; family.autoencoder is set to the run's autoencoder folder.
+model:
+  kind: ldm
+  base_channels: 16              # seed: 256 or 352 (the ldm256 / ldm352 presets)
+  channel_mult: [1, 2]           # 20x24x20 -> 10x12x10 latent voxels
+  num_res_blocks: 1
+  attention_levels: []           # no attention: the mask enters as features concatenated to the latent
+  num_heads: 1
+  num_groups: 8
+  condition_channels: 6
+family:
+  flips: false
+  zero_background: true          # the mask's background (label 0) is set to 0 after decoding: BraTS volumes are skull-stripped
+diffusion:
+  timesteps: 1000                # the seed's schedule: 1000 steps, linear beta 1e-4 -> 0.02
+  schedule: linear_beta
+  objective: v                   # seed: eps; at 600 steps eps misses the labels by 0.2-0.4, v reaches the autoencoder's floor
+  loss: l2                       # the seed's (the pixel demo: l1)
+training:
+  iterations: 500               # ≈5 min at ≈0.6 s/step on 2 idle cores
+  lr: 2.0e-3
+  batch_size: 8
+  patch_size: null               # whole latent volumes
+  ema_decay: 0.99
+  ema_start: 50
+  save_every: 250
+  val_every: 0
+  log_every: 20
+lr_schedule:
+  milestones: [380]
+  factors: [1.0, 0.3]
+synthesis:
+  sampler: ddim                  # seed: the ancestral chain over all 1000 steps
+  steps: 10                      # DDIM-10: DDIM-25's label errors (within 0.002) in half the time (17_latent)
+"""
+
+DEMO_OVERLAYS = {'autoencoder': DEMO_AUTOENCODER_YAML, 'ldm': DEMO_LDM_YAML}
+"The configurations of the latent demo's two runs, as changes of `DEMO_YAML` (the `model` section is replaced, the others are updated)."
+
+def demo_config(which: str = 'pixel', /, **overrides) -> dict:
+    """The resolved configuration of a demo network — 'pixel' (defaults + `DEMO_YAML`), or the latent demo's
+    'autoencoder' and 'ldm' (`DEMO_OVERLAYS` applied to it) — with `section={key: value}` overrides."""
     import yaml
-    cfg = validate_config(yaml.safe_load(DEMO_YAML), src='gliomagen.demo.DEMO_YAML')
+    raw = yaml.safe_load(DEMO_YAML)
+    if which != 'pixel':
+        if which not in DEMO_OVERLAYS: raise ValueError(f"demo network {which!r}: choose 'pixel', {', '.join(map(repr, DEMO_OVERLAYS))}")
+        for sec, vals in yaml.safe_load(DEMO_OVERLAYS[which]).items(): raw[sec] = vals if sec == 'model' else {**raw.get(sec, {}), **vals}
+    cfg = validate_config(raw, src=f'gliomagen.demo.demo_config({which!r})')
     for sec, vals in overrides.items(): cfg = validate_config({**cfg, sec: {**cfg[sec], **vals}})
     return cfg
 
 # %% ../nbs/14_demo.ipynb #b6f4b2be
-STAGES = ('phantom', 'prepare', 'train', 'augment', 'synthesize', 'evaluate', 'samples', 'nnunet', 'figures')
+STAGES = ('phantom', 'prepare', 'train', 'augment', 'synthesize', 'evaluate', 'samples', 'compare', 'nnunet', 'figures')
 "The demo's stages, in the order they run."
+
+DEMO_MODELS = ('pixel', 'ldm')
+"The generators `gliomagen demo --model` trains: the pixel DDPM (05_train) or seed 001's latent DPM (16, 17)."
 
 @dataclass
 class DemoRun:
-    "What a stage needs: the run folder, the resolved config, its folders (`P`: the `RunLayout`, 00a) and the options of `run_demo`."
+    """What a stage needs: the run folder, the resolved config, its folders (`P`: the `RunLayout`, 00a) and the options
+    of `run_demo`; for the latent demo (`model='ldm'`) also the autoencoder's config and the pixel run it is compared with."""
     run: Path
     cfg: dict
     n_cases: int = 24
@@ -105,6 +182,9 @@ class DemoRun:
     device: str = 'cpu'
     progress: bool = True
     nnunet: bool = False
+    model: str = 'pixel'
+    ae_cfg: dict | None = None
+    compare: Path | None = None
     P: RunLayout = field(init=False)
     def __post_init__(self): self.P = RunLayout.of(self.run)
 
@@ -163,14 +243,22 @@ def stage_prepare(r: DemoRun) -> dict:
     return {'cases': len(man), 'ok': int((man['status'] == 'ok').sum())}
 
 # %% ../nbs/14_demo.ipynb #22bb5518
-@demo_stage('train')
-def stage_train(r: DemoRun) -> dict:
-    "Train the conditional DDPM with the demo config, resuming from the last checkpoint (05_train)."
+def _fit(r: DemoRun, cfg: dict, out: Path) -> dict:
+    "Train one network of the demo with the one trainer (05_train), resuming from its last checkpoint; its record."
     from gliomagen import train
-    tr = train.Trainer(r.cfg, r.P['prepared'], r.P['train'], resume=True, device=r.device, progress=r.progress)
+    t0 = time.perf_counter()
+    tr = train.Trainer(cfg, r.P['prepared'], out, resume=True, device=r.device, progress=r.progress)
     try: res = tr.fit()
     finally: tr.close()
-    return {'iterations': r.cfg['training']['iterations'], **{k: v for k, v in (res or {}).items() if not hasattr(v, 'shape')}}
+    return {'iterations': cfg['training']['iterations'], 'fit_seconds': round(time.perf_counter() - t0, 1),
+            **{k: v for k, v in (res or {}).items() if not hasattr(v, 'shape')}}
+
+@demo_stage('train')
+def stage_train(r: DemoRun) -> dict:
+    """Train the demo's generator: the conditional DDPM (05_train); for `model='ldm'` first the autoencoder (16) and then
+    the latent DPM on its latents (17). Each resumes from its last checkpoint."""
+    ae = {'autoencoder': _fit(r, r.ae_cfg, r.P['autoencoder'])} if r.model == 'ldm' else {}
+    return {**ae, **_fit(r, r.cfg, r.P['train'])}
 
 @demo_stage('augment')
 def stage_augment(r: DemoRun) -> dict:
@@ -221,13 +309,15 @@ def stage_samples(r: DemoRun) -> dict:
     "Samples or averages? Diversity between seeds, window seams, a 2.5D FID with its floor (08a_fid, 04_diffusion)."
     from gliomagen import fid as F
     from gliomagen.metrics import MissingWeightsError, write_json
-    s, ev, ps = r.cfg['synthesis'], r.cfg['evaluation'], r.cfg['training']['patch_size']
+    s, ev = r.cfg['synthesis'], r.cfg['evaluation']
     val, res, notes = r.P['prepared'] / 'val', {}, []
     seeds = tuple(s['seed'] + i for i in range(DIVERSITY_SEEDS))
     res['diversity'] = F.sample_diversity(r.P['train'], val, r.run / 'diversity', seeds=seeds, n_masks=DIVERSITY_MASKS,
                                           reuse={s['seed']: r.P['synth']}, sampler=s['sampler'], steps=s['steps'],
                                           batch_size=s['batch_size'], device=r.device, progress=r.progress)
-    if ps: res['seams'] = {**F.cohort_seams(val, r.P['synth'], ps, s['window_overlap']), 'blend': s['window_blend']}
+    # window borders: the network's, or for a whole-volume generator (the latent demo) the pixel demo's 16³ windows
+    ps = r.cfg['training']['patch_size'] or demo_config()['training']['patch_size']
+    res['seams'] = {**F.cohort_seams(val, r.P['synth'], ps, s['window_overlap']), 'blend': s['window_blend'] if r.cfg['training']['patch_size'] else 'none: whole volumes'}
     try:
         res['fid_25d'] = F.fid_planes(val, r.P['synth'], n_per_plane=FID_25D_SLICES, extractor=ev['extractor'],
                                       weights=ev['inception_weights'], device=r.device, seed=r.seed, progress=r.progress)
@@ -238,6 +328,72 @@ def stage_samples(r: DemoRun) -> dict:
     if 'seams' in res: out['seam_ratio'] = {c: res['seams'][c]['fake'] for c in CONTRASTS}
     if 'fid_25d' in res: out['fid_25d'] = {c: {k: res['fid_25d'][c][k]['fid'] for k in ('matched', 'floor')} for c in CONTRASTS}
     return out
+
+# %% ../nbs/14_demo.ipynb #5bc3d85d
+COMPARE_MASKS = 6
+"Validation masks the latent demo's `compare` stage draws with both generators (one synthesis batch each)."
+
+def _pixel_reference(r: DemoRun) -> Path | None:
+    "The finished pixel demo run to compare with: `r.compare`, else `demo/` beside the run if it is one; None if there is none."
+    cands = [Path(r.compare)] if r.compare is not None else [r.run.parent / 'demo']
+    for c in cands:
+        tr = stage_done(c, 'train') or {}
+        if c.resolve() != r.run.resolve() and stage_done(c, 'samples') and 'autoencoder' not in tr: return c
+    if r.compare is not None:
+        raise FileNotFoundError(f"--compare {r.compare}: not a finished pixel demo run (its train, evaluate and samples stages); "
+                                f"run `gliomagen demo --out {r.compare}` first")
+    return None
+
+def _peak_rss(*logs: Path) -> float | None:
+    "The largest `peak_rss_gb` the trainer logged in the `log.jsonl` files (None if none)."
+    vals = [json.loads(l).get('peak_rss_gb') for f in logs if f.exists() for l in f.read_text().splitlines() if l.strip()]
+    vals = [v for v in vals if v is not None]
+    return round(max(vals), 2) if vals else None
+
+def _model_column(run: Path, seconds_per_volume: float) -> dict:
+    "One model's column of the comparison, from its run's stage records."
+    ev, sa, tr, L = stage_done(run, 'evaluate'), stage_done(run, 'samples'), stage_done(run, 'train'), RunLayout.of(run)
+    col = {'training (s)': tr['seconds'], 'training peak RSS (GB)': _peak_rss(L.train_log, L.autoencoder / 'log.jsonl'),
+           's / volume (same masks, this run)': round(seconds_per_volume, 3)}
+    col.update({f'label error {c}': ev['label_error'][c]['label_error'] for c in CONTRASTS})
+    col['background (max)'] = ev['background_max']
+    col.update({f'FID / floor {c}': ev[f'fid_{c}']['matched'] / ev[f'fid_{c}']['floor'] for c in CONTRASTS if f'fid_{c}' in ev})
+    col.update({f'2.5D FID / floor {c}': v['matched'] / v['floor'] for c, v in (sa.get('fid_25d') or {}).items()})
+    col.update({f'diversity {c}': v for c, v in sa['diversity_ratio'].items()})
+    col.update({f'seam ratio {c}': v for c, v in (sa.get('seam_ratio') or {}).items()})
+    return col
+
+@demo_stage('compare')
+def stage_compare(r: DemoRun) -> dict:
+    """The latent demo beside the pixel demo: both generators draw the same `COMPARE_MASKS` validation masks one after
+    the other in this process, each at its demo setting (`synthesize`'s seconds per volume), and one table of both runs'
+    numbers (`eval/compare.json`). Without a finished pixel demo run the pixel timing uses its demo network after one
+    training step (the time does not depend on the weights) and the table has no pixel column."""
+    if r.model == 'pixel': return {'skipped': 'the pixel demo is the reference: `gliomagen demo --model ldm` compares itself with it'}
+    from gliomagen import synthesis
+    from gliomagen.checkpoint import find_checkpoint
+    ref, C = _pixel_reference(r), r.run / 'compare'
+    pix = RunLayout.of(ref).train if ref is not None else C / 'pixel-network'
+    if ref is None and find_checkpoint(pix) is None:
+        _fit(r, demo_config(training={'iterations': 1, 'save_every': 1, 'val_every': 0}), pix)
+    masks = C / 'masks'
+    for d in sorted(p for p in (r.P['prepared'] / 'val').iterdir() if p.is_dir())[:COMPARE_MASKS]:
+        (masks / d.name).mkdir(parents=True, exist_ok=True); shutil.copy2(d / f'{d.name}-mask.nii.gz', masks / d.name)
+    secs = {}
+    for name, ck in (('pixel', pix), ('ldm', r.P['train'])):
+        if (C / name).exists(): shutil.rmtree(C / name)            # timed anew whenever the stage runs
+        t0 = time.perf_counter()
+        tab = synthesis.synthesize(ck, masks, C / name, seed=r.cfg['synthesis']['seed'], batch_size=COMPARE_MASKS,
+                                   device=r.device, progress=False)
+        secs[name] = (time.perf_counter() - t0) / len(tab)
+    models = {'latent DPM (this run)': _model_column(r.run, secs['ldm'])}
+    if ref is not None: models = {f'pixel DDPM ({ref})': _model_column(ref, secs['pixel']), **models}
+    res = {'reference': str(ref) if ref is not None else None, 'masks': COMPARE_MASKS, 's_per_volume': secs,
+           'speedup': secs['pixel'] / secs['ldm'], 'models': models,
+           'note': None if ref is not None else ('no finished pixel demo beside this run (`gliomagen demo`, or --compare RUN): '
+                                                 'the pixel time is its demo network\'s after one training step')}
+    write_json_atomic(json.loads(json.dumps(res, default=float)), r.P['eval'] / 'compare.json', indent=2)
+    return {'reference': res['reference'], 's_per_volume': {k: round(v, 3) for k, v in secs.items()}, 'speedup': round(res['speedup'], 2)}
 
 # %% ../nbs/14_demo.ipynb #e6e9e821
 _SMOKE_NOTE = ('smoke nnU-Net runs (1 epoch x 5 iterations on phantoms): they check the plumbing; '
@@ -277,17 +433,28 @@ def run_demo(out: str | Path = 'runs/demo', config: dict | str | Path | None = N
              phantom_shape: tuple[int, int, int] = (73, 87, 73), iterations: int | None = None,
              n_synth_val: int | None = None, nnunet: bool = False, seed: int = 0, fresh: bool = False,
              device: str = 'cpu', progress: bool = True, stages: tuple[str, ...] = STAGES,
-             log: Callable[[str], None] = print) -> dict:
-    "Run the `stages` (registered in `DEMO_STAGES`) on a phantom cohort into `out`; returns `{stage: record}`. Resumable."
+             model: str = 'pixel', compare: str | Path | None = None, log: Callable[[str], None] = print) -> dict:
+    """Run the `stages` (registered in `DEMO_STAGES`) on a phantom cohort into `out`; returns `{stage: record}`. Resumable.
+    `model`: the generator ('pixel' or 'ldm', `DEMO_MODELS`); `compare`: for 'ldm', the pixel demo run to set beside it."""
+    if model not in DEMO_MODELS: raise ValueError(f"unknown demo model {model!r}; choose one of {', '.join(DEMO_MODELS)}")
     run = Path(out)
     _claim_run(run, fresh)
-    cfg = validate_config(config) if isinstance(config, dict) else load_config(config) if config else demo_config()
+    cfg = validate_config(config) if isinstance(config, dict) else load_config(config) if config else demo_config(model)
+    if (cfg['model']['kind'] == 'ldm') != (model == 'ldm'):
+        raise ConfigError(f"the demo of model {model!r} got a config of model.kind {cfg['model']['kind']!r}: "
+                          + ("pass an ldm config (gliomagen.demo.demo_config('ldm'))" if model == 'ldm' else 'pass --model ldm'))
     if iterations is not None: cfg['training']['iterations'] = int(iterations)
     L = RunLayout.of(run)
     cfg['dataset']['root'], cfg['dataset']['prepared'] = str(L.raw), str(L.prepared)
+    ae_cfg = None
+    if model == 'ldm':                    # the autoencoder shares the run's cohort, grid and evaluation (DEMO_OVERLAYS)
+        cfg['family']['autoencoder'] = str(L.autoencoder)
+        ae_cfg = demo_config('autoencoder')
+        ae_cfg.update({k: cfg[k] for k in ('dataset', 'preprocessing', 'evaluation')})
+        if iterations is not None: ae_cfg['training']['iterations'] = int(iterations)
     save_config(cfg, L.config)
     r = DemoRun(run, cfg, n_cases=n_cases, phantom_shape=tuple(phantom_shape), seed=seed, device=device,
-                progress=progress, nnunet=nnunet)
+                progress=progress, nnunet=nnunet, model=model, ae_cfg=ae_cfg, compare=Path(compare) if compare is not None else None)
     records, t_all = {}, time.perf_counter()
     for st in stages:
         if st not in DEMO_STAGES: raise ValueError(f"unknown demo stage {st!r}; stages: {', '.join(DEMO_STAGES)}")
@@ -310,10 +477,13 @@ def run_demo(out: str | Path = 'runs/demo', config: dict | str | Path | None = N
 # %% ../nbs/14_demo.ipynb #16942ad8
 @command('gliomagen demo')
 def main_demo(argv: list[str] | None = None) -> int:
-    "`gliomagen demo [--out DIR] [--nnunet] [--fresh] ...`"
+    "`gliomagen demo [--model pixel|ldm] [--out DIR] [--nnunet] [--fresh] ...`"
     p = argparse.ArgumentParser(prog='gliomagen demo', description='Run the whole GliomaGen pipeline on the built-in '
                                 'phantom cohort (CPU, minutes). Resumable: a rerun skips finished stages.')
-    p.add_argument('--out', default='runs/demo', help='run directory (default: runs/demo)')
+    p.add_argument('--model', choices=DEMO_MODELS, default='pixel', help='the generator: pixel (the GliomaGen DDPM, default) or ldm '
+                   "(seed 001's autoencoder + latent DPM, compared with the pixel demo in runs/demo when it is there)")
+    p.add_argument('--out', help='run directory (default: runs/demo; runs/demo-ldm for --model ldm)')
+    p.add_argument('--compare', help='with --model ldm: the finished pixel demo run to compare with (default: demo/ beside --out if finished)')
     p.add_argument('--config', help='config.yaml (default: the demo configuration, data/demo.yaml)')
     p.add_argument('--cases', type=int, default=36, help='phantom cases (default 36: 24 train, 12 validation)')
     p.add_argument('--phantom-shape', type=int, nargs=3, default=[73, 87, 73], metavar=('X', 'Y', 'Z'),
@@ -329,9 +499,11 @@ def main_demo(argv: list[str] | None = None) -> int:
     check_range('--cases', a.cases, 2, integer=True); check_shape('--phantom-shape', a.phantom_shape)
     if a.iterations is not None: check_range('--iterations', a.iterations, 1, integer=True)
     check_range('--seed', a.seed, 0, integer=True); check_device('--device', a.device)
-    res = run_demo(a.out, config=a.config, n_cases=a.cases, phantom_shape=a.phantom_shape, iterations=a.iterations,
+    if a.compare is not None and a.model != 'ldm': p.error('--compare needs --model ldm')
+    out = a.out or ('runs/demo' if a.model == 'pixel' else 'runs/demo-ldm')
+    res = run_demo(out, config=a.config, n_cases=a.cases, phantom_shape=a.phantom_shape, iterations=a.iterations,
                    nnunet=a.nnunet, seed=a.seed, fresh=a.fresh, device=a.device, progress=not a.quiet,
-                   stages=[s for s in STAGES if s in a.stages])
+                   stages=[s for s in STAGES if s in a.stages], model=a.model, compare=a.compare)
     idx = res['stages'].get('figures', {}).get('index')
     print(f"gliomagen demo: finished in {res['seconds']:.0f} s" + (f'; open {idx}' if idx else ''))
     return 0

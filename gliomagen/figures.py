@@ -13,10 +13,10 @@ import pandas as pd                                   # the tables (08_metrics' 
 # %% auto #0
 __all__ = ['MASK_CMAP', 'MASK_NORM', 'PIPELINE', 'FIGURES', 'POSTER_CHOICES', 'case_file', 'axial', 'show_mask', 'show_image',
            'mask_legend', 'robust_window', 'save_figure', 'figure_head_label', 'figure_mask_augmentation',
-           'figure_training_samples', 'read_log', 'figure_training_loss', 'figure_generated_vs_real', 'mean_sd', 'fmt',
-           'md_table', 'write_table', 'table_image_metrics', 'load_segmentation_results', 'table_segmentation',
-           'table_boundary', 'figure_pipeline', 'FigureSet', 'make_all_figures', 'write_index', 'poster_differences',
-           'main_figures']
+           'figure_training_samples', 'read_log', 'figure_training_loss', 'figure_generated_vs_real',
+           'figure_models_side_by_side', 'mean_sd', 'fmt', 'md_table', 'write_table', 'table_image_metrics',
+           'load_segmentation_results', 'table_segmentation', 'table_boundary', 'figure_pipeline', 'FigureSet',
+           'make_all_figures', 'write_index', 'poster_differences', 'main_figures']
 
 # %% ../nbs/11_figures.ipynb #f4635698
 import matplotlib
@@ -377,6 +377,33 @@ def figure_generated_vs_real(run_dir: str | Path, out: str | Path | None = None,
     fig.tight_layout(rect=(0, 0.45 / h, 1, 1 - 0.3 / h))
     return save_figure(fig, o / 'fig10_generated_vs_real.png', dpi)
 
+# %% ../nbs/11_figures.ipynb #f2ccbd0a
+def figure_models_side_by_side(run_dir: str | Path, out: str | Path | None = None, n_cases: int = 2, dpi: int = 100) -> Path:
+    """The pixel and the latent generator on the same validation masks (the latent demo's `compare` stage,
+    `compare/{pixel,ldm}`): per case a row of the real contrasts, one of the pixel DDPM's, one of the latent DPM's."""
+    o = _out_dir(run_dir, out)
+    P = RunLayout.find(run_dir)
+    cj = P['eval'] / 'compare.json'
+    if not cj.exists() or not _read_json(cj).get('reference'):
+        raise FileNotFoundError(f"{cj}: no pixel demo run was compared with this one (`gliomagen demo --model ldm` beside a finished `gliomagen demo`)")
+    C = P['run'] / 'compare'
+    val, pix, lat = _find_cases(P['prepared']), _find_cases(C / 'pixel'), _find_cases(C / 'ldm')
+    ids = sorted(set(val) & set(pix) & set(lat))[:n_cases]
+    if not ids: raise FileNotFoundError(f"no case drawn by both generators in {C}")
+    fig, ax = plt.subplots(3 * len(ids), 5, figsize=(8.4, 1.65 * 3 * len(ids) + 0.7), squeeze=False)
+    for i, k in enumerate(ids):
+        m = _vol(case_file(val[k], 'mask')); z = tumour_slice(m)
+        for j, (name, d) in enumerate((('real', val[k]), ('pixel DDPM', pix[k]), ('latent DPM', lat[k]))):
+            row = ax[3 * i + j]
+            show_mask(row[0], axial(m, z), 'mask' if i == j == 0 else None)
+            row[0].set_ylabel(f'{k}\n{name}', fontsize=8)
+            for c, ct in enumerate(CONTRASTS):
+                w = robust_window(_vol(case_file(val[k], ct)))
+                show_image(row[1 + c], axial(_vol(case_file(d, ct)).astype(np.float32), z), *w, title=ct if i == j == 0 else None)
+    fig.suptitle('The same validation masks: real, pixel DDPM, latent DPM (axial slice through the tumour)', fontsize=10)
+    fig.tight_layout()
+    return save_figure(fig, o / 'fig10b_pixel_vs_latent.png', dpi)
+
 # %% ../nbs/11_figures.ipynb #afb46c84
 _MEAN_KEYS = ('mean', 'value', 'score', 'estimate', 'mu')
 _SD_KEYS = ('std', 'sd', 'stdev', 'pm', 'uncertainty', 'se', 'stderr')
@@ -706,6 +733,7 @@ FIGURES = {
     'fig09_training_samples': (figure_training_samples, 'Figure 9: generated contrasts over training (rows: checkpoint steps).'),
     'training_loss': (figure_training_loss, 'Training curve: the diffusion loss (train and validation).'),
     'fig10_generated_vs_real': (figure_generated_vs_real, 'Figure 10: generated contrasts for validation masks, aside ground truth.'),
+    'fig10b_pixel_vs_latent': (figure_models_side_by_side, 'The pixel and the latent generator on the same validation masks (gliomagen demo --model ldm).'),
     'fig11_image_metrics': (table_image_metrics, 'Figure 11: MS-SSIM, FID and KID per contrast.'),
     'fig13_segmentation': (table_segmentation, 'Figure 13: nnU-Net segmentation performance per data configuration.'),
     'fig14_boundary': (table_boundary, 'Figure 14: HD95 and ASSD per data configuration.'),
@@ -825,6 +853,24 @@ def _samples_lines(P) -> list:
         return lines + ['| ' + ' | '.join(head) + ' |', '|' + '---|' * len(head)] + ['| ' + ' | '.join(r) + ' |' for r in rows]
     except Exception as e: return [f'{f} could not be summarised: {e}']
 
+# %% ../nbs/11_figures.ipynb #3237dd46
+def _compare_lines(P) -> list:
+    """The pixel and the latent demo in one table (rows: measures, columns: models) from `eval/compare.json` (the latent
+    demo's `compare` stage): training time and memory, seconds per volume on the same masks, label errors, background,
+    FID and 2.5D FID over their floors, diversity and seam ratios."""
+    f = P['eval'] / 'compare.json'
+    if not f.exists(): return []
+    try:
+        res = _read_json(f); models = res['models']; names = list(models)
+        keys = list(dict.fromkeys(k for m in models.values() for k in m))
+        fmt = lambda v: '–' if v is None else f'{v:,.0f}' if abs(v) >= 100 else f'{v:.2f}' if abs(v) >= 1 else f'{v:.3f}'
+        lines = ['', f"**Pixel vs latent generator** (sampling {res['speedup']:.1f}× faster per volume with the latent model, "
+                 f"measured on the same {res['masks']} masks in this run; targets: label error ≤ 0.05, background ≤ 0.02, FID ≤ 3× floor)", '']
+        if res.get('note'): lines += [f"*{res['note']}*", '']
+        lines += ['| measure | ' + ' | '.join(names) + ' |', '|' + '---|' * (len(names) + 1)]
+        return lines + ['| ' + k + ' | ' + ' | '.join(fmt(models[n].get(k)) for n in names) + ' |' for k in keys]
+    except Exception as e: return [f'{f} could not be summarised: {e}']
+
 # %% ../nbs/11_figures.ipynb #1935f3e8
 def _folder_lines(P) -> list:
     "One line per folder of the run (and per cohort it points to outside it): its files, and its cases if a cohort."
@@ -923,7 +969,7 @@ def write_index(run_dir: str | Path, out: str | Path | None = None, html_page: b
         raise FileNotFoundError(f"{mf} does not exist; run `make_all_figures` (or `gliomagen figures {run}`) first")
     man = _read_json(mf)
     title = title or f'GliomaGen run: {run.resolve().name}'
-    summ, parts, gone, evals = _run_summary(P), _index_parts(o, man), _not_made(man), _eval_lines(P) + _samples_lines(P)
+    summ, parts, gone, evals = _run_summary(P), _index_parts(o, man), _not_made(man), _eval_lines(P) + _samples_lines(P) + _compare_lines(P)
     idx = P.index_md
     with atomic_path(idx) as t: t.write_text(_index_md(run, title, summ, parts, gone, evals))
     if html_page:

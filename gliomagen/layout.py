@@ -19,6 +19,7 @@ class RunLayout:
     raw: Path        # the BraTS-layout input cohort (the demo's phantoms)
     prepared: Path   # `gliomagen prepare`'s output: train/ and val/
     train: Path      # `gliomagen train`'s output: checkpoints/, samples/, log.jsonl
+    autoencoder: Path  # the latent demo's autoencoder run (`gliomagen demo --model ldm`; 16_autoencoder)
     augment: Path    # augmented masks
     synth: Path      # synthetic cases of the validation masks
     synth_aug: Path  # synthetic cases of the augmented masks
@@ -32,7 +33,7 @@ class RunLayout:
         "The layout of a new run in `run`: where each stage writes."
         run = Path(run)
         return cls(run=run, config=run / 'config.yaml', raw=run / 'phantom', **{
-            k: run / k for k in ('prepared', 'train', 'augment', 'synth', 'synth_aug', 'eval', 'nnunet', 'quality', 'figures')})
+            k: run / k for k in ('prepared', 'train', 'autoencoder', 'augment', 'synth', 'synth_aug', 'eval', 'nnunet', 'quality', 'figures')})
 
     def __getitem__(self, key: str) -> Path:
         if key not in self.keys(): raise KeyError(f"{key!r}: a run has {', '.join(self.keys())}")

@@ -126,7 +126,7 @@ def build_ldm(autoencoder: Autoencoder, model: dict | str = 'tiny', condition_ch
 # %% ../nbs/17_latent.ipynb #07ac0d8e
 class LatentDiffusion(nn.Module):
     """DDPM in the autoencoder's latent space: discrete linear / scaled-linear schedule, L2 loss on what the network
-    predicts (`objective`: 'eps', the seed's, or 'v'; 04_diffusion's `OBJECTIVES`)."""
+    predicts (`objective`: 'eps', the seed's, 'v' or 'x0'; 04_diffusion's `OBJECTIVES`)."""
     def __init__(self, timesteps: int = 1000, schedule: str = 'scaled_linear_beta', objective: str = 'eps'):
         super().__init__()
         if schedule not in LDM_SCHEDULES:
@@ -151,12 +151,13 @@ class LatentDiffusion(nn.Module):
 
     def training_loss(self, model: LatentDenoiser, z0: torch.Tensor, cond: torch.Tensor, t: torch.Tensor | None = None,
                       noise: torch.Tensor | None = None, generator: torch.Generator | None = None) -> torch.Tensor:
-        "Mean squared error of the prediction (the noise, or the velocity) at uniform time steps (scalar)."
+        "Mean squared error of the prediction (the noise, the velocity or the clean latent) at uniform time steps (scalar)."
         if t is None or noise is None:
             t_, noise_ = self.draw_t_noise(z0, generator)
             t = t_ if t is None else t; noise = noise_ if noise is None else noise
         z_t = self.scheduler.add_noise(original_samples=z0, noise=noise, timesteps=t)
-        target = noise if self.objective == 'eps' else self.scheduler.get_velocity(z0, noise, t)
+        target = {'eps': noise, 'x0': z0}.get(self.objective)      # what MONAI's prediction_type samples with
+        if target is None: target = self.scheduler.get_velocity(z0, noise, t)
         return F.mse_loss(model(z_t, t, cond).float(), target.float())
 
 # %% ../nbs/17_latent.ipynb #861632b9

@@ -44,10 +44,12 @@ AE_PRESETS = {
 # %% ../nbs/16_autoencoder.ipynb #ac14ba47
 class Autoencoder(nn.Module):
     """MONAI `AutoencoderKL` with a stored latent scale factor; `output` 'image' (continuous channels) or
-    'labels' (the channels are one-hot classes; the decoder returns logits)."""
+    'labels' (the channels are one-hot classes; the decoder returns logits). `mask_channels` > 0: the decoder's output is
+    refined by a small convolutional head that also sees the one-hot mask (labels 1..mask_channels), `decode(z, mask)`;
+    `mask_skip`: plus a per-label offset of each channel (a 1×1 convolution of the mask, as 03_model's `label_skip`)."""
     def __init__(self, in_channels: int = 4, latent_channels: int = 8, channels: Sequence[int] = (16, 32, 32),
                  num_res_blocks: int = 1, attention_levels: Sequence[bool] | None = None, norm_num_groups: int = 8, nonlocal_attn: bool = False, output: str = 'image',
-                 scale_factor: float = 1.0):
+                 scale_factor: float = 1.0, mask_channels: int = 0, refine_width: int = 16, mask_skip: bool = False):
         super().__init__()
         from monai.networks.nets import AutoencoderKL
         if output not in ('image', 'labels'): raise ValueError(f"output must be 'image' or 'labels', got {output!r}")
@@ -60,10 +62,20 @@ class Autoencoder(nn.Module):
                                  latent_channels=latent_channels, norm_num_groups=norm_num_groups,
                                  with_encoder_nonlocal_attn=nonlocal_attn, with_decoder_nonlocal_attn=nonlocal_attn)
         self.register_buffer('scale_factor', torch.tensor([float(scale_factor)]))   # shape (1,): safetensors-/digest-friendly
-        self.output, self.multiple = output, 2 ** (len(channels) - 1)
+        self.output, self.multiple, self.mask_channels = output, 2 ** (len(channels) - 1), int(mask_channels)
+        self.refine = None
+        if self.mask_channels:                   # x + f([x, mask]); f starts at 0, so training begins at the plain decoder
+            w = int(refine_width)
+            self.refine = nn.Sequential(nn.Conv3d(in_channels + self.mask_channels, w, 3, padding=1), nn.SiLU(),
+                                        nn.Conv3d(w, w, 3, padding=1), nn.SiLU(), nn.Conv3d(w, in_channels, 1))
+            nn.init.zeros_(self.refine[-1].weight); nn.init.zeros_(self.refine[-1].bias)
+        self.mask_skip = nn.Conv3d(self.mask_channels, in_channels, 1, bias=False) if self.mask_channels and mask_skip else None
+        if self.mask_skip is not None: nn.init.zeros_(self.mask_skip.weight)
         self.config = dict(kind='autoencoder', in_channels=int(in_channels), latent_channels=int(latent_channels),
                            channels=channels, num_res_blocks=int(num_res_blocks), attention_levels=attention_levels,
-                           norm_num_groups=int(norm_num_groups), nonlocal_attn=bool(nonlocal_attn), output=output)
+                           norm_num_groups=int(norm_num_groups), nonlocal_attn=bool(nonlocal_attn), output=output,
+                           **({'mask_channels': self.mask_channels, 'refine_width': int(refine_width)} if self.mask_channels else {}),
+                           **({'mask_skip': True} if self.mask_skip is not None else {}))
 
 def build_autoencoder(in_channels: int = 4, preset: str = 'tiny', output: str = 'image', **overrides) -> Autoencoder:
     "An `Autoencoder` of `in_channels` channels from a preset of `AE_PRESETS`, with keyword overrides."
@@ -95,9 +107,21 @@ def encode(self: Autoencoder, x: torch.Tensor, sample: bool = False, generator: 
 
 # %% ../nbs/16_autoencoder.ipynb #f12bc92f
 @patch
-def decode(self: Autoencoder, z: torch.Tensor) -> torch.Tensor:
-    "Decoder output for a scaled latent: images, or class logits for `output='labels'`."
-    return self.net.decode(z / self.scale_factor)
+def decode(self: Autoencoder, z: torch.Tensor, mask: torch.Tensor | None = None) -> torch.Tensor:
+    """Decoder output for a scaled latent: images, or class logits for `output='labels'`. `mask`: the one-hot mask
+    (B, ≥ mask_channels, X, Y, Z) of labels 1.. (01_data's `mask_to_onehot`, the dataset's condition), which a decoder
+    with `mask_channels` needs and any other ignores."""
+    return self._refine(self.net.decode(z / self.scale_factor), mask)
+
+@patch
+def _refine(self: Autoencoder, x: torch.Tensor, mask: torch.Tensor | None) -> torch.Tensor:
+    if self.refine is None: return x
+    if mask is None or mask.ndim != 5 or mask.shape[1] < self.mask_channels or mask.shape[2:] != x.shape[2:]:
+        raise ValueError(f"this autoencoder's decoder sees the mask (mask_channels={self.mask_channels}): pass the one-hot mask "
+                         f"(B, {self.mask_channels}, {', '.join(map(str, x.shape[2:]))}) of labels 1..{self.mask_channels}, "
+                         f"got {None if mask is None else tuple(mask.shape)}")
+    m = mask[:, :self.mask_channels].to(x)
+    return x + self.refine(torch.cat([x, m], 1)) + (self.mask_skip(m) if self.mask_skip is not None else 0)
 
 # %% ../nbs/16_autoencoder.ipynb #0aaa5bba
 @patch
@@ -108,18 +132,19 @@ def decode_labels(self: Autoencoder, z: torch.Tensor) -> torch.Tensor:
 
 # %% ../nbs/16_autoencoder.ipynb #596f0b09
 @patch
-def forward(self: Autoencoder, x: torch.Tensor, generator: torch.Generator | None = None) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    "(reconstruction, μ, σ) of `x` through a posterior draw z = μ + σε, as training uses it; ε from `generator` if given."
+def forward(self: Autoencoder, x: torch.Tensor, generator: torch.Generator | None = None,
+            mask: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    "(reconstruction, μ, σ) of `x` through a posterior draw z = μ + σε, as training uses it; ε from `generator` if given; `mask` as `decode`'s."
     self._check_grid(x)
     mu, sigma = self.net.encode(x)
     dev = generator.device if generator is not None else mu.device
     eps = torch.randn(mu.shape, generator=generator, dtype=mu.dtype, device=dev).to(mu.device)
-    return self.net.decode(mu + sigma * eps), mu, sigma
+    return self._refine(self.net.decode(mu + sigma * eps), mask), mu, sigma
 
 # %% ../nbs/16_autoencoder.ipynb #84a93d12
 AE_LOSS = dict(recon=None, l1=1.0, ssim=0.5, kl=1e-6, perceptual=0.1, perceptual_weights=None,
-               adv=0.01, adv_start=None, disc_channels=32, disc_layers=2, disc_lr=None)
-"Default loss settings (keys of the `family` section): `recon` None: 'l1' for images, 'ce' for label maps; weights of\nthe terms; the discriminator (`adv_start` None: half of `training.iterations`); the perceptual network ('tf-inception' or a weights file)."
+               adv=0.01, adv_start=None, disc_channels=32, disc_layers=2, disc_lr=None, tumour_weight=1.0)
+"Default loss settings (keys of the `family` section): `recon` None: 'l1' for images, 'ce' for label maps; weights of\nthe terms; the discriminator (`adv_start` None: half of `training.iterations`); the perceptual network ('tf-inception' or a weights file);\n`tumour_weight`: the L1 weight of tumour voxels (labels 2..) against the head's (1: the seed's plain L1)."
 
 def kl_divergence(mu: torch.Tensor, sigma: torch.Tensor) -> torch.Tensor:
     "KL(N(μ, σ²) || N(0, 1)) summed over latent voxels and channels, averaged over the batch."
@@ -169,24 +194,32 @@ class InceptionPerceptualLoss(nn.Module):
 
 # %% ../nbs/16_autoencoder.ipynb #290ce7f4
 class AELoss(nn.Module):
-    "The autoencoder's generator loss: `forward(x, recon, mu, sigma, disc=None)` -> (total, {term: value})."
+    "The autoencoder's generator loss: `forward(x, recon, mu, sigma, disc=None, tumour=None)` -> (total, {term: value})."
     def __init__(self, recon: str | None = 'l1', l1: float = 1.0, ssim: float = 0.5, kl: float = 1e-6, perceptual: float = 0.1,
-                 perceptual_weights: str | Path | None = None, adv: float = 0.01, **_):
+                 perceptual_weights: str | Path | None = None, adv: float = 0.01, tumour_weight: float = 1.0, **_):
         super().__init__()
         from monai.losses import SSIMLoss, PatchAdversarialLoss
         recon = recon or 'l1'
         if recon not in ('l1', 'ce'): raise ValueError(f"recon must be 'l1' (images) or 'ce' (label maps), got {recon!r}")
-        self.recon, self.w = recon, dict(recon=float(l1), ssim=float(ssim), kl=float(kl), adv=float(adv))
+        self.recon, self.tumour_weight, self.w = recon, float(tumour_weight), dict(recon=float(l1), ssim=float(ssim), kl=float(kl), adv=float(adv))
         self.ssim = SSIMLoss(spatial_dims=3, data_range=1.0, win_size=5)
         self.adv = PatchAdversarialLoss(criterion='least_squares')
         self.perc, self.perceptual_status = perceptual_loss(perceptual_weights)
         self.w['perceptual'] = float(perceptual) if self.perc is not None else 0.0
 
     def forward(self, x: torch.Tensor, recon: torch.Tensor, mu: torch.Tensor, sigma: torch.Tensor,
-                disc: nn.Module | None = None) -> tuple[torch.Tensor, dict]:
+                disc: nn.Module | None = None, tumour: torch.Tensor | None = None) -> tuple[torch.Tensor, dict]:
         # SSIM / perceptual see the output clipped to the data range: on negative values SSIM's luminance term changes
         # sign and its gradient then pushes a dim contrast away from the image (measured: t2f collapsed to < 0)
-        if self.recon == 'l1': terms = {'recon': (recon - x).abs().mean()}; img = recon.clamp(0, 1)
+        # `tumour` (B, 1, X, Y, Z), 1 on tumour voxels: the L1 there weighs `tumour_weight` times a head voxel's; the
+        # weighted mean is divided by the mean weight, so the term keeps its scale against the others
+        if self.recon == 'l1':
+            d = (recon - x).abs()
+            if tumour is not None and self.tumour_weight != 1:
+                w = 1 + (self.tumour_weight - 1) * tumour.to(d.dtype)
+                terms = {'recon': (w * d).mean() / w.mean()}
+            else: terms = {'recon': d.mean()}
+            img = recon.clamp(0, 1)
         else: terms = {'recon': F.cross_entropy(recon, x.argmax(1))}; img = recon.softmax(1)
         if self.w['ssim']: terms['ssim'] = self.ssim(img.float(), x.float())
         terms['kl'] = kl_divergence(mu, sigma)
@@ -281,7 +314,8 @@ class AutoencoderFamily(Family):
     """The KL autoencoder of seed 001 (the four contrasts) and seed 003 (`labels`: the six mask classes) as a family of
     the trainer (`model.kind: autoencoder`), with its patch discriminator as a companion network."""
     kind = 'autoencoder'
-    defaults = dict(preset='tiny', network={}, labels=False, augment=True, scale_min=0.85, flip_p=0.5, scale_items=64, **AE_LOSS)
+    defaults = dict(preset='tiny', network={}, labels=False, augment=True, scale_min=0.85, flip_p=0.5, scale_items=64,
+                    mask_decoder=False, mask_skip=False, **AE_LOSS)
     ema = False                                  # neither seed keeps an EMA of the autoencoder
     def __init__(self, cfg: dict, data_root: str | Path, device: str | torch.device = 'cpu'):
         super().__init__(cfg, data_root, device)
@@ -297,6 +331,13 @@ class AutoencoderFamily(Family):
             raise ConfigError(f"family.recon {fc['recon']!r} does not fit family.labels={self.labels}: use {want!r} (or leave it out)")
         if fc['adv_start'] is None: fc['adv_start'] = int(self.cfg['training']['iterations']) // 2   # written into the run's config
         self.key = mask_classes_onehot if self.labels else 0
+        self.mask_decoder = bool(fc['mask_decoder'])
+        if self.mask_decoder and self.labels:
+            raise ConfigError("family.mask_decoder gives an image decoder the mask; the label autoencoder (family.labels) encodes the mask itself")
+        if fc['mask_skip'] and not self.mask_decoder: raise ConfigError("family.mask_skip is part of the mask decoder: set family.mask_decoder too")
+        if float(fc['tumour_weight']) != 1 and (self.labels or not (self.mask_decoder or self.cfg['training']['patch_size'])):
+            raise ConfigError(f"family.tumour_weight {fc['tumour_weight']} weighs the L1 of an image autoencoder's tumour voxels: it needs "
+                              "the mask, which training.patch_size (crops) or family.mask_decoder brings; set one, or leave it at 1")
         if (ps := self.cfg['training']['patch_size']):
             mult = 2 ** (len(self.fc['network'].get('channels', AE_PRESETS[fc['preset']]['channels'])) - 1)
             if any(int(n) % mult for n in ps):
@@ -306,7 +347,8 @@ class AutoencoderFamily(Family):
         self.loss = AELoss(**fc).to(self.device)
         self.adversarial = f"on from step {fc['adv_start']} (weight {fc['adv']})" if fc['adv'] else 'off'
     def build(self) -> Autoencoder:
-        try: return build_autoencoder(self.in_channels, self.fc['preset'], output='labels' if self.labels else 'image', **self.fc['network'])
+        net = {**self.fc['network'], **({'mask_channels': N_MASK_LABELS - 1, 'mask_skip': bool(self.fc['mask_skip'])} if self.mask_decoder else {})}
+        try: return build_autoencoder(self.in_channels, self.fc['preset'], output='labels' if self.labels else 'image', **net)
         except TypeError as e: raise ConfigError(f"family.network: {e}") from None
     def companions(self) -> dict:
         if not self.fc['adv']: return {}
@@ -321,10 +363,12 @@ class AutoencoderFamily(Family):
         root = self.data_root
         if not (root / 'train').is_dir():
             raise FileNotFoundError(f"{root} is not a prepared dataset (no {root / 'train'}); run `gliomagen prepare`")
-        tr = GliomaGenDataset(root, 'train')            # (image, condition): foreground crops need the mask (losses)
-        if not (self.cfg['training']['patch_size'] and not self.labels): tr = _Volumes(tr, self.key)
+        tr = GliomaGenDataset(root, 'train')            # (image, condition): foreground crops and the mask decoder need the mask
+        keep = self.mask_decoder or (self.cfg['training']['patch_size'] and not self.labels)
+        if not keep: tr = _Volumes(tr, self.key)
         if self.cfg['training']['cache_data']: tr = CachedDataset(tr)
-        va = _Volumes(GliomaGenDataset(root, 'val'), self.key) if (root / 'val').is_dir() else None
+        va = None
+        if (root / 'val').is_dir(): va = GliomaGenDataset(root, 'val') if self.mask_decoder else _Volumes(GliomaGenDataset(root, 'val'), self.key)
         return tr, va
     def checkpoint_extra(self, tr) -> dict:
         return {'scale_factor': float(tr.model.scale_factor), 'perceptual': self.loss.perceptual_status,
@@ -339,7 +383,7 @@ def losses(self: AutoencoderFamily, tr, batch, g: int) -> Iterator:
     ps, C = self.cfg['training']['patch_size'], x.shape[1]
     # crops centred on a tumour voxel with probability training.patch_foreground (nnU-Net's oversampling): the
     # tumour labels are a few per cent of the voxels; `where` holds labels 1.. of each item (label maps: x itself)
-    where = None if not ps or torch.is_tensor(batch) else x[:, 1:] if self.labels else batch[1][:, :N_MASK_LABELS - 1].float()
+    where = None if torch.is_tensor(batch) else x[:, 1:] if self.labels else batch[1][:, :N_MASK_LABELS - 1].float()
     if fc['augment']:
         aug = torch.Generator().manual_seed(derive_seed(tr.seed, 'ae-aug', g))
         if where is None or self.labels:
@@ -350,12 +394,15 @@ def losses(self: AutoencoderFamily, tr, batch, g: int) -> Iterator:
             x, where = xw[:, :C], xw[:, C:]
     if ps:                                                # random crops (the network is convolutional: MAISI's VAE recipe)
         fg = self.cfg['training']['patch_foreground'] if where is not None else 0.
-        x = random_patches(x, x if where is None else where, ps, _patch_generator(tr.seed, g), fg)[0]
+        x, wc = random_patches(x, x if where is None else where, ps, _patch_generator(tr.seed, g), fg)
+        if where is not None: where = wc
     x = x.to(tr.device, non_blocking=True)
     disc = tr.companions.get('disc') if tr.step >= fc['adv_start'] else None
     with tr._autocast():
-        recon, mu, sigma = tr.model(x, generator=torch.Generator().manual_seed(derive_seed(tr.seed, 'ae-noise', g)))
-        total, terms = self.loss(x, recon, mu, sigma, disc)
+        recon, mu, sigma = tr.model(x, generator=torch.Generator().manual_seed(derive_seed(tr.seed, 'ae-noise', g)),
+                                    mask=where.to(tr.device) if self.mask_decoder else None)
+        tumour = None if where is None or self.labels else where[:, 1:].sum(1, keepdim=True).clamp(max=1).to(tr.device)
+        total, terms = self.loss(x, recon, mu, sigma, disc, tumour)
     yield 'model', total, terms
     if disc is not None:
         fake = recon.detach().softmax(1) if self.labels else recon.detach()
@@ -374,8 +421,9 @@ def validate(self: AutoencoderFamily, tr) -> dict | None:
     m = tr.model; was = m.training; m.eval()
     err = 0.0
     for i in range(n):
-        x = _pick(tr.val_ds[i], self.key)[None].float().to(tr.device)
-        out = m.decode(m.encode(x))
+        item = tr.val_ds[i]
+        x = _pick(item, self.key)[None].float().to(tr.device)
+        out = m.decode(m.encode(x), item[1][None].to(tr.device) if self.mask_decoder else None)
         err += float((out.argmax(1) != x.argmax(1)).float().mean()) if self.labels else float((out - x).abs().mean())
     m.train(was)
     rec = {'step': tr.step, ('val_label_error' if self.labels else 'val_l1'): err / n}
@@ -401,8 +449,10 @@ def reconstruction_metrics(model: Autoencoder, ds: Sequence, key: int | str | Ca
     n = len(ds) if max_items is None else min(len(ds), max_items)
     with torch.no_grad():
         for i in range(n):
-            x = _pick(ds[i], key).float()
-            xr = model.decode(model.encode(x[None].to(device)))[0].clamp(0, 1).cpu().numpy()
+            item = ds[i]
+            x = _pick(item, key).float()
+            mask = item[1][None].to(device) if model.mask_channels else None     # a mask decoder: the item's condition
+            xr = model.decode(model.encode(x[None].to(device)), mask)[0].clamp(0, 1).cpu().numpy()
             x = x.numpy()
             for c in range(x.shape[0]):
                 rows.append(dict(channel=names[c] if c < len(names) else str(c), item=i,

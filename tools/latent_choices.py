@@ -24,7 +24,7 @@ def ae_floor(run, prepared):
     R, F, M = [], [], []
     for i in range(len(ds)):
         x, cond = ds[i][:2]
-        with torch.no_grad(): xr = m.decode(m.encode(x[None].float())).clamp(0, 1)[0]
+        with torch.no_grad(): xr = m.decode(m.encode(x[None].float()), cond[None]).clamp(0, 1)[0]   # a mask decoder sees the mask
         R.append(x.numpy()); F.append(xr.numpy()); M.append(onehot_to_mask(cond.numpy()))
     res = label_intensity_error(np.stack(R), np.stack(F), np.stack(M))
     return {'step': side['step'], 'label_error': {c: round(res[c]['label_error'], 4) for c in C},

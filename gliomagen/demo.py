@@ -96,12 +96,15 @@ family:
   scale_min: 0.9                 # shrink-and-pad augmentation, as the seed's, by at most 10 %
   adv: 0.0                       # no discriminator and no perceptual term (seed: both): minutes of CPU, not hours of GPU
   perceptual: 0.0
+  mask_decoder: true             # the decoder's output refined with the mask in view (seed: no): the tumour's contrast at 4 mm
+  mask_skip: true                # ... plus a per-label offset of each contrast (a 1x1 convolution of the mask)
+  tumour_weight: 5.0             # tumour voxels weigh 5x a head voxel's in the L1 (seed: plain L1)
 training:
-  iterations: 1000               # ≈6 min at ≈0.35 s/step on 2 idle cores
+  iterations: 1000               # ≈7.5 min at ≈0.45 s/step on 2 idle cores
   lr: 1.0e-3
   batch_size: 8
   patch_size: [24, 24, 24]       # random crops: the autoencoder is convolutional (MAISI's VAE recipe); whole volumes: 4x the time per step
-  patch_foreground: 0.33         # a third of the crops centred on a tumour voxel (nnU-Net's oversampling): the tumour's contrast survives
+  patch_foreground: 0.67         # two thirds of the crops centred on a tumour voxel (nnU-Net's oversampling: a third)
   save_every: 250
   val_every: 250
   log_every: 20
@@ -131,7 +134,7 @@ diffusion:
   objective: v                   # seed: eps; at 600 steps eps misses the labels by 0.2-0.4, v reaches the autoencoder's floor
   loss: l2                       # the seed's (the pixel demo: l1)
 training:
-  iterations: 500               # ≈5 min at ≈0.6 s/step on 2 idle cores
+  iterations: 450                # ≈4.5 min at ≈0.6 s/step on 2 idle cores
   lr: 2.0e-3
   batch_size: 8
   patch_size: null               # whole latent volumes
@@ -141,7 +144,7 @@ training:
   val_every: 0
   log_every: 20
 lr_schedule:
-  milestones: [380]
+  milestones: [340]
   factors: [1.0, 0.3]
 synthesis:
   sampler: ddim                  # seed: the ancestral chain over all 1000 steps

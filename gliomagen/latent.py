@@ -191,7 +191,7 @@ def sample(self: LatentDiffusion, model: LatentDenoiser, cond: torch.Tensor, sam
             if sampler == 'ddim': z, _ = sch.step(eps, int(t), z)
             else: z = torch.cat([sch.step(eps[b:b + 1], int(t), z[b:b + 1], generator=gens[b])[0] for b in range(B)])
         if not decode: return z
-        return model.autoencoder.decode(z).clamp(0, 1)
+        return model.autoencoder.decode(z, cond).clamp(0, 1)        # a mask decoder (16) sees the mask; any other ignores it
     finally: model.train(was)
 
 # %% ../nbs/17_latent.ipynb #a5ebf858
@@ -431,7 +431,7 @@ def comparison_figures(out: str | Path, n_samples: int = 6, steps: int = 50, cas
     model, diffusion, _ = load_ldm(out / 'ldm')
     x, cond = va[case]
     mask = np.asarray(nib.load(str(va.paths(case)['mask'])).dataobj).astype(np.uint8)
-    with torch.no_grad(): xr = ae.decode(ae.encode(x[None]))[0].numpy()
+    with torch.no_grad(): xr = ae.decode(ae.encode(x[None]), cond[None])[0].numpy()
     paths = {}
     f1 = figure_reconstruction(x.numpy(), xr, mask); paths['figure1'] = out / 'ldm_figure1_reconstruction.png'
     ids = va.case_ids[:2]

@@ -45,6 +45,8 @@ MODEL_KINDS: dict[str, dict] = {
     'gliomagen-mask-generator': dict(family='gliomagen.masks:MaskFamily', aliases=['mask-dpm', 'masks']),    # 18
     'gliomagen-ldm-seg': dict(family='gliomagen.segment:ControlNetFamily', segmenter='gliomagen.segment:load_segmenter',
                               aliases=['controlnet', 'ldm-seg']),                                         # 19
+    'segresnet': dict(family='gliomagen.segment:SegResNetFamily', segmenter='gliomagen.segment:load_baseline',
+                      aliases=['baseline']),                                                                # 19
 }
 "Registered kinds: each maps part names (`build`, `family`, `generator`, `segmenter`) to `'module:attribute'` strings."
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse, json, sys, time
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Iterator, Sequence
 
 import numpy as np
 import pandas as pd
@@ -18,20 +18,23 @@ else: plt = AnnotationOnly('matplotlib.pyplot')
 import nibabel as nib
 import torch
 from torch import nn
+from fastcore.basics import patch
 
 from .core import CONTRASTS, atomic_path, gliomagen_to_brats2024, command, derive_seed
 from .core import ConfigError, save_config, validate_config
 from .data import find_cases, save_nifti
-from .checkpoint import checkpoint_name, find_checkpoint, preserved_rng
+from .checkpoint import checkpoint_name, find_checkpoint, preserved_rng, read_sidecar, resolve_checkpoint, resolve_kind, load_checkpoint_tensors
 from .latent import LatentDiffusion
-from .train import DiffusionFamily, Trainer, alias_config
-from .masks import load_mask_generator, onehot_to_labels, MaskLatentDataset, _data_root, _run_alias
+from .train import DiffusionFamily, Family, CachedDataset, Trainer, alias_config
+from .masks import load_mask_generator, onehot_to_labels, MaskLatentDataset, _data_root, _run_alias, N_CLASSES
 
 # %% auto #0
-__all__ = ['CONTROLNET_PRESETS', 'SEGMENTER', 'TUMOUR_CLASS_IDS', 'REGION_CHANNELS', 'FUSIONS', 'SEG_RECORDS', 'scale_images',
-           'load_images', 'build_controlnet', 'CaseLatentDataset', 'Segmenter', 'ControlNetFamily', 'controlnet_config',
-           'train_controlnet', 'load_segmenter', 'fuse_draws', 'segment_image', 'seg_paths', 'segment', 'lesion_table',
-           'plot_segmentation', 'main_segment']
+__all__ = ['CONTROLNET_PRESETS', 'SEGMENTER', 'BASELINE', 'TUMOUR_CLASS_IDS', 'REGION_CHANNELS', 'FUSIONS', 'SEG_RECORDS',
+           'SEGRESNET_PRESETS', 'scale_images', 'load_images', 'build_controlnet', 'CaseLatentDataset', 'Segmenter',
+           'ControlNetFamily', 'controlnet_config', 'train_controlnet', 'load_segmenter', 'fuse_draws', 'segment_image',
+           'seg_paths', 'segment', 'lesion_table', 'BaselineSegmenter', 'CaseImageDataset', 'SegResNetFamily',
+           'load_baseline', 'baseline_predict', 'baseline_config', 'plot_segmentation', 'variance_auroc',
+           'main_segment']
 
 # %% ../nbs/19_segment.ipynb #a9a35d3d
 def scale_images(image: ArrayLike, percentile: float = 99.5) -> np.ndarray:
@@ -75,6 +78,8 @@ def build_controlnet(denoiser: nn.Module, factor: int, cond_channels: Sequence[i
 # %% ../nbs/19_segment.ipynb #e2a5f04a
 SEGMENTER = 'gliomagen-ldm-seg'
 "The registered model kind of LDM-seg's segmenter (`checkpoint.MODEL_KINDS`; aliases controlnet, ldm-seg)."
+BASELINE = 'segresnet'
+"The registered model kind of the baseline segmenter beside it (below; alias baseline)."
 
 class CaseLatentDataset(MaskLatentDataset):
     """(scaled label latent, scaled image [4, X, Y, Z]) of the cases of a prepared split `root`
@@ -252,11 +257,11 @@ def segment_image(ae: nn.Module, den: nn.Module, cn: nn.Module, # autoencoder, d
 SEG_RECORDS = '.segment'
 
 def seg_paths(out: str | Path, case_id: str) -> dict:
-    "The two output files of a case."
+    "The two output files of a case (the baseline writes the first only)."
     d = Path(out) / case_id
     return {'seg': d / f'{case_id}-seg.nii.gz', 'variance': d / f'{case_id}-variance.nii.gz'}
 
-def segment(checkpoint: str | Path, # a segmentation checkpoint or run folder (`gliomagen train`, model.kind controlnet)
+def segment(checkpoint: str | Path, # a segmentation checkpoint or run folder (`gliomagen train`, model.kind controlnet or segresnet)
             images: str | Path, # a folder of BraTS-layout cases
             out: str | Path, # output folder: <case>/<case>-seg.nii.gz and -variance.nii.gz
             ensemble: int = 30, seed: int = 0, sampler: str = 'ddim', steps: int | None = 50,
@@ -264,37 +269,49 @@ def segment(checkpoint: str | Path, # a segmentation checkpoint or run folder (`
             batch_size: int = 8, device: str | torch.device = 'cpu', progress: bool = True,
             channels: str | None = None, # fusion of the draws, 'classes' or 'regions' (default: the checkpoint's family.channels)
            ) -> pd.DataFrame:
-    "Segment every case of `images` into `out` (this worker's share) with an ensemble of `ensemble` draws; returns the share's table."
+    """Segment every case of `images` into `out` (this worker's share) with an ensemble of `ensemble` draws (LDM-seg) or
+    one pass (the baseline, `model.kind: segresnet`: no variance map; `ensemble`, `sampler`, `steps` and `channels` unused); returns the share's table."""
     from tqdm.auto import tqdm
     from gliomagen.synthesis import resolve_shard, shard_ids, case_seed
-    ae, den, cn, side = load_segmenter(checkpoint, device)
+    base = resolve_checkpoint(checkpoint)
+    one_pass = resolve_kind(read_sidecar(base)['kind']) == BASELINE
+    if one_pass:
+        net, side = load_baseline(base, device)
+        side = {**side, 'extra': {**side['extra'], 'grid': None}}
+        predict = lambda x, s: (baseline_predict(net, x, device)[0], None)
+        ensemble, sampler, steps, channels = 1, 'one pass', None, 'classes'
+    else:
+        ae, den, cn, side = load_segmenter(checkpoint, device)
     cases = {r['case_id']: r for r in find_cases(images).to_dict('records')}
     if not cases: raise FileNotFoundError(f"no cases in {images} (expected <id>/<id>-<contrast>.nii.gz)")
-    grid, pct = tuple(side['extra']['grid']), side['extra'].get('percentile', 99.5)
-    T, schedule = side['schedule']['timesteps'], side['schedule']['name']
-    channels = channels or side['extra'].get('channels', 'classes')
-    if channels not in FUSIONS: raise ValueError(f"channels must be one of {FUSIONS}, got {channels!r}")
+    grid, pct = side['extra']['grid'] and tuple(side['extra']['grid']), side['extra'].get('percentile', 99.5)
+    if not one_pass:                                                       # LDM-seg
+        T, schedule = side['schedule']['timesteps'], side['schedule']['name']
+        channels = channels or side['extra'].get('channels', 'classes')
+        if channels not in FUSIONS: raise ValueError(f"channels must be one of {FUSIONS}, got {channels!r}")
+        predict = lambda x, s: segment_image(ae, den, cn, x, ensemble, s, sampler, steps, T, batch_size, device, schedule, channels)[:2]
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
     i, k = resolve_shard(shard)
     rows = []
     for c in tqdm(shard_ids(cases, (i, k)), desc=f'segment [{i}/{k}]', unit='case', disable=not progress):
         ps = seg_paths(out, c)
-        if all(p.exists() for p in ps.values()): rows.append(dict(case_id=c, status='skipped', seconds=None, reason='already complete')); continue
+        if ps['seg'].exists(): rows.append(dict(case_id=c, status='skipped', seconds=None, reason='already complete')); continue
         try:
             img, aff = load_images(cases[c])
-            if img.shape[1:] != grid: raise ValueError(f"grid {img.shape[1:]} differs from the model's {grid}: prepare the cases with gliomagen prepare --shape {' '.join(map(str, grid))}")
+            if grid and img.shape[1:] != grid: raise ValueError(f"grid {img.shape[1:]} differs from the model's {grid}: prepare the cases with gliomagen prepare --shape {' '.join(map(str, grid))}")
         except (ValueError, OSError) as e:
             rows.append(dict(case_id=c, status='error', seconds=None, reason=str(e))); print(f"segment: skipping {c}: {e}", file=sys.stderr); continue
         t0 = time.perf_counter(); s = case_seed(seed, c)
-        lab, var, _ = segment_image(ae, den, cn, scale_images(img, pct), ensemble, s, sampler, steps, T, batch_size, device, schedule,
-                                    channels)
-        if channels == 'regions': var = np.moveaxis(var, 0, -1)                # 4D: ET, TC, WT, RC along the last axis
+        try: lab, var = predict(scale_images(img, pct), s)
+        except ValueError as e:                                                # e.g. a grid the network cannot take: report, go on
+            rows.append(dict(case_id=c, status='error', seconds=None, reason=str(e))); print(f"segment: skipping {c}: {e}", file=sys.stderr); continue
+        if var is not None and channels == 'regions': var = np.moveaxis(var, 0, -1)   # 4D: ET, TC, WT, RC along the last axis
         ps['seg'].parent.mkdir(parents=True, exist_ok=True)
-        save_nifti(var, aff, ps['variance'], np.float32)                      # each file atomically; the seg last
+        if var is not None: save_nifti(var, aff, ps['variance'], np.float32)  # each file atomically; the seg last (a case is done when it exists)
         save_nifti(gliomagen_to_brats2024(lab), aff, ps['seg'], np.uint8)
         dt = time.perf_counter() - t0
-        rec = dict(case_id=c, checkpoint=str(checkpoint), ensemble=ensemble, sampler=sampler, steps=steps if sampler == 'ddim' else T,
-                   run_seed=seed, seed=s, channels=channels, seconds=round(dt, 3), shard=f'{i}/{k}', mean_variance=float(var.mean()),
+        rec = dict(case_id=c, checkpoint=str(checkpoint), ensemble=ensemble, sampler=sampler, steps=steps if sampler in ('ddim', 'one pass') else T,
+                   run_seed=seed, seed=s, channels=channels, seconds=round(dt, 3), shard=f'{i}/{k}', mean_variance=None if var is None else float(var.mean()),
                    finished=datetime.now(timezone.utc).isoformat(timespec='seconds'))
         with atomic_path(out / SEG_RECORDS / f'{c}.json') as t: t.write_text(json.dumps(rec, indent=1))
         rows.append(dict(case_id=c, status='written', seconds=dt, reason=''))
@@ -314,6 +331,114 @@ def lesion_table(res: dict, name: str = 'LDM-seg') -> pd.DataFrame:
     row['LW-Dice mean'] = float(np.mean(d)) if d else None; row['LW-HD95 mean'] = float(np.mean(h)) if h else None
     row['FP WT per case'] = lw['WT']['n_fp'] / max(1, res['n_cases'])
     return pd.DataFrame([row], index=[name])
+
+# %% ../nbs/19_segment.ipynb #9ebc178f
+SEGRESNET_PRESETS = {'tiny': dict(init_filters=8, blocks_down=(1, 2, 2), blocks_up=(1, 1)),
+                     'brats': dict(init_filters=16, blocks_down=(1, 2, 2, 4), blocks_up=(1, 1, 1), dropout_prob=0.2)}
+"`SegResNet` widths and depths: `tiny` for the CPU lessons, `brats` MONAI's BraTS tutorial network."
+
+class BaselineSegmenter(nn.Module):
+    "MONAI `SegResNet` from the four scaled contrasts to class logits (B, 6, X, Y, Z), with its constructor arguments as `config`."
+    def __init__(self, in_channels: int = 4, out_channels: int = N_CLASSES, preset: str = 'tiny', **overrides):
+        super().__init__()
+        from monai.networks.nets import SegResNet
+        if preset not in SEGRESNET_PRESETS: raise ValueError(f"unknown SegResNet preset {preset!r}; choose one of {', '.join(SEGRESNET_PRESETS)}")
+        args = {**SEGRESNET_PRESETS[preset], **overrides}
+        self.net = SegResNet(spatial_dims=3, in_channels=int(in_channels), out_channels=int(out_channels), **args)
+        self.multiple = 2 ** (len(args['blocks_down']) - 1)
+        self.config = dict(kind=BASELINE, in_channels=int(in_channels), out_channels=int(out_channels), preset=preset,
+                           **{k: list(v) if isinstance(v, tuple) else v for k, v in overrides.items()})
+    def forward(self, x: torch.Tensor) -> torch.Tensor: return self.net(x)
+
+class CaseImageDataset(torch.utils.data.Dataset):
+    "(scaled image [4, X, Y, Z], label map [X, Y, Z] int64) of the cases of a prepared split, read when asked."
+    def __init__(self, root: str | Path, percentile: float = 99.5):
+        cases = find_cases(root)
+        if not len(cases): raise FileNotFoundError(f"no cases in {root} (a prepared split: <case>/<case>-<contrast>.nii.gz + -mask.nii.gz)")
+        self.rows, self.percentile = cases.to_dict('records'), float(percentile)
+        self.case_ids = [r['case_id'] for r in self.rows]
+    def __len__(self) -> int: return len(self.rows)
+    def __getitem__(self, i: int) -> tuple:
+        from gliomagen.data import read_mask
+        r = self.rows[i]
+        img = torch.from_numpy(scale_images(load_images(r)[0], self.percentile))
+        mask = read_mask(Path(r['dir']) / f"{r['case_id']}-mask.nii.gz")[0]
+        if mask.shape != tuple(img.shape[1:]):
+            raise ValueError(f"{r['dir']}: mask {mask.shape} and images {tuple(img.shape[1:])} differ; prepare the case with gliomagen prepare")
+        return img, torch.from_numpy(mask.astype(np.int64))
+
+# %% ../nbs/19_segment.ipynb #88e4b232
+class SegResNetFamily(Family):
+    "The baseline segmenter (`BaselineSegmenter`) as a family of the trainer (`model.kind: segresnet`): Dice + CE on whole volumes."
+    kind = BASELINE
+    defaults = dict(preset='tiny', network={}, percentile=99.5, dice=1.0, ce=1.0, flip_p=0.5)
+    ema = False
+    def __init__(self, cfg: dict, data_root: str | Path, device: str | torch.device = 'cpu'):
+        super().__init__(cfg, data_root, device)
+        from monai.losses import DiceCELoss
+        fc = self.fc
+        if fc['preset'] not in SEGRESNET_PRESETS:
+            raise ConfigError(f"family.preset {fc['preset']!r} of model.kind {BASELINE!r}: choose one of {', '.join(SEGRESNET_PRESETS)}")
+        self.cfg['training']['patch_size'] = None            # whole volumes (the grid must divide by the network's downsampling)
+        self.loss = DiceCELoss(to_onehot_y=True, softmax=True, lambda_dice=float(fc['dice']), lambda_ce=float(fc['ce']))
+    def build(self) -> BaselineSegmenter:
+        try: return BaselineSegmenter(len(self.cfg['dataset']['modalities']), N_CLASSES, self.fc['preset'], **self.fc['network'])
+        except TypeError as e: raise ConfigError(f"family.network: {e}") from None
+    def datasets(self) -> tuple:
+        root = _data_root(self.data_root)
+        tr = CaseImageDataset(root / 'train', self.fc['percentile'])
+        if self.cfg['training']['cache_data']: tr = CachedDataset(tr)
+        va = root / 'val'
+        return tr, (CaseImageDataset(va, self.fc['percentile']) if va.is_dir() and len(find_cases(va)) else None)
+    def checkpoint_extra(self, tr: Trainer) -> dict:
+        return {'kind': BASELINE, 'percentile': self.fc['percentile'], 'images': f"each contrast [0, p{self.fc['percentile']:g}] -> [-1, 1]"}
+
+@patch
+def losses(self: SegResNetFamily, tr: Trainer, batch, g: int) -> Iterator:
+    "('model', Dice + CE of the logits against the label maps, {}) of micro-batch `g`; random flips of image and labels together."
+    x, y = batch
+    gen = torch.Generator().manual_seed(derive_seed(tr.seed, 'seg-flip', g))
+    flips = [d for d in (2, 3, 4) if float(torch.rand(1, generator=gen)) < self.fc['flip_p']]
+    if flips: x, y = x.flip(flips), y.flip([d - 1 for d in flips])
+    x, y = x.to(tr.device, non_blocking=True).float(), y.to(tr.device, non_blocking=True)[:, None]
+    with tr._autocast(): loss = self.loss(tr.model(x), y)
+    yield 'model', loss, {}
+
+@patch
+@torch.no_grad()
+def validate(self: SegResNetFamily, tr: Trainer) -> dict | None:
+    "{'step', 'val_dice': mean Dice of the tumour classes present} over the first validation cases (logged)."
+    if tr.val_ds is None or not len(tr.val_ds): return None
+    m = tr.model; was = m.training; m.eval()
+    ds = []
+    for i in range(min(len(tr.val_ds), max(1, tr.cfg['training']['n_val_batches']))):
+        x, y = tr.val_ds[i]
+        p = m(x[None].float().to(tr.device)).argmax(1)[0].cpu()
+        ds += [float(2 * ((p == k) & (y == k)).sum() / ((p == k).sum() + (y == k).sum())) for k in TUMOUR_CLASS_IDS if (y == k).any()]
+    m.train(was)
+    rec = {'step': tr.step, 'val_dice': float(np.mean(ds)) if ds else None}
+    tr.log(rec)
+    return rec
+
+def load_baseline(checkpoint: str | Path, device: str | torch.device = 'cpu') -> tuple:
+    "(BaselineSegmenter in eval mode, sidecar) of a baseline checkpoint (base path, file or run folder)."
+    live, _, side = load_checkpoint_tensors(resolve_checkpoint(checkpoint), device)
+    cfg = {k: v for k, v in side['model'].items() if k != 'kind'}
+    net = BaselineSegmenter(**cfg); net.load_state_dict(live, strict=True)
+    return net.to(device).eval(), side
+
+@torch.no_grad()
+def baseline_predict(net: BaselineSegmenter, image: ArrayLike, device: str | torch.device = 'cpu') -> tuple:
+    "(GliomaGen label map, class probabilities [6, X, Y, Z]) of one scaled image [4, X, Y, Z]: one forward pass."
+    x = torch.as_tensor(np.asarray(image, np.float32))[None].to(device)
+    if any(s % net.multiple for s in x.shape[2:]):
+        raise ValueError(f"grid {tuple(x.shape[2:])} is not divisible by {net.multiple} (the SegResNet's downsampling); resample with gliomagen prepare --shape")
+    p = net(x).softmax(1)[0].cpu()
+    return p.argmax(0).numpy().astype(np.uint8), p.numpy()
+
+def baseline_config(preset: str = 'tiny', iterations: int = 200, batch_size: int = 2, seed: int = 0, lr: float = 1e-3, **training) -> dict:
+    "The config of a baseline run (`model.kind: segresnet`), as `gliomagen segment train --baseline` writes it."
+    return alias_config(BASELINE, dict(preset=preset), iterations, lr, batch_size, seed, **training)
 
 # %% ../nbs/19_segment.ipynb #85b4d738
 def plot_segmentation(image: ArrayLike, truth: ArrayLike, pred: ArrayLike, variance: ArrayLike, axis: int = 2,
@@ -336,6 +461,23 @@ def plot_segmentation(image: ArrayLike, truth: ArrayLike, pred: ArrayLike, varia
     fig.tight_layout()
     return fig
 
+# %% ../nbs/19_segment.ipynb #3a448452
+def variance_auroc(variance: ArrayLike, # the ensemble's variance map [X, Y, Z] (a region map: summed over its regions)
+                   pred: ArrayLike, truth: ArrayLike, # GliomaGen label maps [X, Y, Z]
+                   where: str = 'head', # 'head': the voxels of the head in either map; 'tumour': within 2 voxels of a tumour voxel of either
+                  ) -> float | None:
+    "AUROC of the variance as a score for the misclassified voxels (pred ≠ truth) among the voxels of `where`; None if all are right or all wrong."
+    from scipy import ndimage
+    from sklearn.metrics import roc_auc_score
+    v, p, t = np.asarray(variance, np.float64), np.asarray(pred), np.asarray(truth)
+    if not v.shape == p.shape == t.shape: raise ValueError(f"variance {v.shape}, prediction {p.shape} and truth {t.shape} must share one 3D grid")
+    sel = (p > 0) | (t > 0)
+    if where == 'tumour': sel &= ndimage.binary_dilation((p >= 2) | (t >= 2), iterations=2)
+    elif where != 'head': raise ValueError(f"where must be 'head' or 'tumour', got {where!r}")
+    wrong = (p != t)[sel]
+    if wrong.all() or not wrong.any(): return None
+    return float(roc_auc_score(wrong, v[sel]))
+
 # %% ../nbs/19_segment.ipynb #a8edb702
 @command('gliomagen segment')
 def main_segment(argv: Sequence[str] | None = None) -> int:
@@ -356,7 +498,7 @@ def main_segment(argv: Sequence[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog='gliomagen segment', description='LDM-seg: ensemble segmentation with a variance map per case '
                                 '(<id>/<id>-seg.nii.gz, <id>/<id>-variance.nii.gz). Resumable; shard with --shard i/N or torchrun. '
                                 "Train a model with 'gliomagen segment train'.")
-    p.add_argument('--checkpoint', required=True, help='segmentation checkpoint or run folder (model.kind controlnet)')
+    p.add_argument('--checkpoint', required=True, help='segmentation checkpoint or run folder (model.kind controlnet; or segresnet, the baseline: one pass, no variance map)')
     p.add_argument('--images', required=True, help='case folders <id>/<id>-{t1n,t1c,t2w,t2f}.nii.gz on the model grid')
     p.add_argument('--out', required=True, help='output folder')
     p.add_argument('--ensemble', type=int, default=30, help='draws per case (the paper: 30)')

@@ -277,14 +277,14 @@ def segment(checkpoint: str | Path, # a segmentation checkpoint or run folder (`
     one_pass = resolve_kind(read_sidecar(base)['kind']) == BASELINE
     if one_pass:
         net, side = load_baseline(base, device)
-        side = {**side, 'extra': {**side['extra'], 'grid': None}}
         predict = lambda x, s: (baseline_predict(net, x, device)[0], None)
         ensemble, sampler, steps, channels = 1, 'one pass', None, 'classes'
     else:
         ae, den, cn, side = load_segmenter(checkpoint, device)
     cases = {r['case_id']: r for r in find_cases(images).to_dict('records')}
     if not cases: raise FileNotFoundError(f"no cases in {images} (expected <id>/<id>-<contrast>.nii.gz)")
-    grid, pct = side['extra']['grid'] and tuple(side['extra']['grid']), side['extra'].get('percentile', 99.5)
+    grid, pct = side['extra'].get('grid'), side['extra'].get('percentile', 99.5)    # the baseline takes any grid it can halve
+    grid = tuple(grid) if grid else None
     if not one_pass:                                                       # LDM-seg
         T, schedule = side['schedule']['timesteps'], side['schedule']['name']
         channels = channels or side['extra'].get('channels', 'classes')
@@ -408,13 +408,14 @@ def losses(self: SegResNetFamily, tr: Trainer, batch, g: int) -> Iterator:
 @torch.no_grad()
 def validate(self: SegResNetFamily, tr: Trainer) -> dict | None:
     "{'step', 'val_dice': mean Dice of the tumour classes present} over the first validation cases (logged)."
+    from gliomagen.metrics import dice
     if tr.val_ds is None or not len(tr.val_ds): return None
     m = tr.model; was = m.training; m.eval()
     ds = []
     for i in range(min(len(tr.val_ds), max(1, tr.cfg['training']['n_val_batches']))):
         x, y = tr.val_ds[i]
         p = m(x[None].float().to(tr.device)).argmax(1)[0].cpu()
-        ds += [float(2 * ((p == k) & (y == k)).sum() / ((p == k).sum() + (y == k).sum())) for k in TUMOUR_CLASS_IDS if (y == k).any()]
+        ds += [dice(p == k, y == k) for k in TUMOUR_CLASS_IDS if (y == k).any()]
     m.train(was)
     rec = {'step': tr.step, 'val_dice': float(np.mean(ds)) if ds else None}
     tr.log(rec)
@@ -437,7 +438,7 @@ def baseline_predict(net: BaselineSegmenter, image: ArrayLike, device: str | tor
     return p.argmax(0).numpy().astype(np.uint8), p.numpy()
 
 def baseline_config(preset: str = 'tiny', iterations: int = 200, batch_size: int = 2, seed: int = 0, lr: float = 1e-3, **training) -> dict:
-    "The config of a baseline run (`model.kind: segresnet`), as `gliomagen segment train --baseline` writes it."
+    "The config of a short baseline run (`model.kind: segresnet`) for `Trainer`; the paper-size one is `data/seed003-baseline.yaml`."
     return alias_config(BASELINE, dict(preset=preset), iterations, lr, batch_size, seed, **training)
 
 # %% ../nbs/19_segment.ipynb #85b4d738

@@ -252,6 +252,7 @@ def train_step_report(config: str | Path, # a training config (`data/*.yaml`) of
     with safe_open(str(ck), 'pt') as f: n = sum(math.prod(f.get_slice(k).get_shape()) for k in f.keys())
     return {'config': str(config), 'kind': cfg['model']['kind'], 'device': device, 'shape': list(cfg['dataset']['shape']),
             'batch_size': cfg['training']['batch_size'], 'iterations': iterations,
+            'grad_checkpoint': bool(cfg['training']['grad_checkpoint']),
             'sec_per_step': round(last['sec_per_step'], 3), 'process_seconds': m['seconds'],
             'peak_rss_gb': m['peak_rss_gb'], 'peak_gpu_gb': round(last['peak_mem_gb'], 3) if 'peak_mem_gb' in last else None,
             'checkpoint_tensors_M': round(n / 1e6, 3), 'torch': torch.__version__,

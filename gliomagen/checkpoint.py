@@ -149,7 +149,11 @@ def save_checkpoint(path: str | Path, model: nn.Module, ema: nn.Module | None = 
     side = make_sidecar(model, ema, step, config, extra, kind, model_config)
     tensors = {f'model.{k}': v for k, v in _plain_state_dict(model).items()}
     if ema is not None: tensors.update({f'ema.{k}': v for k, v in _plain_state_dict(ema).items()})
-    tensors = {k: v.detach().to('cpu').contiguous().clone() for k, v in tensors.items()}
+    tensors = {k: v.detach().to('cpu').contiguous() for k, v in tensors.items()}
+    seen = set()      # safetensors refuses tensors that share memory (tied weights): copy those, not every tensor,
+    for k, v in tensors.items():      # so that writing a 1-billion-parameter model + EMA needs no second 8 GB
+        if (p := v.untyped_storage().data_ptr()) in seen: tensors[k] = v.clone()
+        else: seen.add(p)
     side['weights'] = stem.name + '.safetensors'
     with atomic_path(stem.parent / (stem.name + '.safetensors')) as tmp:
         save_file(tensors, str(tmp), metadata={'format': CHECKPOINT_FORMAT, 'kind': side['kind'], 'step': str(int(step))})

@@ -14,8 +14,9 @@ from fastcore.basics import patch
 from .core import CONTEXT_CHANNELS
 
 # %% auto #0
-__all__ = ['timestep_embedding', 'GroupNorm32', 'ResBlock', 'AttentionBlock', 'Downsample', 'Upsample', 'EmbedSequential',
-           'GliomaGenUNet', 'gliomagen_unet', 'unet_from_config', 'n_parameters', 'deterministic_fill']
+__all__ = ['CHECKPOINT_BLOCKS', 'timestep_embedding', 'GroupNorm32', 'ResBlock', 'AttentionBlock', 'Downsample', 'Upsample',
+           'EmbedSequential', 'GliomaGenUNet', 'grad_checkpoint_blocks', 'gliomagen_unet', 'unet_from_config',
+           'n_parameters', 'deterministic_fill']
 
 # %% ../nbs/03_model.ipynb #0ce09e83
 def timestep_embedding(t: torch.Tensor, dim: int, max_period: float = 1000.) -> torch.Tensor:
@@ -159,6 +160,34 @@ def set_grad_checkpoint(self: GliomaGenUNet, on: bool = True) -> GliomaGenUNet:
     for m in self.modules():
         if isinstance(m, (ResBlock, AttentionBlock)): m.grad_checkpoint = on
     return self
+
+# %% ../nbs/03_model.ipynb #93df495a
+CHECKPOINT_BLOCKS = ('AEKLResBlock', 'SpatialAttentionBlock', 'DiffusionUNetResnetBlock', 'SpatialTransformer')
+"MONAI blocks (class names) that `grad_checkpoint_blocks` recomputes: the residual and attention blocks of `AutoencoderKL` and `DiffusionModelUNet`."
+
+_CHECKPOINTED = {}
+def _checkpointed(cls: type) -> type:
+    "A subclass of `cls` whose forward is recomputed in the backward pass while training (same parameters and state-dict keys)."
+    if cls not in _CHECKPOINTED:
+        def forward(self, *args, **kwargs):
+            f = super(sub, self).forward
+            if self.training and torch.is_grad_enabled(): return _grad_checkpoint(f, *args, use_reentrant=False, **kwargs)
+            return f(*args, **kwargs)
+        sub = type(cls.__name__, (cls,), {'forward': forward, '__module__': cls.__module__, '_checkpoints': cls})
+        _CHECKPOINTED[cls] = sub
+    return _CHECKPOINTED[cls]
+
+def grad_checkpoint_blocks(net: nn.Module, on: bool = True) -> int:
+    """Switch gradient checkpointing of every residual and attention block of `net`, ours (the flag above) and MONAI's
+    (`CHECKPOINT_BLOCKS`, by giving the block a subclass that checkpoints its forward); the number of blocks switched."""
+    n = 0
+    for m in net.modules():
+        if isinstance(m, (ResBlock, AttentionBlock)): m.grad_checkpoint = on
+        elif on and type(m).__name__ in CHECKPOINT_BLOCKS and '_checkpoints' not in type(m).__dict__: m.__class__ = _checkpointed(type(m))
+        elif not on and '_checkpoints' in type(m).__dict__: m.__class__ = type(m)._checkpoints
+        else: continue
+        n += 1
+    return n
 
 # %% ../nbs/03_model.ipynb #8cfdb2f0
 @patch

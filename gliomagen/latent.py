@@ -12,7 +12,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .core import load_config, validate_config, DEFAULT_CONFIG, ConfigError, tumour_slice
+from .core import load_config, validate_config, DEFAULT_CONFIG, ConfigError, tumour_slice, HEAD, N_MASK_LABELS
 from .autoencoder import Autoencoder, load_autoencoder
 from .checkpoint import load_checkpoint_tensors
 from .train import DiffusionFamily
@@ -133,6 +133,7 @@ class LatentDiffusion(nn.Module):
             raise ValueError(f"latent schedule {schedule!r}: choose one of {', '.join(LDM_SCHEDULES)}")
         self.num_timesteps, self.schedule, self.objective = int(timesteps), schedule, check_objective(objective)
         self.scheduler = make_scheduler('ddpm', self.num_timesteps, schedule, objective=objective)   # 04's factory: what training adds noise with
+        self.tumour_weight = 1.0    # the loss weight of a latent voxel that is all tumour, against a head voxel's (LatentFamily sets it)
 
     @classmethod
     def from_config(cls, cfg: dict) -> LatentDiffusion:
@@ -151,14 +152,19 @@ class LatentDiffusion(nn.Module):
 
     def training_loss(self, model: LatentDenoiser, z0: torch.Tensor, cond: torch.Tensor, t: torch.Tensor | None = None,
                       noise: torch.Tensor | None = None, generator: torch.Generator | None = None) -> torch.Tensor:
-        "Mean squared error of the prediction (the noise, the velocity or the clean latent) at uniform time steps (scalar)."
+        """Mean squared error of the prediction (the noise, the velocity or the clean latent) at uniform time steps (scalar);
+        with `tumour_weight` w ≠ 1 a latent voxel weighs 1 + (w − 1)·(its tumour share), normalised by the mean weight."""
         if t is None or noise is None:
             t_, noise_ = self.draw_t_noise(z0, generator)
             t = t_ if t is None else t; noise = noise_ if noise is None else noise
         z_t = self.scheduler.add_noise(original_samples=z0, noise=noise, timesteps=t)
         target = {'eps': noise, 'x0': z0}.get(self.objective)      # what MONAI's prediction_type samples with
         if target is None: target = self.scheduler.get_velocity(z0, noise, t)
-        return F.mse_loss(model(z_t, t, cond).float(), target.float())
+        err = (model(z_t, t, cond).float() - target.float()).square()
+        if self.tumour_weight == 1: return err.mean()
+        tumour = cond[:, HEAD:N_MASK_LABELS - 1].sum(1, keepdim=True).float()     # one-hot of labels 1..: NETC, SNFH, ET, RC
+        w = 1 + (self.tumour_weight - 1) * F.adaptive_avg_pool3d(tumour, z0.shape[2:])
+        return (err * w).mean() / w.mean()
 
 # %% ../nbs/17_latent.ipynb #861632b9
 def _ldm_sampler(self: LatentDiffusion, sampler: str, steps: int | None):
@@ -272,7 +278,7 @@ def load_latent_generator(checkpoint: str | Path, sampler: str = 'ddim', steps: 
 class LatentFamily(DiffusionFamily):
     "Seed 001's mask-conditioned latent DPM as a family of the trainer (`model.kind: ldm`)."
     kind = 'ldm'
-    defaults = dict(autoencoder=None, preset=None, flips=False, zero_background=False, mask_pool=False)
+    defaults = dict(autoencoder=None, preset=None, flips=False, zero_background=False, mask_pool=False, tumour_weight=1.0)
     def __init__(self, cfg: dict, data_root: str | Path, device: str | torch.device = 'cpu'):
         super().__init__(cfg, data_root, device)
         fc, cfg = self.fc, self.cfg
@@ -296,6 +302,7 @@ class LatentFamily(DiffusionFamily):
         cfg['training']['patch_size'] = None      # the latent model learns whole latent volumes (pixel patches: 05_train)
         self.cfg = validate_config(cfg)
         self.diffusion = LatentDiffusion.from_config(self.cfg)
+        self.diffusion.tumour_weight = float(fc['tumour_weight'])      # 1: the seed's plain L2
     def build(self) -> nn.Module:
         return build_ldm(self.ae, self.cfg['model'], self.cfg['model']['condition_channels'], mask_pool=self.fc['mask_pool'])
     def datasets(self) -> tuple:

@@ -27,9 +27,10 @@ from .core import (CONTRASTS, BRATS2021_CONTRASTS, CONTEXT_CHANNELS, GLIOMAGEN_L
 __all__ = ['CASE_COLUMNS', 'HEAD_METHODS', 'LABEL_COLUMNS', 'ORIGINAL_REMOVED', 'find_cases', 'NiftiError', 'read_nifti',
            'CaseError', 'load_case', 'head_mask', 'add_head_label', 'head_qc', 'normalise_minmax',
            'normalise_head_mean', 'GridTransform', 'grid_transform', 'resize_to_grid', 'resize_from_grid',
-           'grid_affine', 'nonzero_box', 'crop_affine', 'spacing_scale', 'save_nifti', 'read_mask', 'qc_reason',
-           'split_cases', 'load_exclusions', 'prepare_case', 'prepare_dataset', 'main_prepare', 'to_canonical',
-           'from_canonical', 'mask_to_onehot', 'onehot_to_mask', 'mask_context', 'mask_condition', 'GliomaGenDataset']
+           'grid_affine', 'nonzero_box', 'crop_affine', 'spacing_scale', 'case_geometry', 'to_grid', 'from_grid',
+           'save_nifti', 'read_mask', 'qc_reason', 'split_cases', 'load_exclusions', 'prepare_case', 'prepare_dataset',
+           'main_prepare', 'to_canonical', 'from_canonical', 'mask_to_onehot', 'onehot_to_mask', 'mask_context',
+           'mask_condition', 'GliomaGenDataset']
 
 # %% ../nbs/01_data.ipynb #b7e86eca
 _SUFFIXES = {**{c: c for c in CONTRASTS}, **BRATS2021_CONTRASTS, 'seg': 'seg'}
@@ -307,6 +308,36 @@ def spacing_scale(affine: np.ndarray, spacing: float | None) -> float | None:
     "Grid voxels per native voxel so that no grid voxel is larger than `spacing` mm (None: keep the fitting scale)."
     if spacing is None: return None
     return float(nib.affines.voxel_sizes(np.asarray(affine, float)).max()) / float(spacing)
+
+# %% ../nbs/01_data.ipynb #24fc61e3
+def case_geometry(image: np.ndarray, # a native case (C, X, Y, Z) or volume (X, Y, Z)
+                  affine: np.ndarray, # its affine
+                  shape: tuple, # the grid
+                  preprocessing: dict | None = None, # `crop`, `crop_margin`, `spacing`, `resize_mode` (config defaults)
+                  mask: np.ndarray | None = None, # the case's mask, if any (the crop box covers it too, as `prepare_case`'s)
+                 ) -> dict:
+    "How `image` maps onto the grid `shape`: `native_shape`, the crop `box`, the `scale`, the grid `affine`; for `to_grid` / `from_grid`."
+    pre = {**load_config()['preprocessing'], **(preprocessing or {})}
+    image = np.asarray(image); native = tuple(image.shape[-3:])
+    if pre['crop'] not in ('none', 'nonzero'): raise ValueError(f"preprocessing.crop must be 'none' or 'nonzero', got {pre['crop']!r}")
+    box = nonzero_box(image, mask, pre['crop_margin']) if pre['crop'] == 'nonzero' else tuple(slice(0, n) for n in native)
+    aff = crop_affine(affine, box)
+    sub = tuple(b.stop - b.start for b in box)
+    sc = spacing_scale(aff, pre['spacing'])
+    return dict(native_shape=native, box=box, scale=sc, shape=tuple(shape), mode=pre['resize_mode'],
+                affine=grid_affine(aff, sub, shape, scale=sc))
+
+def to_grid(vol: np.ndarray, geo: dict, order: int = 1) -> np.ndarray:
+    "A native volume (3D, or channel-first 4D) on the grid of `geo` (`case_geometry`); order 1: images, 0: label maps."
+    return resize_to_grid(np.asarray(vol)[(Ellipsis,) + geo['box']], geo['shape'], order=order, mode=geo['mode'], scale=geo['scale'])
+
+def from_grid(vol: np.ndarray, geo: dict, order: int = 0) -> np.ndarray:
+    "The inverse of `to_grid`: a grid volume (3D, or channel-first 4D) back on the native grid, zero outside the crop box."
+    vol = np.asarray(vol)
+    v = resize_from_grid(vol, tuple(b.stop - b.start for b in geo['box']), order=order, mode=geo['mode'], scale=geo['scale'])
+    out = np.zeros(vol.shape[:-3] + tuple(geo['native_shape']), v.dtype)
+    out[(Ellipsis,) + geo['box']] = v
+    return out
 
 # %% ../nbs/01_data.ipynb #1b4949d6
 def save_nifti(arr: np.ndarray, affine: np.ndarray, path: str | Path, dtype: np.dtype | type | None = None) -> Path:

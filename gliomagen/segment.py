@@ -22,7 +22,7 @@ from fastcore.basics import patch
 
 from .core import CONTRASTS, atomic_path, gliomagen_to_brats2024, command, derive_seed
 from .core import ConfigError, save_config, validate_config
-from .data import find_cases, save_nifti
+from .data import find_cases, save_nifti, case_geometry, to_grid, from_grid
 from .checkpoint import checkpoint_name, find_checkpoint, preserved_rng, read_sidecar, resolve_checkpoint, resolve_kind, load_checkpoint_tensors
 from .latent import LatentDiffusion
 from .train import DiffusionFamily, Family, CachedDataset, Trainer, alias_config
@@ -268,9 +268,12 @@ def segment(checkpoint: str | Path, # a segmentation checkpoint or run folder (`
             shard: str | Sequence | None = None, # this worker's share of the cases (see `synthesis.resolve_shard`)
             batch_size: int = 8, device: str | torch.device = 'cpu', progress: bool = True,
             channels: str | None = None, # fusion of the draws, 'classes' or 'regions' (default: the checkpoint's family.channels)
+            native: bool = False, # `images` are cases on their own grid (e.g. BraTS 240×240×155): mapped onto the model's grid with its
+                                  # training config's preprocessing (01's `case_geometry`), the outputs mapped back (`from_grid`)
            ) -> pd.DataFrame:
     """Segment every case of `images` into `out` (this worker's share) with an ensemble of `ensemble` draws (LDM-seg) or
-    one pass (the baseline, `model.kind: segresnet`: no variance map; `ensemble`, `sampler`, `steps` and `channels` unused); returns the share's table."""
+    one pass (the baseline, `model.kind: segresnet`: no variance map; `ensemble`, `sampler`, `steps` and `channels` unused); returns the share's table.
+    With `native`, each output lies on its case's own grid and affine, where the case's ground truth is."""
     from tqdm.auto import tqdm
     from gliomagen.synthesis import resolve_shard, shard_ids, case_seed
     base = resolve_checkpoint(checkpoint)
@@ -285,6 +288,9 @@ def segment(checkpoint: str | Path, # a segmentation checkpoint or run folder (`
     if not cases: raise FileNotFoundError(f"no cases in {images} (expected <id>/<id>-<contrast>.nii.gz)")
     grid, pct = side['extra'].get('grid'), side['extra'].get('percentile', 99.5)    # the baseline takes any grid it can halve
     grid = tuple(grid) if grid else None
+    pre = (side.get('config') or {}).get('preprocessing') or {}
+    if native and not grid: grid = tuple((side.get('config') or {}).get('dataset', {}).get('shape') or ()) or None
+    if native and not grid: raise ValueError(f"{checkpoint}: its sidecar records no grid, so native cases cannot be mapped onto it; prepare them (gliomagen prepare) instead")
     if not one_pass:                                                       # LDM-seg
         T, schedule = side['schedule']['timesteps'], side['schedule']['name']
         channels = channels or side['extra'].get('channels', 'classes')
@@ -298,19 +304,21 @@ def segment(checkpoint: str | Path, # a segmentation checkpoint or run folder (`
         if ps['seg'].exists(): rows.append(dict(case_id=c, status='skipped', seconds=None, reason='already complete')); continue
         try:
             img, aff = load_images(cases[c])
-            if grid and img.shape[1:] != grid: raise ValueError(f"grid {img.shape[1:]} differs from the model's {grid}: prepare the cases with gliomagen prepare --shape {' '.join(map(str, grid))}")
+            if native: geo = case_geometry(img, aff, grid, pre); img = to_grid(img, geo)
+            if grid and img.shape[1:] != grid: raise ValueError(f"grid {img.shape[1:]} differs from the model's {grid}: prepare the cases with gliomagen prepare --shape {' '.join(map(str, grid))}, or pass --native")
         except (ValueError, OSError) as e:
             rows.append(dict(case_id=c, status='error', seconds=None, reason=str(e))); print(f"segment: skipping {c}: {e}", file=sys.stderr); continue
         t0 = time.perf_counter(); s = case_seed(seed, c)
         try: lab, var = predict(scale_images(img, pct), s)
         except ValueError as e:                                                # e.g. a grid the network cannot take: report, go on
             rows.append(dict(case_id=c, status='error', seconds=None, reason=str(e))); print(f"segment: skipping {c}: {e}", file=sys.stderr); continue
+        if native: lab, var = from_grid(lab, geo, 0), (None if var is None else from_grid(var, geo, 1))   # back on the case's grid
         if var is not None and channels == 'regions': var = np.moveaxis(var, 0, -1)   # 4D: ET, TC, WT, RC along the last axis
         ps['seg'].parent.mkdir(parents=True, exist_ok=True)
         if var is not None: save_nifti(var, aff, ps['variance'], np.float32)  # each file atomically; the seg last (a case is done when it exists)
         save_nifti(gliomagen_to_brats2024(lab), aff, ps['seg'], np.uint8)
         dt = time.perf_counter() - t0
-        rec = dict(case_id=c, checkpoint=str(checkpoint), ensemble=ensemble, sampler=sampler, steps=steps if sampler in ('ddim', 'one pass') else T,
+        rec = dict(case_id=c, checkpoint=str(checkpoint), native=native, ensemble=ensemble, sampler=sampler, steps=steps if sampler in ('ddim', 'one pass') else T,
                    run_seed=seed, seed=s, channels=channels, seconds=round(dt, 3), shard=f'{i}/{k}', mean_variance=None if var is None else float(var.mean()),
                    finished=datetime.now(timezone.utc).isoformat(timespec='seconds'))
         with atomic_path(out / SEG_RECORDS / f'{c}.json') as t: t.write_text(json.dumps(rec, indent=1))
@@ -500,7 +508,9 @@ def main_segment(argv: Sequence[str] | None = None) -> int:
                                 '(<id>/<id>-seg.nii.gz, <id>/<id>-variance.nii.gz). Resumable; shard with --shard i/N or torchrun. '
                                 "Train a model with 'gliomagen segment train'.")
     p.add_argument('--checkpoint', required=True, help='segmentation checkpoint or run folder (model.kind controlnet; or segresnet, the baseline: one pass, no variance map)')
-    p.add_argument('--images', required=True, help='case folders <id>/<id>-{t1n,t1c,t2w,t2f}.nii.gz on the model grid')
+    p.add_argument('--images', required=True, help='case folders <id>/<id>-{t1n,t1c,t2w,t2f}.nii.gz on the model grid (or, with --native, on their own)')
+    p.add_argument('--native', action='store_true', help="cases on their own grid (e.g. BraTS 240x240x155): mapped onto the model's grid "
+                   "as its training data was prepared, outputs written back on each case's grid and affine")
     p.add_argument('--out', required=True, help='output folder')
     p.add_argument('--ensemble', type=int, default=30, help='draws per case (the paper: 30)')
     p.add_argument('--sampler', default='ddim', choices=['ddim', 'ddpm']); p.add_argument('--steps', type=int, default=None, help='DDIM steps (default 50)')
@@ -512,7 +522,7 @@ def main_segment(argv: Sequence[str] | None = None) -> int:
     a = p.parse_args(argv)
     steps = (a.steps or 50) if a.sampler == 'ddim' else None
     res = segment(a.checkpoint, a.images, a.out, a.ensemble, a.seed, a.sampler, steps, a.shard, a.batch_size, a.device, not a.quiet,
-                  channels=a.channels)
+                  channels=a.channels, native=a.native)
     n = res.status.value_counts().to_dict()
     print(f"{n.get('written', 0)} written, {n.get('skipped', 0)} already complete, {n.get('error', 0)} failed -> {a.out}")
     return 1 if n.get('error', 0) else 0

@@ -124,7 +124,7 @@ class Segmenter(nn.Module):
 class ControlNetFamily(DiffusionFamily):
     "Seed 003's ControlNet on a frozen mask generator as a family of the trainer (`model.kind: controlnet`)."
     kind = SEGMENTER
-    defaults = dict(generator=None, preset='tiny', cache=64, percentile=99.5, channels='classes')
+    defaults = dict(generator=None, preset='tiny', cache=64, percentile=99.5, channels='classes', sampler='ddim', steps=50)
     ema = False                                        # the paper keeps no EMA
 
     def __init__(self, cfg: dict, data_root: str | Path, device: str | torch.device = 'cpu'):
@@ -137,6 +137,8 @@ class ControlNetFamily(DiffusionFamily):
             raise ConfigError(f"family.channels {fc['channels']!r}: choose one of {', '.join(FUSIONS)} (see fuse_draws)")
         if fc['preset'] not in CONTROLNET_PRESETS:
             raise ConfigError(f"family.preset {fc['preset']!r}: choose one of {', '.join(CONTROLNET_PRESETS)}")
+        if fc['sampler'] not in ('ddim', 'ddpm'):     # how `segment` samples by default: DDIM of `steps` steps, or every step (the paper)
+            raise ConfigError(f"family.sampler {fc['sampler']!r}: choose 'ddim' (with family.steps) or 'ddpm' (every step of the schedule)")
         self.ae, self.den, gside = load_mask_generator(fc['generator'], self.device)
         fc['generator'] = str(Path(fc['generator']).resolve())
         cfg['model']['kind'] = SEGMENTER
@@ -264,7 +266,9 @@ def seg_paths(out: str | Path, case_id: str) -> dict:
 def segment(checkpoint: str | Path, # a segmentation checkpoint or run folder (`gliomagen train`, model.kind controlnet or segresnet)
             images: str | Path, # a folder of BraTS-layout cases
             out: str | Path, # output folder: <case>/<case>-seg.nii.gz and -variance.nii.gz
-            ensemble: int = 30, seed: int = 0, sampler: str = 'ddim', steps: int | None = 50,
+            ensemble: int = 30, seed: int = 0,
+            sampler: str | None = None, # 'ddim' or 'ddpm' (every step); default: the checkpoint's family.sampler
+            steps: int | None = None, # DDIM steps; default: the checkpoint's family.steps (50)
             shard: str | Sequence | None = None, # this worker's share of the cases (see `synthesis.resolve_shard`)
             batch_size: int = 8, device: str | torch.device = 'cpu', progress: bool = True,
             channels: str | None = None, # fusion of the draws, 'classes' or 'regions' (default: the checkpoint's family.channels)
@@ -293,6 +297,9 @@ def segment(checkpoint: str | Path, # a segmentation checkpoint or run folder (`
     if native and not grid: raise ValueError(f"{checkpoint}: its sidecar records no grid, so native cases cannot be mapped onto it; prepare them (gliomagen prepare) instead")
     if not one_pass:                                                       # LDM-seg
         T, schedule = side['schedule']['timesteps'], side['schedule']['name']
+        fam = (side.get('config') or {}).get('family') or {}
+        sampler = sampler or fam.get('sampler', 'ddim')
+        steps = (steps or fam.get('steps', 50)) if sampler == 'ddim' else None
         channels = channels or side['extra'].get('channels', 'classes')
         if channels not in FUSIONS: raise ValueError(f"channels must be one of {FUSIONS}, got {channels!r}")
         predict = lambda x, s: segment_image(ae, den, cn, x, ensemble, s, sampler, steps, T, batch_size, device, schedule, channels)[:2]
@@ -513,15 +520,15 @@ def main_segment(argv: Sequence[str] | None = None) -> int:
                    "as its training data was prepared, outputs written back on each case's grid and affine")
     p.add_argument('--out', required=True, help='output folder')
     p.add_argument('--ensemble', type=int, default=30, help='draws per case (the paper: 30)')
-    p.add_argument('--sampler', default='ddim', choices=['ddim', 'ddpm']); p.add_argument('--steps', type=int, default=None, help='DDIM steps (default 50)')
+    p.add_argument('--sampler', default=None, choices=['ddim', 'ddpm'], help="default: the checkpoint's family.sampler (ddim; the paper's config: ddpm, every step)")
+    p.add_argument('--steps', type=int, default=None, help="DDIM steps (default: the checkpoint's family.steps, 50)")
     p.add_argument('--seed', type=int, default=0); p.add_argument('--shard', default=None)
     p.add_argument('--batch-size', type=int, default=8, help='draws per forward pass'); p.add_argument('--device', default='cpu')
     p.add_argument('--channels', default=None, choices=FUSIONS, help="fusion of the draws: 'classes' (arg-max of the mean) or "
                    "'regions' (ET/TC/WT means thresholded at 0.5, seed 003); default: the checkpoint's family.channels")
     p.add_argument('--quiet', action='store_true')
     a = p.parse_args(argv)
-    steps = (a.steps or 50) if a.sampler == 'ddim' else None
-    res = segment(a.checkpoint, a.images, a.out, a.ensemble, a.seed, a.sampler, steps, a.shard, a.batch_size, a.device, not a.quiet,
+    res = segment(a.checkpoint, a.images, a.out, a.ensemble, a.seed, a.sampler, a.steps, a.shard, a.batch_size, a.device, not a.quiet,
                   channels=a.channels, native=a.native)
     n = res.status.value_counts().to_dict()
     print(f"{n.get('written', 0)} written, {n.get('skipped', 0)} already complete, {n.get('error', 0)} failed -> {a.out}")

@@ -7,7 +7,7 @@ DEMO_OUT ?= runs/demo
 TEST_FLAGS ?= slow nnunet
 TEST_WORKERS ?= 2
 
-.PHONY: demo demo-ldm test test-fast test-browser env export clean readme lint
+.PHONY: demo demo-ldm demo-ldm-seg test test-fast test-browser env export clean readme lint
 
 env:
 	@tools/env.sh
@@ -20,6 +20,12 @@ demo:
 demo-ldm:
 	@V=$$(tools/env.sh)
 	"$$V/bin/gliomagen" demo --model ldm --out runs/demo-ldm
+
+# Seed 003's LDM-seg on the same cohort (README): mask generator, ControlNet segmenter, a baseline beside it; its
+# "does it help" stage draws a synthetic cohort with the pixel demo in runs/demo when that is there.
+demo-ldm-seg:
+	@V=$$(tools/env.sh)
+	"$$V/bin/gliomagen" demo --model ldm-seg --out runs/demo-ldm-seg
 
 test:
 	@V=$$(tools/env.sh)

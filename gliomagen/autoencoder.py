@@ -143,8 +143,9 @@ def forward(self: Autoencoder, x: torch.Tensor, generator: torch.Generator | Non
 
 # %% ../nbs/16_autoencoder.ipynb #84a93d12
 AE_LOSS = dict(recon=None, l1=1.0, ssim=0.5, kl=1e-6, perceptual=0.1, perceptual_weights=None,
-               adv=0.01, adv_start=None, disc_channels=32, disc_layers=2, disc_lr=None, tumour_weight=1.0)
-"Default loss settings (keys of the `family` section): `recon` None: 'l1' for images, 'ce' for label maps; weights of\nthe terms; the discriminator (`adv_start` None: half of `training.iterations`); the perceptual network ('tf-inception' or a weights file);\n`tumour_weight`: the L1 weight of tumour voxels (labels 2..) against the head's (1: the seed's plain L1)."
+               adv=0.01, adv_start=None, disc_channels=32, disc_layers=2, disc_lr=None, tumour_weight=1.0,
+               dice=0.0)
+"Default loss settings (keys of the `family` section): `recon` None: 'l1' for images, 'ce' for label maps; weights of\nthe terms; the discriminator (`adv_start` None: half of `training.iterations`); the perceptual network ('tf-inception' or a weights file);\n`tumour_weight`: the L1 weight of tumour voxels (labels 2..) against the head's (1: the seed's plain L1);\n`dice`: for label maps, the weight of a soft Dice term beside the cross-entropy (0: the seed's reconstruction loss alone)."
 
 def kl_divergence(mu: torch.Tensor, sigma: torch.Tensor) -> torch.Tensor:
     "KL(N(μ, σ²) || N(0, 1)) summed over latent voxels and channels, averaged over the batch."
@@ -196,12 +197,19 @@ class InceptionPerceptualLoss(nn.Module):
 class AELoss(nn.Module):
     "The autoencoder's generator loss: `forward(x, recon, mu, sigma, disc=None, tumour=None)` -> (total, {term: value})."
     def __init__(self, recon: str | None = 'l1', l1: float = 1.0, ssim: float = 0.5, kl: float = 1e-6, perceptual: float = 0.1,
-                 perceptual_weights: str | Path | None = None, adv: float = 0.01, tumour_weight: float = 1.0, **_):
+                 perceptual_weights: str | Path | None = None, adv: float = 0.01, tumour_weight: float = 1.0,
+                 dice: float = 0.0, **_):
         super().__init__()
         from monai.losses import SSIMLoss, PatchAdversarialLoss
         recon = recon or 'l1'
         if recon not in ('l1', 'ce'): raise ValueError(f"recon must be 'l1' (images) or 'ce' (label maps), got {recon!r}")
         self.recon, self.tumour_weight, self.w = recon, float(tumour_weight), dict(recon=float(l1), ssim=float(ssim), kl=float(kl), adv=float(adv))
+        if dice and recon != 'ce': raise ValueError('the dice term scores label maps: it needs recon ce')
+        self.w['dice'] = float(dice)
+        # the soft Dice of the head and tumour classes over the whole batch (MONAI's DiceLoss, nnU-Net's batch Dice): each class
+        # counts alike however few its voxels, where the cross-entropy is dominated by background and head
+        from monai.losses import DiceLoss
+        self.dice = DiceLoss(include_background=False, softmax=True, batch=True) if dice else None
         self.ssim = SSIMLoss(spatial_dims=3, data_range=1.0, win_size=5)
         self.adv = PatchAdversarialLoss(criterion='least_squares')
         self.perc, self.perceptual_status = perceptual_loss(perceptual_weights)
@@ -220,7 +228,9 @@ class AELoss(nn.Module):
                 terms = {'recon': (w * d).mean() / w.mean()}
             else: terms = {'recon': d.mean()}
             img = recon.clamp(0, 1)
-        else: terms = {'recon': F.cross_entropy(recon, x.argmax(1))}; img = recon.softmax(1)
+        else:
+            terms = {'recon': F.cross_entropy(recon, x.argmax(1))}; img = recon.softmax(1)
+            if self.dice is not None: terms['dice'] = self.dice(recon.float(), x.float())   # softmax over the 6 classes; background left out
         if self.w['ssim']: terms['ssim'] = self.ssim(img.float(), x.float())
         terms['kl'] = kl_divergence(mu, sigma)
         if self.perc is not None and self.w['perceptual']:
@@ -334,6 +344,7 @@ class AutoencoderFamily(Family):
         self.mask_decoder = bool(fc['mask_decoder'])
         if self.mask_decoder and self.labels:
             raise ConfigError("family.mask_decoder gives an image decoder the mask; the label autoencoder (family.labels) encodes the mask itself")
+        if float(fc['dice']) and not self.labels: raise ConfigError("family.dice scores label maps: set family.labels (the mask autoencoder), or leave it at 0")
         if fc['mask_skip'] and not self.mask_decoder: raise ConfigError("family.mask_skip is part of the mask decoder: set family.mask_decoder too")
         if float(fc['tumour_weight']) != 1 and (self.labels or not (self.mask_decoder or self.cfg['training']['patch_size'])):
             raise ConfigError(f"family.tumour_weight {fc['tumour_weight']} weighs the L1 of an image autoencoder's tumour voxels: it needs "

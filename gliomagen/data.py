@@ -413,21 +413,18 @@ def load_exclusions(exclude: str | Path | None = 'original') -> dict:
 
 # %% ../nbs/01_data.ipynb #9d4bfbbe
 def _field_of_view(image, mask, affine, shape, pre) -> tuple:
-    """(image, mask, affine, manifest fields) after `preprocessing.crop` (the non-zero box) and the head ∪ tumour
-    fraction that the grid's centre crop at `preprocessing.spacing` will cut (`head_cut_fraction`)."""
-    geo = {}
-    if pre['crop'] == 'nonzero':
-        box = nonzero_box(image, mask, pre['crop_margin'])
-        image, mask, affine = image[(slice(None),) + box], mask[box], crop_affine(affine, box)
-        geo['crop_box'] = ' '.join(f'{s.start}:{s.stop}' for s in box)
-    elif pre['crop'] != 'none': raise ValueError(f"preprocessing.crop must be 'none' or 'nonzero', got {pre['crop']!r}")
+    """(the case's `case_geometry`, manifest fields): the crop box (`preprocessing.crop`) and the head ∪ tumour fraction
+    that the grid's centre crop at `preprocessing.spacing` will cut (`head_cut_fraction`)."""
+    geo, fields = case_geometry(image, affine, shape, pre, mask), {}
+    if pre['crop'] == 'nonzero': fields['crop_box'] = ' '.join(f'{s.start}:{s.stop}' for s in geo['box'])
     if pre['spacing'] is not None:
-        t = grid_transform(mask.shape, shape, spacing_scale(affine, pre['spacing']))
+        sub = mask[geo['box']]
+        t = grid_transform(sub.shape, shape, geo['scale'])
         kept = tuple(slice(int(np.floor(c[0] / t.scale)), int(np.ceil((m - c[1]) / t.scale)))
                      for c, m in zip(t.crop, t.resized))
-        head = mask > 0
-        geo['head_cut_fraction'] = round(1 - float(head[kept].sum()) / max(1, int(head.sum())), 6)
-    return image, mask, affine, geo
+        head = sub > 0
+        fields['head_cut_fraction'] = round(1 - float(head[kept].sum()) / max(1, int(head.sum())), 6)
+    return geo, fields
 
 # %% ../nbs/01_data.ipynb #2aa21d58
 def _settings(shape, pre):
@@ -456,14 +453,14 @@ def prepare_case(case: dict | str | Path, out_dir: str | Path, shape: tuple = (1
            **{k: (round(v, 6) if isinstance(v, float) else v) for k, v in qc.items()}}
     why = qc_reason(qc, pre)
     if why: raise CaseError(f"{cid}: {why}", out)
-    image, mask, affine, geo = _field_of_view(image, mask, affine, shape, pre)
-    out.update(geo)
-    sc = spacing_scale(affine, pre['spacing'])
+    geo, fov = _field_of_view(image, mask, affine, shape, pre)          # crop box, scale, grid affine: `case_geometry`
+    out.update(fov)
+    image, mask, sc = image[(slice(None),) + geo['box']], mask[geo['box']], geo['scale']
     norm = (normalise_minmax(image) if pre['normalise'] == 'minmax' else
             normalise_head_mean(image, mask == HEAD, pre['normalise_level']))
-    img_g = np.clip(resize_to_grid(norm, shape, order=1, mode=pre['resize_mode'], scale=sc), 0, 1).astype(np.float32)
+    img_g = np.clip(resize_to_grid(norm, shape, order=1, mode=geo['mode'], scale=sc), 0, 1).astype(np.float32)
     mask_g = resize_to_grid(mask, shape, order=0, scale=sc)
-    aff_g = grid_affine(affine, mask.shape, shape, scale=sc)
+    aff_g = geo['affine']
     out['spacing'] = 'x'.join(f'{z:.3g}' for z in nib.affines.voxel_sizes(aff_g))
     out_dir = Path(out_dir); out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp_dir = temp_dir(out_dir.parent, f'.{cid}.', '.tmp')          # (mkdtemp would make it 0700)

@@ -19,11 +19,14 @@ from .core import command, check_range, check_shape, check_device, inside
 from .layout import RunLayout
 
 # %% auto #0
-__all__ = ['DEMO_YAML', 'DEMO_AUTOENCODER_YAML', 'DEMO_LDM_YAML', 'DEMO_OVERLAYS', 'STAGES', 'DEMO_MODELS', 'DEMO_STAGES',
-           'DEMO_MARK', 'DIVERSITY_MASKS', 'DIVERSITY_SEEDS', 'FID_25D_SLICES', 'COMPARE_MASKS', 'QUALITY_SETTINGS',
-           'demo_config', 'DemoRun', 'demo_stage', 'stage_done', 'is_demo_run', 'stage_phantom', 'stage_prepare',
-           'stage_train', 'stage_augment', 'stage_synthesize', 'stage_evaluate', 'stage_samples', 'stage_compare',
-           'stage_nnunet', 'stage_figures', 'run_demo', 'main_demo', 'x0_error_by_t', 'steps_vs_quality']
+__all__ = ['DEMO_YAML', 'DEMO_LABEL_AE_YAML', 'DEMO_MASKS_YAML', 'DEMO_CONTROLNET_YAML', 'DEMO_BASELINE_YAML',
+           'DEMO_AUTOENCODER_YAML', 'DEMO_LDM_YAML', 'DEMO_OVERLAYS', 'STAGES', 'SEG_STAGES', 'DEMO_MODELS',
+           'DEMO_NETWORKS', 'DEMO_STAGES', 'DEMO_MARK', 'DIVERSITY_MASKS', 'DIVERSITY_SEEDS', 'FID_25D_SLICES',
+           'COMPARE_MASKS', 'SEG_MASKS', 'SEG_ENSEMBLE', 'MASK_FID_SLICES', 'QUALITY_SETTINGS', 'demo_config',
+           'DemoRun', 'demo_stage', 'stage_done', 'is_demo_run', 'stage_phantom', 'stage_prepare', 'stage_train',
+           'stage_augment', 'stage_synthesize', 'stage_evaluate', 'stage_samples', 'stage_compare', 'stage_nnunet',
+           'stage_figures', 'stage_masks', 'stage_segment', 'stage_helps', 'run_demo', 'main_demo', 'x0_error_by_t',
+           'steps_vs_quality']
 
 # %% ../nbs/14_demo.ipynb #3ec45c41
 DEMO_YAML = """
@@ -82,6 +85,107 @@ synthesis:
 evaluation:
   extractor: tf-inception-v3     # the standard FID network (08a; extra gliomagen[fid]), reported with its real-vs-real floor
   slice_step: 4                  # every 4th axial slice: FID costs ~0.3 s per slice on 2 CPU cores
+"""
+
+# %% ../nbs/14_demo.ipynb #00cb8c12
+DEMO_LABEL_AE_YAML = """
+# LDM-seg's label autoencoder at demo scale (`gliomagen demo --model ldm-seg`; seed 003, 18_masks): DEMO_YAML with
+# these sections changed. Why each value: 19_segment, "LDM-seg at demo scale".
+model:
+  kind: autoencoder
+family:
+  labels: true                   # the six mask classes, one-hot in, class logits out
+  preset: tiny
+  network: {channels: [16, 32], attention_levels: [false, false], latent_channels: 8}   # one halving: 6x40x48x40 -> 8x20x24x20 (seed: f = 4 at 1 mm)
+  augment: true
+  scale_min: 1.0                 # seed 003: random flips, no scaling
+  flip_p: 0.5
+  ssim: 0.0
+  adv: 0.0                       # seed: + a patch discriminator; here minutes of CPU
+  perceptual: 0.0
+  dice: 1.0                      # cross-entropy + soft Dice (seed: a reconstruction loss alone): the tumour classes are 2 % of the voxels
+training:
+  iterations: 300
+  lr: 2.0e-3
+  batch_size: 2
+  patch_size: null               # whole label maps
+  save_every: 300
+  val_every: 300
+  log_every: 20
+lr_schedule:
+  milestones: [240]
+  factors: [1.0, 0.3]
+"""
+
+DEMO_MASKS_YAML = """
+# LDM-seg's mask generator at demo scale: the unconditional latent DPM on the label autoencoder's latents (18_masks);
+# family.autoencoder is set to the run's label autoencoder.
+model:
+  kind: mask-dpm
+family:
+  preset: tiny                   # denoiser widths 16, 32 (seed: MONAI's 3D LDM tutorial network)
+diffusion:
+  schedule: scaled_linear_beta   # the seed's scheduler, T = 1000
+  timesteps: 1000
+  objective: v                   # seed: eps; the ControlNet predicts what its frozen denoiser does
+training:
+  iterations: 450
+  lr: 1.0e-3
+  batch_size: 4
+  patch_size: null
+  save_every: 450
+  val_every: 0
+  log_every: 20
+  sample_steps: 20
+lr_schedule:
+  milestones: [360]
+  factors: [1.0, 0.3]
+"""
+
+DEMO_CONTROLNET_YAML = """
+# LDM-seg's segmenter at demo scale: a ControlNet on the frozen mask generator (19_segment); family.generator is set
+# to the run's mask generator.
+model:
+  kind: controlnet
+family:
+  preset: tiny
+  cond_channels: [16, 32]        # the conditioning network: one halving, as the label autoencoder's
+  channels: regions              # the paper's fusion: ET / TC / WT means of the ensemble thresholded at 0.5
+  sampler: ddim                  # seed: every step of T = 1000; DDIM-10 here (gliomagen segment --sampler ddpm for the seed's)
+  steps: 10
+training:
+  iterations: 300
+  lr: 1.0e-3
+  batch_size: 4
+  patch_size: null
+  save_every: 300
+  val_every: 0
+  log_every: 20
+  sample_steps: 20
+lr_schedule:
+  milestones: [240]
+  factors: [1.0, 0.3]
+"""
+
+DEMO_BASELINE_YAML = """
+# The baseline beside LDM-seg at demo scale: MONAI's SegResNet from the four contrasts to the six classes, Dice + CE,
+# trained on the same cases by the same trainer (19_segment, "A baseline on the same cases").
+model:
+  kind: segresnet
+family:
+  preset: tiny
+training:
+  iterations: 800                # ≈ the ControlNet's training time (its steps cost 3x a SegResNet's): the same CPU budget
+  lr: 3.0e-3
+  batch_size: 2
+  patch_size: null
+  cache_data: true
+  save_every: 800
+  val_every: 0
+  log_every: 20
+lr_schedule:
+  milestones: [640]
+  factors: [1.0, 0.3]
 """
 
 # %% ../nbs/14_demo.ipynb #d4d5fe89
@@ -152,12 +256,16 @@ synthesis:
   steps: 10                      # DDIM-10: DDIM-25's label errors (within 0.002) in half the time (17_latent)
 """
 
-DEMO_OVERLAYS = {'autoencoder': DEMO_AUTOENCODER_YAML, 'ldm': DEMO_LDM_YAML}
-"The configurations of the latent demo's two runs, as changes of `DEMO_YAML` (the `model` section is replaced, the others are updated)."
+DEMO_OVERLAYS = {'autoencoder': DEMO_AUTOENCODER_YAML, 'ldm': DEMO_LDM_YAML,
+                 'label-autoencoder': DEMO_LABEL_AE_YAML, 'masks': DEMO_MASKS_YAML, 'controlnet': DEMO_CONTROLNET_YAML,
+                 'baseline': DEMO_BASELINE_YAML}
+"""The configurations of the latent demo's two runs and of the LDM-seg demo's four, as changes of `DEMO_YAML` (the
+`model` section is replaced, the others are updated)."""
 
 def demo_config(which: str = 'pixel', /, **overrides) -> dict:
-    """The resolved configuration of a demo network — 'pixel' (defaults + `DEMO_YAML`), or the latent demo's
-    'autoencoder' and 'ldm' (`DEMO_OVERLAYS` applied to it) — with `section={key: value}` overrides."""
+    """The resolved configuration of a demo network — 'pixel' (defaults + `DEMO_YAML`), or one of
+    `DEMO_OVERLAYS` applied to it (the latent demo's 'autoencoder', 'ldm'; LDM-seg's 'label-autoencoder', 'masks',
+    'controlnet', 'baseline') — with `section={key: value}` overrides."""
     import yaml
     raw = yaml.safe_load(DEMO_YAML)
     if which != 'pixel':
@@ -170,14 +278,21 @@ def demo_config(which: str = 'pixel', /, **overrides) -> dict:
 # %% ../nbs/14_demo.ipynb #b6f4b2be
 STAGES = ('phantom', 'prepare', 'train', 'augment', 'synthesize', 'evaluate', 'samples', 'compare', 'nnunet', 'figures')
 "The demo's stages, in the order they run."
+SEG_STAGES = ('phantom', 'prepare', 'train', 'masks', 'segment', 'helps', 'figures')
+"The LDM-seg demo's stages (`--model ldm-seg`): the same cohort, then seed 003's networks, masks and segmentations."
 
-DEMO_MODELS = ('pixel', 'ldm')
-"The generators `gliomagen demo --model` trains: the pixel DDPM (05_train) or seed 001's latent DPM (16, 17)."
+DEMO_MODELS = {'pixel': STAGES, 'ldm': STAGES, 'ldm-seg': SEG_STAGES}
+"""What `gliomagen demo --model` trains, and its stages: the pixel DDPM (05_train), seed 001's latent DPM (16, 17), or
+seed 003's LDM-seg (18, 19: label autoencoder, mask generator, ControlNet, and a baseline segmenter beside it)."""
+DEMO_NETWORKS = {'pixel': ('train',), 'ldm': ('autoencoder', 'train'), 'ldm-seg': ('autoencoder', 'masks', 'train', 'baseline')}
+"""The networks each demo trains, as `RunLayout` folders, in order: `train` holds the model's own (the DDPM, the latent
+DPM, the ControlNet); the others are trained before it (its autoencoder, its mask generator) or beside it (the baseline)."""
 
 @dataclass
 class DemoRun:
     """What a stage needs: the run folder, the resolved config, its folders (`P`: the `RunLayout`, 00a) and the options
-    of `run_demo`; for the latent demo (`model='ldm'`) also the autoencoder's config and the pixel run it is compared with."""
+    of `run_demo`; `nets`: the config of each network of `DEMO_NETWORKS[model]` (`train`: `cfg`); `compare`: the pixel
+    run a latent or LDM-seg demo uses beside its own."""
     run: Path
     cfg: dict
     n_cases: int = 24
@@ -187,7 +302,7 @@ class DemoRun:
     progress: bool = True
     nnunet: bool = False
     model: str = 'pixel'
-    ae_cfg: dict | None = None
+    nets: dict = field(default_factory=dict)
     compare: Path | None = None
     P: RunLayout = field(init=False)
     def __post_init__(self): self.P = RunLayout.of(self.run)
@@ -247,11 +362,11 @@ def stage_prepare(r: DemoRun) -> dict:
     return {'cases': len(man), 'ok': int((man['status'] == 'ok').sum())}
 
 # %% ../nbs/14_demo.ipynb #22bb5518
-def _fit(r: DemoRun, cfg: dict, out: Path) -> dict:
-    "Train one network of the demo with the one trainer (05_train), resuming from its last checkpoint; its record."
+def _fit(r: DemoRun, cfg: dict, out: Path, data: Path | None = None) -> dict:
+    "Train one network of the demo with the one trainer (05_train) on `data` (the run's prepared cases), resuming from its last checkpoint; its record."
     from gliomagen import train
     t0 = time.perf_counter()
-    tr = train.Trainer(cfg, r.P['prepared'], out, resume=True, device=r.device, progress=r.progress)
+    tr = train.Trainer(cfg, data or r.P['prepared'], out, resume=True, device=r.device, progress=r.progress)
     try: res = tr.fit()
     finally: tr.close()
     return {'iterations': cfg['training']['iterations'], 'fit_seconds': round(time.perf_counter() - t0, 1),
@@ -259,10 +374,11 @@ def _fit(r: DemoRun, cfg: dict, out: Path) -> dict:
 
 @demo_stage('train')
 def stage_train(r: DemoRun) -> dict:
-    """Train the demo's generator: the conditional DDPM (05_train); for `model='ldm'` first the autoencoder (16) and then
-    the latent DPM on its latents (17). Each resumes from its last checkpoint."""
-    ae = {'autoencoder': _fit(r, r.ae_cfg, r.P['autoencoder'])} if r.model == 'ldm' else {}
-    return {**ae, **_fit(r, r.cfg, r.P['train'])}
+    """Train the demo's networks (`DEMO_NETWORKS`), each resuming from its last checkpoint: the conditional DDPM
+    (05_train); for `model='ldm'` first the autoencoder (16), then the latent DPM on its latents (17); for 'ldm-seg'
+    the label autoencoder and the mask generator (18), the ControlNet on them and the baseline segmenter (19)."""
+    recs = {k: _fit(r, r.nets.get(k, r.cfg) if k != 'train' else r.cfg, r.P[k]) for k in DEMO_NETWORKS[r.model]}
+    return {**{k: v for k, v in recs.items() if k != 'train'}, **recs['train']}
 
 @demo_stage('augment')
 def stage_augment(r: DemoRun) -> dict:
@@ -426,39 +542,164 @@ def stage_nnunet(r: DemoRun) -> dict:
 
 @demo_stage('figures')
 def stage_figures(r: DemoRun) -> dict:
-    "The poster's figures and tables and an index page (11_figures); always redrawn."
+    "The poster's figures and tables (an LDM-seg run: its own, 11's `run_figures`) and an index page (11_figures); always redrawn."
     from gliomagen import figures
     figs = figures.make_all_figures(r.run, verbose=False)
     idx = figures.write_index(r.run)
     return {'index': str(idx), 'figures': {k: str(v) for k, v in dict(figs).items()}}
 
+# %% ../nbs/14_demo.ipynb #e0c075d7
+SEG_MASKS, SEG_ENSEMBLE, MASK_FID_SLICES = 24, 8, 2
+"The LDM-seg demo's drawn masks, its ensemble size, and the slices per plane of each label map in the mask FID."
+
+@demo_stage('masks')
+def stage_masks(r: DemoRun) -> dict:
+    """Draw `SEG_MASKS` masks with the mask generator (18_masks' checks: accepted, or under `rejected/`) and score their
+    realism as the paper's Table 1: FID of label-map slices (the standard Inception), generated vs the validation masks
+    (real B) beside the training masks (real A, disjoint) vs B; mask statistics beside it (`eval/masks.json`)."""
+    from gliomagen import masks as M
+    from gliomagen.augment import find_masks
+    from gliomagen.autoencoder import load_autoencoder
+    from gliomagen.data import read_mask
+    from gliomagen.metrics import write_json
+    fam = r.nets['masks']['training']
+    rep = M.generate_masks(r.P['masks'], SEG_MASKS, r.P['generated'], seed=r.seed, sampler=fam['sample_sampler'],
+                           steps=fam['sample_steps'], device=r.device, progress=r.progress)
+    read = lambda d: {k: read_mask(p)[0] for k, p in find_masks(d).items()}
+    drawn = M._mask_dir(r.P['generated'])                        # every draw: the generator's realism, not the filter's
+    ae, _ = load_autoencoder(r.P['autoencoder'], r.device)
+    table, dist = M.mask_realism(drawn, read(r.P['prepared'] / 'train'), read(r.P['prepared'] / 'val'), ae=ae, seed=r.seed,
+                                 extractor=r.cfg['evaluation']['extractor'], per_plane=MASK_FID_SLICES)
+    reasons = rep.loc[rep.status != 'ok', 'reasons'].str.split('; ').explode().str.split(':').str[0].value_counts().to_dict()
+    res = {'drawn': int(len(rep)), 'accepted': int((rep.status == 'ok').sum()), 'pass_rate': float((rep.status == 'ok').mean()),
+           'reject_reasons': reasons, 'table': table.to_dict('records'), 'extractor': table.attrs.get('extractor'),
+           'distributions': dist.reset_index(names='statistic').to_dict('records')}
+    fid = dict(zip(table['Dataset I'].str.split(' ', n=1).str[1], table['FID'])) if 'FID' in table else {}
+    if fid: res['fid_ratio'] = fid['generated'] / fid['real A']
+    write_json(res, r.P['eval'] / 'masks.json')
+    return {k: res[k] for k in ('drawn', 'accepted', 'pass_rate', 'reject_reasons')} | ({'fid_ratio': res['fid_ratio']} if fid else {})
+
+def _seg_scores(pred_dir: Path, gt_dir: Path) -> dict:
+    "Dice and lesion-wise Dice of the BraTS regions ET / TC / WT (08_metrics), and the evaluation itself."
+    from gliomagen import metrics
+    ev = metrics.evaluate_segmentation(pred_dir, gt_dir, progress=False)
+    return {'dice': {k: ev['region_dice'][k] for k in ('ET', 'TC', 'WT')},
+            'lesion_dice': {k: ev['lesion_wise'][k]['dice'] for k in ('ET', 'TC', 'WT')}, 'evaluation': ev}
+
+def _variance_aurocs(seg_dir: Path, gt_dir: Path) -> dict:
+    "Per validation case, the AUROC of LDM-seg's variance map (summed over its regions) for its wrong voxels, in the head and near the tumour."
+    from gliomagen.core import brats2024_to_gliomagen
+    from gliomagen.data import read_mask, read_nifti
+    from gliomagen.segment import variance_auroc, seg_paths
+    out = {}
+    for d in sorted(p for p in Path(gt_dir).iterdir() if p.is_dir()):
+        c, ps = d.name, seg_paths(seg_dir, d.name)
+        truth = read_mask(d / f'{c}-mask.nii.gz')[0]
+        seg = brats2024_to_gliomagen(read_nifti(ps['seg'], None)[0].astype(np.uint8))
+        pred = np.where(seg > 0, seg, (truth > 0).astype(np.uint8))      # the written map drops the head: the truth's head
+        var = read_nifti(ps['variance'], np.float32, ndim=None)[0]
+        var = var[..., :3].sum(-1) if var.ndim == 4 else var              # regions: ET + TC + WT
+        out[c] = {w: variance_auroc(var, pred, truth, w) for w in ('head', 'tumour')}
+    return out
+
+@demo_stage('segment')
+def stage_segment(r: DemoRun) -> dict:
+    """Segment the validation cases with LDM-seg (an ensemble of `SEG_ENSEMBLE` draws, the ControlNet's sampler) and
+    with the baseline; Dice and lesion-wise Dice of ET / TC / WT for both, and whether LDM-seg's variance points at
+    its errors (AUROC per case) (`eval/segment.json`)."""
+    from gliomagen import segment as S
+    from gliomagen.data import find_cases
+    from gliomagen.metrics import write_json
+    val, out = r.P['prepared'] / 'val', r.P['segment']
+    secs = {}
+    for name, ck, kw in (('LDM-seg', r.P['train'], dict(ensemble=SEG_ENSEMBLE)), ('baseline', r.P['baseline'], {})):
+        t0 = time.perf_counter()
+        S.segment(ck, val, out / name, seed=r.seed, device=r.device, progress=r.progress, **kw)
+        secs[name] = round((time.perf_counter() - t0) / len(find_cases(val)), 3)
+    res = {name: _seg_scores(out / name, val) for name in ('LDM-seg', 'baseline')}
+    au = _variance_aurocs(out / 'LDM-seg', val)
+    mean = lambda w: float(np.mean([v[w] for v in au.values() if v[w] is not None])) if any(v[w] is not None for v in au.values()) else None
+    res['variance_auroc'] = {'per_case': au, 'head': mean('head'), 'tumour': mean('tumour')}
+    res['seconds_per_case'], res['ensemble'] = secs, SEG_ENSEMBLE
+    write_json(res, r.P['eval'] / 'segment.json')
+    gap = {k: res['LDM-seg']['dice'][k] - res['baseline']['dice'][k] for k in ('ET', 'TC', 'WT')}
+    return {'dice': {n: res[n]['dice'] for n in ('LDM-seg', 'baseline')}, 'lesion_dice': {n: res[n]['lesion_dice'] for n in ('LDM-seg', 'baseline')},
+            'ldm_minus_baseline': gap, 'variance_auroc': {k: res['variance_auroc'][k] for k in ('head', 'tumour')}, 'seconds_per_case': secs}
+
+def _link_case(src: Path, dst: Path, mask: Path | None = None) -> None:
+    "Case folder `dst` of symbolic links to the files of `src` (renamed to `dst`'s id), and to `mask` as its -mask file."
+    dst.mkdir(parents=True, exist_ok=True)
+    for f in src.glob(f'{src.name}-*.nii.gz'):
+        t = dst / f.name.replace(src.name, dst.name, 1)
+        if not t.exists(): t.symlink_to(f.resolve())
+    if mask is not None and not (m := dst / f'{dst.name}-mask.nii.gz').exists(): m.symlink_to(Path(mask).resolve())
+
+@demo_stage('helps')
+def stage_helps(r: DemoRun) -> dict:
+    """Does a cohort synthesised from generated masks help a segmenter? The pixel demo's generator (`r.compare`, else
+    `demo/` beside the run) draws the contrasts of the accepted generated masks; the baseline is trained again, with the
+    same config, on the real training cases plus that cohort, and both are scored on the validation cases
+    (`eval/helps.json`). Skipped without a finished pixel demo."""
+    from gliomagen import segment as S, synthesis
+    from gliomagen.augment import find_masks
+    from gliomagen.metrics import write_json
+    ref = _pixel_reference(r)
+    if ref is None: return {'skipped': 'no finished pixel demo beside this run to draw the synthetic cohort (make demo, or --compare RUN)'}
+    H, s = r.P['helps'], demo_config()['synthesis']
+    masks = find_masks(r.P['generated'])
+    if not masks: return {'skipped': f"no generated mask passed the checks (masks stage: {r.P['generated']}): nothing to synthesise"}
+    synthesis.synthesize(RunLayout.of(ref).train, r.P['generated'], H / 'cohort', sampler=s['sampler'], steps=s['steps'],
+                         seed=r.seed, batch_size=s['batch_size'], device=r.device, progress=r.progress)
+    data = H / 'data'                                      # real training cases + the synthetic cohort, linked
+    for d in sorted(p for p in (r.P['prepared'] / 'train').iterdir() if p.is_dir()): _link_case(d, data / 'train' / d.name)
+    for k, m in masks.items(): _link_case(H / 'cohort' / k, data / 'train' / k, m)
+    fit = _fit(r, r.nets['baseline'], H / 'baseline', data)
+    val = r.P['prepared'] / 'val'
+    S.segment(H / 'baseline', val, H / 'segment', seed=r.seed, device=r.device, progress=r.progress)
+    real = json.loads((r.P['eval'] / 'segment.json').read_text())['baseline']
+    mixed = _seg_scores(H / 'segment', val)
+    res = {'reference': str(ref), 'real_cases': len(list((r.P['prepared'] / 'train').iterdir())), 'synthetic_cases': len(masks),
+           'iterations': r.nets['baseline']['training']['iterations'], 'fit_seconds': fit['fit_seconds'],
+           'real': {k: real[k] for k in ('dice', 'lesion_dice')}, 'real+synthetic': {k: mixed[k] for k in ('dice', 'lesion_dice')},
+           'evaluation': mixed['evaluation']}
+    write_json(res, r.P['eval'] / 'helps.json')
+    return {k: res[k] for k in ('reference', 'synthetic_cases', 'real', 'real+synthetic')}
+
 # %% ../nbs/14_demo.ipynb #1c54788e
 def run_demo(out: str | Path = 'runs/demo', config: dict | str | Path | None = None, n_cases: int = 36,
              phantom_shape: tuple[int, int, int] = (73, 87, 73), iterations: int | None = None,
              n_synth_val: int | None = None, nnunet: bool = False, seed: int = 0, fresh: bool = False,
-             device: str = 'cpu', progress: bool = True, stages: tuple[str, ...] = STAGES,
+             device: str = 'cpu', progress: bool = True, stages: tuple[str, ...] | None = None,
              model: str = 'pixel', compare: str | Path | None = None, log: Callable[[str], None] = print) -> dict:
-    """Run the `stages` (registered in `DEMO_STAGES`) on a phantom cohort into `out`; returns `{stage: record}`. Resumable.
-    `model`: the generator ('pixel' or 'ldm', `DEMO_MODELS`); `compare`: for 'ldm', the pixel demo run to set beside it."""
+    """Run the `stages` (registered in `DEMO_STAGES`; default: the model's, `DEMO_MODELS`) on a phantom cohort into
+    `out`; returns `{stage: record}`. Resumable. `model`: 'pixel', 'ldm' or 'ldm-seg' (`DEMO_MODELS`); `compare`: for
+    'ldm', the pixel demo run to set beside it; for 'ldm-seg', the pixel run whose generator draws the synthetic cohort
+    of its `helps` stage (default: `demo/` beside `out` when finished)."""
     if model not in DEMO_MODELS: raise ValueError(f"unknown demo model {model!r}; choose one of {', '.join(DEMO_MODELS)}")
+    stages = DEMO_MODELS[model] if stages is None else stages
     run = Path(out)
     _claim_run(run, fresh)
-    cfg = validate_config(config) if isinstance(config, dict) else load_config(config) if config else demo_config(model)
-    if (cfg['model']['kind'] == 'ldm') != (model == 'ldm'):
-        raise ConfigError(f"the demo of model {model!r} got a config of model.kind {cfg['model']['kind']!r}: "
-                          + ("pass an ldm config (gliomagen.demo.demo_config('ldm'))" if model == 'ldm' else 'pass --model ldm'))
+    main = {'pixel': 'pixel', 'ldm': 'ldm', 'ldm-seg': 'controlnet'}[model]                 # the config of `train`
+    cfg = validate_config(config) if isinstance(config, dict) else load_config(config) if config else demo_config(main)
+    kinds = {'ldm': 'ldm', 'ldm-seg': 'controlnet'}
+    if cfg['model']['kind'] in kinds.values() and kinds.get(model) != cfg['model']['kind'] or model in kinds and cfg['model']['kind'] != kinds[model]:
+        raise ConfigError(f"the demo of model {model!r} got a config of model.kind {cfg['model']['kind']!r}: pass "
+                          + (f"{'an' if model == 'ldm' else 'a'} {kinds[model]} config (gliomagen.demo.demo_config({main!r}))" if model in kinds
+                             else f"--model {next(m for m, k in kinds.items() if k == cfg['model']['kind'])}"))
     if iterations is not None: cfg['training']['iterations'] = int(iterations)
     L = RunLayout.of(run)
     cfg['dataset']['root'], cfg['dataset']['prepared'] = str(L.raw), str(L.prepared)
-    ae_cfg = None
-    if model == 'ldm':                    # the autoencoder shares the run's cohort, grid and evaluation (DEMO_OVERLAYS)
-        cfg['family']['autoencoder'] = str(L.autoencoder)
-        ae_cfg = demo_config('autoencoder')
-        ae_cfg.update({k: cfg[k] for k in ('dataset', 'preprocessing', 'evaluation')})
-        if iterations is not None: ae_cfg['training']['iterations'] = int(iterations)
+    # the other networks share the run's cohort, grid and evaluation (DEMO_OVERLAYS); each finds the one before it here
+    others = {'ldm': {'autoencoder': 'autoencoder'}, 'ldm-seg': {'autoencoder': 'label-autoencoder', 'masks': 'masks', 'baseline': 'baseline'}}
+    nets = {k: demo_config(which) for k, which in others.get(model, {}).items()}
+    for c in nets.values(): c.update({k: cfg[k] for k in ('dataset', 'preprocessing', 'evaluation')})
+    if model == 'ldm': cfg['family']['autoencoder'] = str(L.autoencoder)
+    if model == 'ldm-seg': nets['masks']['family']['autoencoder'], cfg['family']['generator'] = str(L.autoencoder), str(L.masks)
+    if iterations is not None:
+        for c in nets.values(): c['training']['iterations'] = int(iterations)
     save_config(cfg, L.config)
     r = DemoRun(run, cfg, n_cases=n_cases, phantom_shape=tuple(phantom_shape), seed=seed, device=device,
-                progress=progress, nnunet=nnunet, model=model, ae_cfg=ae_cfg, compare=Path(compare) if compare is not None else None)
+                progress=progress, nnunet=nnunet, model=model, nets=nets, compare=Path(compare) if compare is not None else None)
     records, t_all = {}, time.perf_counter()
     for st in stages:
         if st not in DEMO_STAGES: raise ValueError(f"unknown demo stage {st!r}; stages: {', '.join(DEMO_STAGES)}")
@@ -481,20 +722,22 @@ def run_demo(out: str | Path = 'runs/demo', config: dict | str | Path | None = N
 # %% ../nbs/14_demo.ipynb #16942ad8
 @command('gliomagen demo')
 def main_demo(argv: list[str] | None = None) -> int:
-    "`gliomagen demo [--model pixel|ldm] [--out DIR] [--nnunet] [--fresh] ...`"
+    "`gliomagen demo [--model pixel|ldm|ldm-seg] [--out DIR] [--nnunet] [--fresh] ...`"
     p = argparse.ArgumentParser(prog='gliomagen demo', description='Run the whole GliomaGen pipeline on the built-in '
                                 'phantom cohort (CPU, minutes). Resumable: a rerun skips finished stages.')
-    p.add_argument('--model', choices=DEMO_MODELS, default='pixel', help='the generator: pixel (the GliomaGen DDPM, default) or ldm '
-                   "(seed 001's autoencoder + latent DPM, compared with the pixel demo in runs/demo when it is there)")
-    p.add_argument('--out', help='run directory (default: runs/demo; runs/demo-ldm for --model ldm)')
-    p.add_argument('--compare', help='with --model ldm: the finished pixel demo run to compare with (default: demo/ beside --out if finished)')
+    p.add_argument('--model', choices=list(DEMO_MODELS), default='pixel', help='pixel (the GliomaGen DDPM, default), ldm '
+                   "(seed 001's autoencoder + latent DPM, compared with the pixel demo in runs/demo when it is there) or ldm-seg "
+                   "(seed 003: mask generator, LDM-seg segmenter and a baseline beside it)")
+    p.add_argument('--out', help='run directory (default: runs/demo; runs/demo-ldm for --model ldm; runs/demo-ldm-seg for --model ldm-seg)')
+    p.add_argument('--compare', help='with --model ldm: the finished pixel demo run to compare with; with --model ldm-seg: the one whose '
+                   'generator draws the synthetic cohort of the "does it help" stage (default: demo/ beside --out if finished)')
     p.add_argument('--config', help='config.yaml (default: the demo configuration, data/demo.yaml)')
     p.add_argument('--cases', type=int, default=36, help='phantom cases (default 36: 24 train, 12 validation)')
     p.add_argument('--phantom-shape', type=int, nargs=3, default=[73, 87, 73], metavar=('X', 'Y', 'Z'),
                    help='phantom grid over the BraTS field of view (default 73 87 73: 2.5 mm voxels)')
     p.add_argument('--iterations', type=int, help='training iterations (default: the config\'s)')
     p.add_argument('--nnunet', action='store_true', help='also run a smoke nnU-Net study (real vs real + synthetic; adds minutes)')
-    p.add_argument('--stages', nargs='+', choices=STAGES, default=list(STAGES), help='run only these stages')
+    p.add_argument('--stages', nargs='+', choices=list(dict.fromkeys(STAGES + SEG_STAGES)), help="run only these of the model's stages")
     p.add_argument('--fresh', action='store_true', help='delete --out first (only a folder made by gliomagen demo)')
     p.add_argument('--device', default='cpu')
     p.add_argument('--seed', type=int, default=0)
@@ -503,11 +746,11 @@ def main_demo(argv: list[str] | None = None) -> int:
     check_range('--cases', a.cases, 2, integer=True); check_shape('--phantom-shape', a.phantom_shape)
     if a.iterations is not None: check_range('--iterations', a.iterations, 1, integer=True)
     check_range('--seed', a.seed, 0, integer=True); check_device('--device', a.device)
-    if a.compare is not None and a.model != 'ldm': p.error('--compare needs --model ldm')
-    out = a.out or ('runs/demo' if a.model == 'pixel' else 'runs/demo-ldm')
+    if a.compare is not None and a.model == 'pixel': p.error('--compare needs --model ldm or ldm-seg')
+    out = a.out or {'pixel': 'runs/demo', 'ldm': 'runs/demo-ldm', 'ldm-seg': 'runs/demo-ldm-seg'}[a.model]
     res = run_demo(out, config=a.config, n_cases=a.cases, phantom_shape=a.phantom_shape, iterations=a.iterations,
                    nnunet=a.nnunet, seed=a.seed, fresh=a.fresh, device=a.device, progress=not a.quiet,
-                   stages=[s for s in STAGES if s in a.stages], model=a.model, compare=a.compare)
+                   stages=None if a.stages is None else [s for s in DEMO_MODELS[a.model] if s in a.stages], model=a.model, compare=a.compare)
     idx = res['stages'].get('figures', {}).get('index')
     print(f"gliomagen demo: finished in {res['seconds']:.0f} s" + (f'; open {idx}' if idx else ''))
     return 0

@@ -11,12 +11,13 @@ import numpy as np
 import pandas as pd                                   # the tables (08_metrics' layouts are DataFrames)
 
 # %% auto #0
-__all__ = ['MASK_CMAP', 'MASK_NORM', 'PIPELINE', 'FIGURES', 'POSTER_CHOICES', 'case_file', 'axial', 'show_mask', 'show_image',
-           'mask_legend', 'robust_window', 'save_figure', 'figure_head_label', 'figure_mask_augmentation',
-           'figure_training_samples', 'read_log', 'figure_training_loss', 'figure_generated_vs_real',
-           'figure_models_side_by_side', 'mean_sd', 'fmt', 'md_table', 'write_table', 'table_image_metrics',
-           'load_segmentation_results', 'table_segmentation', 'table_boundary', 'figure_pipeline', 'FigureSet',
-           'make_all_figures', 'write_index', 'poster_differences', 'main_figures']
+__all__ = ['MASK_CMAP', 'MASK_NORM', 'PIPELINE', 'FIGURES', 'SEG_FIGURES', 'GENERATOR_FIGURES', 'POSTER_CHOICES', 'case_file',
+           'axial', 'show_mask', 'show_image', 'mask_legend', 'robust_window', 'save_figure', 'figure_head_label',
+           'figure_mask_augmentation', 'figure_training_samples', 'read_log', 'figure_training_loss',
+           'figure_generated_vs_real', 'figure_models_side_by_side', 'mean_sd', 'fmt', 'md_table', 'write_table',
+           'table_image_metrics', 'load_segmentation_results', 'table_segmentation', 'table_boundary',
+           'figure_segmentation', 'figure_generated_masks', 'table_mask_realism', 'table_ldm_seg', 'figure_pipeline',
+           'run_figures', 'FigureSet', 'make_all_figures', 'write_index', 'poster_differences', 'main_figures']
 
 # %% ../nbs/11_figures.ipynb #f4635698
 import matplotlib
@@ -671,6 +672,93 @@ def table_boundary(run_dir: str | Path | None, out: str | Path | None = None, ev
                        'Figure 14: boundary quality per training-data configuration', notes,
                        ['configuration'] + keys, dpi)
 
+# %% ../nbs/11_figures.ipynb #5ce4a9b5
+def _seg_json(run_dir, name: str) -> dict:
+    "A JSON file of the LDM-seg demo's `eval/` (`masks.json`, `segment.json`, `helps.json`), or a clear error."
+    p = RunLayout.find(run_dir)['eval'] / name
+    if not p.exists(): raise FileNotFoundError(f"{p} does not exist; run `gliomagen demo --model ldm-seg` (its masks and segment stages)")
+    return _read_json(p)
+
+def figure_segmentation(run_dir: str | Path, out: str | Path | None = None, n_cases: int = 3, dpi: int = 100) -> Path:
+    """The paper's Figure 3 for validation cases (rows): T2-FLAIR, ground truth, LDM-seg's ensemble and the baseline
+    over it, and LDM-seg's variance map (summed over its regions), at each case's slice with the most tumour."""
+    from gliomagen.data import read_mask
+    from gliomagen.segment import plot_segmentation, seg_paths
+    o, P = _out_dir(run_dir, out), RunLayout.find(run_dir)
+    seg = P['segment']
+    cases = [d for d in sorted((P['prepared'] / 'val').glob('*')) if d.is_dir() and seg_paths(seg / 'LDM-seg', d.name)['variance'].exists()]
+    if not cases: raise FileNotFoundError(f"no LDM-seg segmentations with variance maps in {seg / 'LDM-seg'}; run `gliomagen demo --model ldm-seg`")
+    tum = lambda d: int((read_mask(d / f'{d.name}-mask.nii.gz')[0] >= 2).sum())
+    cases = sorted(cases, key=tum, reverse=True)[:n_cases]              # the largest tumours: something to see at 4 mm
+    lab = lambda p: brats2024_to_gliomagen(_vol(p).astype(np.uint8))
+    has_base = all(seg_paths(seg / 'baseline', d.name)['seg'].exists() for d in cases)
+    fig, axs = plt.subplots(len(cases), 4 + has_base, figsize=(2.4 * (4 + has_base), 2.2 * len(cases)), squeeze=False)
+    for row, d in zip(axs, cases):
+        c, ps = d.name, seg_paths(seg / 'LDM-seg', d.name)
+        img = np.stack([_vol(case_file(d, ct)).astype(np.float32) for ct in CONTRASTS])
+        var = _vol(ps['variance']).astype(np.float32)
+        var = var[..., :3].sum(-1) if var.ndim == 4 else var
+        others = {'baseline': lab(seg_paths(seg / 'baseline', c)['seg'])} if has_base else None
+        plot_segmentation(img, _vol(d / f'{c}-mask.nii.gz').astype(np.uint8), lab(ps['seg']), var, others=others, axs=row, pred_title='LDM-seg')
+        row[0].set_title(f'{c}\nT2-FLAIR', fontsize=8)
+    mask_legend(fig)
+    fig.suptitle('Figure 3: LDM-seg on validation cases: its segmentation, the baseline\'s, and the variance of its ensemble', fontsize=10)
+    h = 2.2 * len(cases)
+    fig.tight_layout(rect=(0, 0.45 / h, 1, 1 - 0.35 / h))
+    return save_figure(fig, o / 'fig03_segmentation.png', dpi)
+
+def figure_generated_masks(run_dir: str | Path, out: str | Path | None = None, n: int = 8, dpi: int = 100) -> Path:
+    "Label maps drawn by the mask generator (accepted, then rejected) beside validation masks, each at its slice with the most tumour."
+    from gliomagen.augment import find_masks
+    from gliomagen.data import read_mask
+    from gliomagen.masks import plot_label_maps, _mask_dir
+    P = RunLayout.find(run_dir); o = _out_dir(run_dir, out)
+    if not P['generated'].is_dir(): raise FileNotFoundError(f"{P['generated']} does not exist; run `gliomagen demo --model ldm-seg` (its masks stage)")
+    ok = find_masks(P['generated'])
+    rej = {k: v for k, v in _mask_dir(P['generated']).items() if k not in ok}
+    rows = {'generated, accepted': [read_mask(p)[0] for p in list(ok.values())[:n]], 'generated, rejected': list(rej.values())[:n],
+            'real (validation)': [read_mask(p)[0] for p in list(find_masks(P['prepared'] / 'val').values())[:n]]}
+    fig = plot_label_maps({k: v for k, v in rows.items() if v})
+    fig.suptitle(f'Masks drawn by the mask generator ({len(ok)} accepted, {len(rej)} rejected) and real ones', fontsize=9, y=1.0)
+    return save_figure(fig, o / 'masks_generated.png', dpi)
+
+def table_mask_realism(run_dir: str | Path, out: str | Path | None = None, dpi: int = 100) -> Path:
+    "Table 1 of the paper: Fréchet distances of generated masks and of real ones to the validation masks, and the checks' pass rate."
+    o, js = _out_dir(run_dir, out), _seg_json(run_dir, 'masks.json')
+    cols = [c for c in ('FID', 'SFD (secondary)', 'AE-FD (secondary)') if any(c in r for r in js['table'])]
+    header = ['Dataset I', 'Dataset II'] + cols
+    rows = [[r['Dataset I'], r['Dataset II']] + [fmt(r.get(c), digits=2) for c in cols] for r in js['table']]
+    crows = [[r['Dataset I'], r['Dataset II']] + [r.get(c) for c in cols] for r in js['table']]
+    notes = [f"FID: {js.get('extractor') or 'the standard Inception'} on label-map slices (a grey level per label; axial, "
+             "coronal and sagittal slices). Real A: training masks, disjoint from B (the validation masks). "
+             f"Generated: all {js['drawn']} draws, accepted or not.",
+             f"The checks (18_masks): {js['accepted']} of {js['drawn']} draws pass ({100 * js['pass_rate']:.0f} %)"
+             + ('; rejected for ' + ', '.join(f'{k} ({v})' for k, v in js['reject_reasons'].items()) if js['reject_reasons'] else '') + '.',
+             'SFD: Fréchet distance of 10 mask statistics; AE-FD: of the label autoencoder\'s pooled latents (secondary, not the paper\'s).']
+    return write_table(o / 'table01_mask_realism', header, rows, crows, 'Table 1: how real are the generated masks?', notes, dpi=dpi)
+
+def table_ldm_seg(run_dir: str | Path, out: str | Path | None = None, dpi: int = 100) -> Path:
+    """LDM-seg beside the baseline on the validation cases: Dice and lesion-wise Dice of ET / TC / WT, the variance AUROC,
+    seconds per case; with `eval/helps.json`, the baseline trained on real + synthetic cases too."""
+    o, js = _out_dir(run_dir, out), _seg_json(run_dir, 'segment.json')
+    hp = RunLayout.find(run_dir)['eval'] / 'helps.json'
+    helps = _read_json(hp) if hp.exists() else None
+    R = ('ET', 'TC', 'WT')
+    header = ['Model'] + [f'Dice {k}' for k in R] + [f'LW-Dice {k}' for k in R] + ['variance AUROC (head / tumour)', 's / case']
+    au = js['variance_auroc']
+    runs = [('LDM-seg', js['LDM-seg'], f"{fmt(au['head'], digits=3)} / {fmt(au['tumour'], digits=3)}", js['seconds_per_case'].get('LDM-seg')),
+            ('baseline (real)', js['baseline'], '—', js['seconds_per_case'].get('baseline'))]
+    if helps: runs.append(('baseline (real + synthetic)', helps['real+synthetic'], '—', None))
+    rows = [[n] + [fmt(v['dice'][k], digits=3) for k in R] + [fmt(v['lesion_dice'][k], digits=3) for k in R] + [a, '' if s is None else f'{s:.2f}']
+            for n, v, a, s in runs]
+    crows = [[n] + [v['dice'][k] for k in R] + [v['lesion_dice'][k] for k in R] + [a, s] for n, v, a, s in runs]
+    notes = [f"Validation cases of the demo cohort. LDM-seg: an ensemble of {js['ensemble']} draws, the ET / TC / WT means "
+             "thresholded at 0.5. Dice: per case, then the mean; LW-Dice: the BraTS 2023 lesion-wise Dice (08_metrics).",
+             "Variance AUROC: how well LDM-seg's variance ranks its wrong voxels above its right ones, in the head / within 2 voxels of tumour (mean over cases)."]
+    if helps: notes.append(f"Real + synthetic: the same baseline config trained on the {helps['real_cases']} real training cases and "
+                           f"{helps['synthetic_cases']} cases that the pixel demo ({helps['reference']}) drew for the generated masks.")
+    return write_table(o / 'table02_ldm_seg', header, rows, crows, 'LDM-seg and the baseline on the validation cases', notes, dpi=dpi)
+
 # %% ../nbs/11_figures.ipynb #4e4fcaa4
 PIPELINE = (
     # key, title, detail, notebooks, folder, (x, y)
@@ -737,8 +825,21 @@ FIGURES = {
     'fig11_image_metrics': (table_image_metrics, 'Figure 11: MS-SSIM, FID and KID per contrast.'),
     'fig13_segmentation': (table_segmentation, 'Figure 13: nnU-Net segmentation performance per data configuration.'),
     'fig14_boundary': (table_boundary, 'Figure 14: HD95 and ASSD per data configuration.'),
+    'table01_mask_realism': (table_mask_realism, 'Table 1 (seed 003): Fréchet distances of generated and real masks to the validation masks.'),
+    'masks_generated': (figure_generated_masks, 'Masks drawn by the mask generator, accepted and rejected, beside real ones (gliomagen demo --model ldm-seg).'),
+    'table02_ldm_seg': (table_ldm_seg, 'LDM-seg beside the baseline segmenter: Dice, lesion-wise Dice, variance AUROC.'),
+    'fig03_segmentation': (figure_segmentation, "Figure 3 (seed 003): LDM-seg's segmentation, the baseline's, and the ensemble's variance."),
 }
 "Figure name -> (function(run_dir, out=...), caption), in the order of the index."
+SEG_FIGURES = ('pipeline', 'table01_mask_realism', 'masks_generated', 'table02_ldm_seg', 'fig03_segmentation')
+"The figures of an LDM-seg run (`gliomagen demo --model ldm-seg`)."
+GENERATOR_FIGURES = tuple(k for k in FIGURES if k not in SEG_FIGURES or k == 'pipeline')
+"The figures of a generator's run (the pixel or the latent demo, `gliomagen train` + `synthesize` + `evaluate`)."
+
+def run_figures(run_dir: str | Path) -> tuple:
+    "The figures a run shows: `SEG_FIGURES` for an LDM-seg run (it has `generated/` or `eval/segment.json`), else `GENERATOR_FIGURES`."
+    P = RunLayout.find(run_dir)
+    return SEG_FIGURES if P['generated'].is_dir() or (P['eval'] / 'segment.json').exists() else GENERATOR_FIGURES
 
 class FigureSet(dict):
     "name -> path of the figures made; `.skipped` and `.failed` map name -> reason."
@@ -748,12 +849,13 @@ class FigureSet(dict):
 
 def make_all_figures(run_dir: str | Path, out: str | Path | None = None, names: list[str] | None = None,
                      verbose: bool = True) -> FigureSet:
-    "Draw every figure of `FIGURES` whose inputs exist in `run_dir`; record the skipped ones and why in `figures.json`."
+    """Draw the figures `names` (default: the run's, `run_figures`) whose inputs exist in `run_dir`; record the skipped
+    ones and why in `figures.json`."""
     run = Path(run_dir)
     if not run.is_dir(): raise FileNotFoundError(f"run directory {run} does not exist")
     o = _out_dir(run, out)
     res = FigureSet()
-    for name in (names or FIGURES):
+    for name in (names or run_figures(run)):
         fn, _ = FIGURES[name]
         try:
             with warnings.catch_warnings():

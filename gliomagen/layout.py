@@ -19,7 +19,12 @@ class RunLayout:
     raw: Path        # the BraTS-layout input cohort (the demo's phantoms)
     prepared: Path   # `gliomagen prepare`'s output: train/ and val/
     train: Path      # `gliomagen train`'s output: checkpoints/, samples/, log.jsonl
-    autoencoder: Path  # the latent demo's autoencoder run (`gliomagen demo --model ldm`; 16_autoencoder)
+    autoencoder: Path  # the latent demo's autoencoder run (`gliomagen demo --model ldm`; 16_autoencoder), or LDM-seg's label autoencoder
+    masks: Path      # LDM-seg's mask generator run (`gliomagen demo --model ldm-seg`; 18_masks)
+    baseline: Path   # the baseline segmenter run beside LDM-seg (19_segment)
+    generated: Path  # masks drawn by the mask generator (rejected ones under rejected/)
+    segment: Path    # segmentations of the validation cases: <model>/<case>/<case>-seg.nii.gz (+ -variance)
+    helps: Path      # "does it help": the synthetic cohort of the generated masks and the baseline trained with it
     augment: Path    # augmented masks
     synth: Path      # synthetic cases of the validation masks
     synth_aug: Path  # synthetic cases of the augmented masks
@@ -33,7 +38,7 @@ class RunLayout:
         "The layout of a new run in `run`: where each stage writes."
         run = Path(run)
         return cls(run=run, config=run / 'config.yaml', raw=run / 'phantom', **{
-            k: run / k for k in ('prepared', 'train', 'autoencoder', 'augment', 'synth', 'synth_aug', 'eval', 'nnunet', 'quality', 'figures')})
+            k: run / k for k in ('prepared', 'train', 'autoencoder', 'masks', 'baseline', 'generated', 'segment', 'helps', 'augment', 'synth', 'synth_aug', 'eval', 'nnunet', 'quality', 'figures')})
 
     def __getitem__(self, key: str) -> Path:
         if key not in self.keys(): raise KeyError(f"{key!r}: a run has {', '.join(self.keys())}")

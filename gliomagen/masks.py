@@ -305,7 +305,8 @@ class MaskFamily(DiffusionFamily):
         fc['autoencoder'] = str(Path(fc['autoencoder']).resolve())
         cfg['model']['kind'] = MASK_GENERATOR
         if cfg['diffusion']['schedule'] not in LDM_SCHEDULES: cfg['diffusion'].update(schedule='scaled_linear_beta', timesteps=1000)
-        cfg['diffusion'].update(objective='eps', loss='l2')
+        if cfg['diffusion']['objective'] == 'x0': cfg['diffusion']['objective'] = 'eps'   # a pixel section's x0 (05): the seed's eps
+        cfg['diffusion']['loss'] = 'l2'                # eps (the seed's) or v: 17's LatentDiffusion predicts either
         cfg['training']['patch_size'] = None
         self.cfg = validate_config(cfg)
         self.diffusion = LatentDiffusion.from_config(self.cfg)

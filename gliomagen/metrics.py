@@ -644,8 +644,11 @@ def case_scores(gt: ArrayLike, pred: ArrayLike, spacing: Sequence[float] = (1.0,
             d1, d2 = surface_distances(g, p, sp), surface_distances(p, g, sp)
             out[f'hd95_{unit}'][cls] = float(np.percentile(np.hstack([d1, d2]), 95))
             out[f'assd_{unit}'][cls] = float(np.hstack([d1, d2]).mean())        # pooled, as medpy >= 0.5
+    out['region_dice'] = {}                  # the BraTS regions' plain Dice (ET, TC, WT: the 2023 challenge's; RC: 2024's)
     for reg, labels in BRATS_REGIONS.items():
-        out['lesion_wise'][reg] = lesion_wise_scores(np.isin(gt, labels), np.isin(pred, labels), spacing, **(lesion_kw or {}))
+        g, p = np.isin(gt, labels), np.isin(pred, labels)
+        out['region_dice'][reg] = dice(g, p)
+        out['lesion_wise'][reg] = lesion_wise_scores(g, p, spacing, **(lesion_kw or {}))
     return out
 
 # %% ../nbs/08_metrics.ipynb #a355a1ed
@@ -679,6 +682,7 @@ def aggregate_scores(per_case: dict) -> dict:
         res['pearson_r'] = None
         notes.append('pearson_r undefined: fewer than 2 cases or constant tumour volumes')
     res['n_cases'] = len(cases)
+    res['region_dice'] = {reg: _nanmean([c['region_dice'][reg] for c in cases]) for reg in BRATS_REGIONS}
     res['lesion_wise'] = {reg: {'dice': _nanmean([c['lesion_wise'][reg]['dice'] for c in cases]),
                                 'hd95_mm': _nanmean([c['lesion_wise'][reg]['hd95_mm'] for c in cases]),
                                 **{k: int(sum(c['lesion_wise'][reg][k] for c in cases))

@@ -124,7 +124,7 @@ class Segmenter(nn.Module):
 class ControlNetFamily(DiffusionFamily):
     "Seed 003's ControlNet on a frozen mask generator as a family of the trainer (`model.kind: controlnet`)."
     kind = SEGMENTER
-    defaults = dict(generator=None, preset='tiny', cache=64, percentile=99.5, channels='classes', sampler='ddim', steps=50)
+    defaults = dict(generator=None, preset='tiny', cond_channels=None, cache=64, percentile=99.5, channels='classes', sampler='ddim', steps=50)
     ema = False                                        # the paper keeps no EMA
 
     def __init__(self, cfg: dict, data_root: str | Path, device: str | torch.device = 'cpu'):
@@ -142,14 +142,17 @@ class ControlNetFamily(DiffusionFamily):
         self.ae, self.den, gside = load_mask_generator(fc['generator'], self.device)
         fc['generator'] = str(Path(fc['generator']).resolve())
         cfg['model']['kind'] = SEGMENTER
-        cfg['diffusion'].update(schedule=gside['schedule']['name'], timesteps=gside['schedule']['timesteps'], objective='eps', loss='l2')
+        gobj = ((gside.get('config') or {}).get('diffusion') or {}).get('objective', 'eps')     # the frozen denoiser's target
+        cfg['diffusion'].update(schedule=gside['schedule']['name'], timesteps=gside['schedule']['timesteps'], objective=gobj, loss='l2')
         cfg['training']['patch_size'] = None
         self.cfg = validate_config(cfg)
         self.diffusion = LatentDiffusion.from_config(self.cfg)
         self.grid, self.train_set = tuple(gside['extra']['grid']), None
 
     def build(self) -> nn.Module:
-        return Segmenter(self.ae, self.den, build_controlnet(self.den, self.ae.multiple, CONTROLNET_PRESETS[self.fc['preset']]['cond_channels']))
+        cc = self.fc['cond_channels'] or CONTROLNET_PRESETS[self.fc['preset']]['cond_channels']   # family.cond_channels: the preset's widths replaced
+        try: return Segmenter(self.ae, self.den, build_controlnet(self.den, self.ae.multiple, cc))
+        except ValueError as e: raise ConfigError(f"family.cond_channels: {e}") from None
 
     def datasets(self) -> tuple:
         kw = dict(device=self.device, cache=self.fc['cache'], grid=self.grid, percentile=self.fc['percentile'])
@@ -241,11 +244,12 @@ def segment_image(ae: nn.Module, den: nn.Module, cn: nn.Module, # autoencoder, d
                   batch_size: int = 8, # draws denoised at once
                   device: str | torch.device = 'cpu',
                   schedule: str = 'scaled_linear_beta', # the checkpoint's schedule (17's `LatentDiffusion`)
+                  objective: str = 'eps', # what the denoiser predicts: the checkpoint's (the generator's)
                   channels: str = 'classes') -> tuple: # the fusion of the draws (`fuse_draws`)
     "(GliomaGen label map, variance map, mean probabilities) of one scaled image [4, X, Y, Z] from `n` draws (see `fuse_draws`)."
     if n < 1: raise ValueError(f"ensemble size must be >= 1, got {n}")
     if channels not in FUSIONS: raise ValueError(f"channels must be one of {FUSIONS}, got {channels!r}")
-    model, diffusion = Segmenter(ae, den, cn).to(device).eval(), LatentDiffusion(timesteps, schedule)
+    model, diffusion = Segmenter(ae, den, cn).to(device).eval(), LatentDiffusion(timesteps, schedule, objective)
     x = torch.as_tensor(np.asarray(image, np.float32))[None].to(device)
     probs = []
     for k0 in range(0, n, batch_size):
@@ -297,12 +301,13 @@ def segment(checkpoint: str | Path, # a segmentation checkpoint or run folder (`
     if native and not grid: raise ValueError(f"{checkpoint}: its sidecar records no grid, so native cases cannot be mapped onto it; prepare them (gliomagen prepare) instead")
     if not one_pass:                                                       # LDM-seg
         T, schedule = side['schedule']['timesteps'], side['schedule']['name']
+        objective = LatentDiffusion.from_sidecar(side).objective
         fam = (side.get('config') or {}).get('family') or {}
         sampler = sampler or fam.get('sampler', 'ddim')
         steps = (steps or fam.get('steps', 50)) if sampler == 'ddim' else None
         channels = channels or side['extra'].get('channels', 'classes')
         if channels not in FUSIONS: raise ValueError(f"channels must be one of {FUSIONS}, got {channels!r}")
-        predict = lambda x, s: segment_image(ae, den, cn, x, ensemble, s, sampler, steps, T, batch_size, device, schedule, channels)[:2]
+        predict = lambda x, s: segment_image(ae, den, cn, x, ensemble, s, sampler, steps, T, batch_size, device, schedule, objective, channels)[:2]
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
     i, k = resolve_shard(shard)
     rows = []
@@ -458,22 +463,27 @@ def baseline_config(preset: str = 'tiny', iterations: int = 200, batch_size: int
 
 # %% ../nbs/19_segment.ipynb #85b4d738
 def plot_segmentation(image: ArrayLike, truth: ArrayLike, pred: ArrayLike, variance: ArrayLike, axis: int = 2,
-                      size: float = 2.0) -> 'plt.Figure':
-    "The paper's Figure 3 for one case: T2-FLAIR, ground truth and prediction over it, and the variance map (slice with most tumour)."
+                      size: float = 2.0, others: dict | None = None, # {title: label map}: more predictions, after `pred`
+                      axs: Sequence | None = None, # a row of 4 + len(others) axes to draw into (a figure of several cases)
+                      pred_title: str = 'prediction') -> 'plt.Figure':
+    """The paper's Figure 3 for one case: T2-FLAIR, ground truth and prediction(s) over it, and the variance map (the
+    slice with the most tumour). Label maps in GliomaGen labels."""
     import matplotlib.pyplot as plt
     from matplotlib.colors import ListedColormap
     from gliomagen.masks import LABEL_COLOURS, tumour_slice
     k = tumour_slice(truth, axis)
     sl = lambda a: np.take(np.asarray(a), k, axis).T
     over = ListedColormap(LABEL_COLOURS); over.set_under(alpha=0)
-    fig, axs = plt.subplots(1, 4, figsize=(4 * size, size))
+    maps = {'ground truth': truth, pred_title: pred, **(others or {})}
+    if axs is None: fig, axs = plt.subplots(1, len(maps) + 2, figsize=((len(maps) + 2) * size, size))
+    else: fig = axs[0].figure
     flair = sl(np.asarray(image)[CONTRASTS.index('t2f')])
-    for ax, title in zip(axs, ('T2-FLAIR', 'ground truth', 'prediction', 'variance')): ax.axis('off'); ax.set_title(title, fontsize=8)
+    for ax, title in zip(axs, ('T2-FLAIR', *maps, 'variance')): ax.axis('off'); ax.set_title(title, fontsize=8)
     axs[0].imshow(flair, cmap='gray', origin='lower')
-    for ax, m in ((axs[1], truth), (axs[2], pred)):
+    for ax, m in zip(axs[1:], maps.values()):
         ax.imshow(flair, cmap='gray', origin='lower')
         t = sl(m).astype(float); ax.imshow(np.where(t >= 2, t, np.nan), cmap=over, vmin=0, vmax=5, origin='lower', interpolation='nearest')
-    im = axs[3].imshow(sl(variance), cmap='magma', origin='lower'); fig.colorbar(im, ax=axs[3], fraction=0.046)
+    im = axs[len(maps) + 1].imshow(sl(variance), cmap='magma', origin='lower'); fig.colorbar(im, ax=axs[len(maps) + 1], fraction=0.046)
     fig.tight_layout()
     return fig
 

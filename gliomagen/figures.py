@@ -878,6 +878,11 @@ def _config_lines(P) -> list:
     if not P['config'].exists(): return []
     try:
         c = load_config(P['config'])
+        if c['model']['kind'] in ('controlnet', 'gliomagen-ldm-seg', 'ldm-seg'):       # an LDM-seg run: no U-Net of its own
+            f = c['family']
+            return [f"- grid {'×'.join(map(str, c['dataset']['shape']))}, {c['dataset']['n_val']} validation cases; LDM-seg (seed 003): "
+                    f"ControlNet {c['training']['iterations']:,} iterations on the mask generator {f.get('generator')}; "
+                    f"fusion {f.get('channels')}; sampler {f.get('sampler')} ({f.get('steps')} steps)"]
         return [f"- grid {'×'.join(map(str, c['dataset']['shape']))}, {c['dataset']['n_val']} validation cases; "
                 f"U-Net base {c['model']['base_channels']}, mult {tuple(c['model']['channel_mult'])}; "
                 f"{c['training']['iterations']:,} iterations; objective {c['diffusion']['objective']}, "

@@ -4,8 +4,9 @@
 
 # %% ../nbs/12_cli.ipynb #db33f0f1
 from __future__ import annotations
-import argparse, importlib, sys
+import argparse, importlib, os, sys
 
+os.environ.setdefault('GOMP_SPINCOUNT', '10000000')   # before torch loads OpenMP (below): threads wait for the next operator awake
 from .core import run_command
 
 # %% auto #0

@@ -21,7 +21,7 @@ __all__ = ['CONTRASTS', 'BRATS2021_CONTRASTS', 'BRATS2024_LABELS', 'BRATS2021_LA
            'is_temp_file', 'derive_seed', 'seed_everything', 'ConfigError', 'validate_config', 'load_config',
            'save_config', 'load_yaml', 'UsageError', 'check_range', 'check_pair', 'check_shape', 'check_device',
            'require_finite', 'plain_name', 'inside', 'check_disjoint', 'check_config_ranges', 'AnnotationOnly',
-           'one_line', 'run_command', 'command']
+           'one_line', 'run_command', 'command', 'keep_freed_memory']
 
 # %% ../nbs/00_core.ipynb #5b8df370
 CONTRASTS = ('t1n', 't1c', 't2w', 't2f')
@@ -578,6 +578,7 @@ def run_command(main: Callable[[list], int | None], argv: Sequence[str] | None =
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = '--debug' in argv or os.environ.get('GLIOMAGEN_DEBUG', '') not in ('', '0')
     argv = [a for a in argv if a != '--debug']
+    keep_freed_memory()
     try: return int(main(argv) or 0)
     except SystemExit as e:                      # argparse: 0 after --help, 2 after a usage error
         if e.code is None or isinstance(e.code, int): return int(e.code or 0)
@@ -601,3 +602,19 @@ def command(prog: str) -> Callable[[Callable], Callable]:
         main.cli_contract = True                 # `cli.main` calls it directly
         return main
     return deco
+
+# %% ../nbs/00_core.ipynb #b2e4d1ef
+_MALLOPT = {'M_TRIM_THRESHOLD': -1, 'M_TOP_PAD': -2, 'M_MMAP_THRESHOLD': -3}      # glibc's malloc.h
+
+def keep_freed_memory(mmap_threshold: int = 32 * 2**20, # blocks up to this size come from the heap (glibc's maximum)
+                      top_pad: int = 256 * 2**20, # extra heap asked of the kernel at a time
+                     ) -> bool:
+    "Keep memory that torch frees on the CPU inside the process (glibc `mallopt`); False where that is not possible."
+    import ctypes, ctypes.util
+    try: libc = ctypes.CDLL(ctypes.util.find_library('c') or 'libc.so.6')
+    except OSError: return False
+    opt = getattr(libc, 'mallopt', None)
+    if opt is None: return False
+    want = {'M_MMAP_THRESHOLD': mmap_threshold, 'M_TRIM_THRESHOLD': 2**31 - 1, 'M_TOP_PAD': top_pad}
+    return all(opt(_MALLOPT[k], int(v)) == 1 for k, v in want.items())
+

@@ -404,13 +404,16 @@ def collect_mask_report(out: str | Path, write: bool = True) -> pd.DataFrame:
 def generate_masks(checkpoint: str | Path, n: int, out: str | Path, seed: int = 0, sampler: str = 'ddim',
                    steps: int | None = 50, prefix: str = 'GenMask', shard: str | tuple | None = None,
                    device: str | torch.device = 'cpu', limits: MaskLimits | dict | None = None,
-                   progress: bool = True) -> pd.DataFrame:
+                   progress: bool = True, batch_size: int = 8) -> pd.DataFrame:
     """Draw `n` masks with a mask-generator checkpoint into `out` (this worker's share); returns the share's report.
-    `limits` replaces the checkpoint's check limits (fields not given keep the checkpoint's values)."""
+    `limits` replaces the checkpoint's check limits (fields not given keep the checkpoint's values). `batch_size` masks
+    are denoised at once (each from its own seed: the same masks for any batch size, half the time per mask of one at a
+    time on a CPU); each is written with its record as soon as its batch is done, so a stopped run resumes."""
     from tqdm.auto import tqdm
     from gliomagen.core import atomic_path
     from gliomagen.synthesis import resolve_shard, shard_ids
     if n < 1: raise ValueError(f"n must be >= 1, got {n}")
+    if batch_size < 1: raise ValueError(f"batch_size must be >= 1, got {batch_size}")
     ae, net, side = load_mask_generator(checkpoint, device)
     model, diffusion = MaskGenerator(ae, net).eval(), LatentDiffusion.from_sidecar(side)
     ex = side['extra']; affine = np.asarray(ex['affine'])
@@ -423,16 +426,20 @@ def generate_masks(checkpoint: str | Path, n: int, out: str | Path, seed: int = 
     i, k = resolve_shard(shard)
     ids = shard_ids([f'{prefix}-{j:05d}' for j in range(n)], (i, k))
     todo = [c for c in ids if not (out / MASK_RECORDS / f'{c}.json').exists()]
-    for c in tqdm(todo, desc=f'masks [{i}/{k}]', unit='mask', disable=not progress):
-        s = derive_seed(seed, c)
-        m = draw_masks(model, diffusion, grid, [s], sampler, steps)[0]
-        why = check_mask(m, limits)
-        dst = (out / c if not why else out / 'rejected' / c) / f'{c}-mask.nii.gz'
-        save_nifti(m, affine, dst, np.uint8)
-        rec = dict(id=c, status='rejected' if why else 'ok', reasons='; '.join(why), path=str(dst.relative_to(out)), seed=s,
-                   run_seed=seed, sampler=sampler, steps=steps if sampler == 'ddim' else diffusion.num_timesteps, checkpoint=str(checkpoint),
-                   shard=f'{i}/{k}', **mask_stats(m, limits.min_component))
-        with atomic_path(out / MASK_RECORDS / f'{c}.json') as t: t.write_text(json.dumps(rec, indent=1))
+    bar = tqdm(total=len(todo), desc=f'masks [{i}/{k}]', unit='mask', disable=not progress)
+    for b0 in range(0, len(todo), batch_size):
+        cs = todo[b0:b0 + batch_size]
+        ss = [derive_seed(seed, c) for c in cs]
+        for c, s, m in zip(cs, ss, draw_masks(model, diffusion, grid, ss, sampler, steps)):
+            why = check_mask(m, limits)
+            dst = (out / c if not why else out / 'rejected' / c) / f'{c}-mask.nii.gz'
+            save_nifti(m, affine, dst, np.uint8)
+            rec = dict(id=c, status='rejected' if why else 'ok', reasons='; '.join(why), path=str(dst.relative_to(out)), seed=s,
+                       run_seed=seed, sampler=sampler, steps=steps if sampler == 'ddim' else diffusion.num_timesteps, checkpoint=str(checkpoint),
+                       shard=f'{i}/{k}', **mask_stats(m, limits.min_component))
+            with atomic_path(out / MASK_RECORDS / f'{c}.json') as t: t.write_text(json.dumps(rec, indent=1))
+        bar.update(len(cs))
+    bar.close()
     rep = collect_mask_report(out)
     return rep[rep.id.isin(ids)].reset_index(drop=True)
 
@@ -580,6 +587,7 @@ def main_masks(argv: list[str] | None = None) -> int:
     g.add_argument('--steps', type=int, default=None, help='DDIM steps (default 50)')
     g.add_argument('--shard', default=None, help="this worker's share 'i/N' (default: RANK/WORLD_SIZE, else 0/1)")
     g.add_argument('--limits', default=None, help="JSON file overriding the checkpoint's check limits, e.g. {\"max_components\": 3}")
+    g.add_argument('--batch-size', type=int, default=8, help='masks denoised at once (default 8)')
     g.add_argument('--device', default='cpu'); g.add_argument('--quiet', action='store_true')
     c = sub.add_parser('compare', help="Table 1: Fréchet distances and mask statistics, generated vs real")
     c.add_argument('--generated', required=True); c.add_argument('--real-a', required=True, help='training masks (Dataset A)')
@@ -598,7 +606,7 @@ def main_masks(argv: list[str] | None = None) -> int:
         steps = a.steps if a.sampler == 'ddim' else None
         lim = json.loads(Path(a.limits).read_text()) if a.limits else None
         rep = generate_masks(a.checkpoint, a.n, a.out, a.seed, a.sampler, steps or (50 if a.sampler == 'ddim' else None),
-                             a.prefix, a.shard, a.device, lim, progress=not a.quiet)
+                             a.prefix, a.shard, a.device, lim, progress=not a.quiet, batch_size=a.batch_size)
         bad = rep[rep.status != 'ok']
         for r in bad.itertuples(): print(f"rejected {r.id}: {r.reasons}", file=sys.stderr)
         print(f"{len(rep) - len(bad)} accepted, {len(bad)} rejected -> {a.out} (report: {Path(a.out) / 'masks_report.csv'})")

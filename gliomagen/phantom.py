@@ -243,6 +243,12 @@ def write_case(dst: str | Path, case_id: str, image: np.ndarray, seg: np.ndarray
     with atomic_path(paths['seg']) as tmp: nib.save(nib.Nifti1Image(np.asarray(seg, np.uint8), affine), tmp)
     return paths
 
+def _write_phantom(dst: Path, shape: tuple, seed: int, kwargs: dict, case_id: str) -> str:
+    "Draw and write one case of `make_phantom_cohort` (a worker's job); its id."
+    img, seg, _ = phantom_case(shape, derive_seed(seed, case_id), **kwargs)
+    write_case(dst, case_id, img, seg)
+    return case_id
+
 def make_phantom_cohort(dst: str | Path,                     # output folder (one sub-folder per case)
                         n: int,                              # number of cases
                         shape: Sequence[int] = BRATS_SHAPE,  # grid of every case
@@ -251,20 +257,23 @@ def make_phantom_cohort(dst: str | Path,                     # output folder (on
                         start: int = 0,                      # index of the first case
                         overwrite: bool = False,             # rewrite cases whose files all exist
                         progress: bool = False,              # show a tqdm bar
+                        workers: int = 1,                    # processes drawing cases at once (the cohort is the same for any number)
                         **kwargs) -> list:                   # the case ids
     "Write `n` phantom cases in the BraTS 2024 layout under `dst`; return their case ids. `kwargs` go to `phantom_case`."
-    dst = Path(dst); ids = []
-    it = range(start, start + n)
-    if progress:
-        from tqdm.auto import tqdm
-        it = tqdm(it, desc='phantom')
-    for i in it:
-        cid = f'{prefix}-{i:05d}'
-        ids.append(cid)
-        if not overwrite and all(p.exists() for p in case_paths(dst, cid).values()): continue
-        img, seg, _ = phantom_case(shape, derive_seed(seed, cid), **kwargs)
-        write_case(dst, cid, img, seg)
+    from concurrent.futures import ProcessPoolExecutor
+    from tqdm.auto import tqdm
+    dst = Path(dst)
+    ids = [f'{prefix}-{i:05d}' for i in range(start, start + n)]
+    todo = [c for c in ids if overwrite or not all(p.exists() for p in case_paths(dst, c).values())]
+    one = functools.partial(_write_phantom, dst, tuple(int(s) for s in shape), seed, kwargs)
+    with tqdm(total=len(todo), desc='phantom', disable=not progress) as bar:
+        if workers <= 1 or len(todo) <= 1:
+            for c in todo: one(c); bar.update()
+        else:
+            with ProcessPoolExecutor(max_workers=min(workers, len(todo))) as ex:
+                for _ in ex.map(one, todo): bar.update()
     return ids
+
 
 # %% ../nbs/02_phantom.ipynb #3f218642
 def tissue_medians(image: np.ndarray, tissue: np.ndarray) -> dict:
@@ -324,12 +333,13 @@ def main_phantom(argv: Sequence[str] | None = None) -> int:
     p.add_argument('--prefix', default='Phantom', help='case id prefix (default Phantom)')
     p.add_argument('--broken', action='store_true', help='also write one broken case per failure mode')
     p.add_argument('--overwrite', action='store_true', help='rewrite existing cases')
+    p.add_argument('--workers', type=int, default=1, help='processes drawing cases at once (default 1)')
     p.add_argument('--quiet', action='store_true', help='no progress bar')
     a = p.parse_args(argv)
-    check_range('--n', a.n, 1, integer=True); check_shape('--shape', a.shape); plain_name(a.prefix, '--prefix')
+    check_range('--n', a.n, 1, integer=True); check_range('--workers', a.workers, 1, 1024, integer=True); check_shape('--shape', a.shape); plain_name(a.prefix, '--prefix')
     if Path(a.dst).exists() and not Path(a.dst).is_dir(): raise NotADirectoryError(f"DST {a.dst} is a file; give a folder")
     ids = make_phantom_cohort(a.dst, a.n, tuple(a.shape), a.seed, prefix=a.prefix, overwrite=a.overwrite,
-                              progress=not a.quiet)
+                              progress=not a.quiet, workers=a.workers)
     msg = f'wrote {len(ids)} phantom cases at {tuple(a.shape)} to {a.dst}'
     if a.broken:
         bad = make_broken_cases(a.dst, tuple(a.shape), a.seed)

@@ -18,7 +18,7 @@ from tqdm.auto import tqdm
 from fastcore.basics import patch
 
 from .core import (CONTRASTS, atomic_path, derive_seed, load_config, save_config,
-                            validate_config, ConfigError, seed_everything)
+                            validate_config, ConfigError, seed_everything, keep_freed_memory)
 from .core import command, check_range, check_device, check_disjoint, UsageError
 from .model import unet_from_config, grad_checkpoint_blocks
 from .checkpoint import (checkpoint_name, find_checkpoint, load_checkpoint_tensors, load_training_state,
@@ -349,6 +349,7 @@ class Trainer:
                  progress: bool = True, keep_train_states: int = 2):
         cfg = validate_config(config) if isinstance(config, dict) else load_config(config)
         self.progress, self.keep_train_states, self.out = progress, keep_train_states, Path(out_dir)
+        keep_freed_memory()                                           # 00_core: no page faults for every activation
         self.rank, self.world, self.local_rank = dist_env()
         if device is None: device = f'cuda:{self.local_rank}' if torch.cuda.is_available() else 'cpu'
         self.device = torch.device(device)

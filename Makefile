@@ -21,8 +21,9 @@ demo-ldm:
 	@V=$$(tools/env.sh)
 	"$$V/bin/gliomagen" demo --model ldm --out runs/demo-ldm
 
-# Seed 003's LDM-seg on the same cohort (README): mask generator, ControlNet segmenter, a baseline beside it; its
-# "does it help" stage draws a synthetic cohort with the pixel demo in runs/demo when that is there.
+# Seed 003's LDM-seg on the same cohort (README): mask generator, ControlNet segmenter, a baseline beside it. Its
+# optional "does it help" stage (about 4 min more) draws a synthetic cohort with the pixel demo in runs/demo:
+# gliomagen demo --model ldm-seg --out runs/demo-ldm-seg --helps (after make demo; finished stages are kept).
 demo-ldm-seg:
 	@V=$$(tools/env.sh)
 	"$$V/bin/gliomagen" demo --model ldm-seg --out runs/demo-ldm-seg

@@ -44,6 +44,7 @@ preprocessing:
   spacing: 4.0                   # grid voxels of at most 4 mm (poster: the scale that fits the volume)
   normalise: head_mean           # each contrast scaled by its healthy tissue's mean, not its brightest voxel (poster: minmax)
   normalise_level: 0.5           # ... which lands at 0.5: no voxel clipped, the range min-max gives the phantoms (01_data)
+  workers: 2                     # processes preparing (and drawing the phantom) cases at once: the 2 cores of a laptop
 model:
   base_channels: 8               # poster: 64
   channel_mult: [1, 2, 2]        # poster: [1, 1, 2, 3, 4]; 16 -> 8 -> 4 voxels per crop
@@ -155,7 +156,7 @@ family:
   steps: 10
 training:
   iterations: 300
-  lr: 1.0e-3
+  lr: 3.0e-3                     # the mask generator's 1e-3 left the ControlNet steering where the tumour is, not its shape
   batch_size: 4
   patch_size: null
   save_every: 300
@@ -301,6 +302,7 @@ class DemoRun:
     device: str = 'cpu'
     progress: bool = True
     nnunet: bool = False
+    helps: bool = False
     model: str = 'pixel'
     nets: dict = field(default_factory=dict)
     compare: Path | None = None
@@ -351,7 +353,8 @@ def _claim_run(run: Path, fresh: bool):
 def stage_phantom(r: DemoRun) -> dict:
     "A phantom cohort in the BraTS 2024 layout (02_phantom)."
     from gliomagen import phantom
-    ids = phantom.make_phantom_cohort(r.P.raw, r.n_cases, shape=tuple(r.phantom_shape), seed=r.seed, progress=r.progress)
+    ids = phantom.make_phantom_cohort(r.P.raw, r.n_cases, shape=tuple(r.phantom_shape), seed=r.seed, progress=r.progress,
+                                      workers=r.cfg['preprocessing']['workers'])
     return {'cases': len(ids), 'shape': list(r.phantom_shape)}
 
 @demo_stage('prepare')
@@ -639,10 +642,11 @@ def stage_helps(r: DemoRun) -> dict:
     """Does a cohort synthesised from generated masks help a segmenter? The pixel demo's generator (`r.compare`, else
     `demo/` beside the run) draws the contrasts of the accepted generated masks; the baseline is trained again, with the
     same config, on the real training cases plus that cohort, and both are scored on the validation cases
-    (`eval/helps.json`). Skipped without a finished pixel demo."""
+    (`eval/helps.json`). Optional (`--helps`: minutes beyond the 15 of the demo); skipped without a finished pixel demo."""
     from gliomagen import segment as S, synthesis
     from gliomagen.augment import find_masks
     from gliomagen.metrics import write_json
+    if not r.helps: return {'skipped': 'not requested (pass --helps: the baseline trained again on real + synthetic cases, about 4 min)'}
     ref = _pixel_reference(r)
     if ref is None: return {'skipped': 'no finished pixel demo beside this run to draw the synthetic cohort (make demo, or --compare RUN)'}
     H, s = r.P['helps'], demo_config()['synthesis']
@@ -668,24 +672,25 @@ def stage_helps(r: DemoRun) -> dict:
 # %% ../nbs/14_demo.ipynb #1c54788e
 def run_demo(out: str | Path = 'runs/demo', config: dict | str | Path | None = None, n_cases: int = 36,
              phantom_shape: tuple[int, int, int] = (73, 87, 73), iterations: int | None = None,
-             n_synth_val: int | None = None, nnunet: bool = False, seed: int = 0, fresh: bool = False,
+             n_synth_val: int | None = None, nnunet: bool = False, helps: bool = False, seed: int = 0, fresh: bool = False,
              device: str = 'cpu', progress: bool = True, stages: tuple[str, ...] | None = None,
              model: str = 'pixel', compare: str | Path | None = None, log: Callable[[str], None] = print) -> dict:
     """Run the `stages` (registered in `DEMO_STAGES`; default: the model's, `DEMO_MODELS`) on a phantom cohort into
     `out`; returns `{stage: record}`. Resumable. `model`: 'pixel', 'ldm' or 'ldm-seg' (`DEMO_MODELS`); `compare`: for
     'ldm', the pixel demo run to set beside it; for 'ldm-seg', the pixel run whose generator draws the synthetic cohort
-    of its `helps` stage (default: `demo/` beside `out` when finished)."""
+    of its `helps` stage (default: `demo/` beside `out` when finished). `nnunet` (pixel) and `helps` (LDM-seg) add the
+    optional studies of whether synthetic cases help a segmenter."""
     if model not in DEMO_MODELS: raise ValueError(f"unknown demo model {model!r}; choose one of {', '.join(DEMO_MODELS)}")
     stages = DEMO_MODELS[model] if stages is None else stages
     run = Path(out)
     _claim_run(run, fresh)
     main = {'pixel': 'pixel', 'ldm': 'ldm', 'ldm-seg': 'controlnet'}[model]                 # the config of `train`
     cfg = validate_config(config) if isinstance(config, dict) else load_config(config) if config else demo_config(main)
-    kinds = {'ldm': 'ldm', 'ldm-seg': 'controlnet'}
-    if cfg['model']['kind'] in kinds.values() and kinds.get(model) != cfg['model']['kind'] or model in kinds and cfg['model']['kind'] != kinds[model]:
+    kinds, kind = {'ldm': 'ldm', 'ldm-seg': 'controlnet'}, cfg['model']['kind']
+    if kinds.get(model) != (kind if kind in kinds.values() else None):           # each model trains its own kind; the pixel demo none of theirs
         raise ConfigError(f"the demo of model {model!r} got a config of model.kind {cfg['model']['kind']!r}: pass "
                           + (f"{'an' if model == 'ldm' else 'a'} {kinds[model]} config (gliomagen.demo.demo_config({main!r}))" if model in kinds
-                             else f"--model {next(m for m, k in kinds.items() if k == cfg['model']['kind'])}"))
+                             else f"--model {next(m for m, k in kinds.items() if k == kind)}"))
     if iterations is not None: cfg['training']['iterations'] = int(iterations)
     L = RunLayout.of(run)
     cfg['dataset']['root'], cfg['dataset']['prepared'] = str(L.raw), str(L.prepared)
@@ -699,12 +704,12 @@ def run_demo(out: str | Path = 'runs/demo', config: dict | str | Path | None = N
         for c in nets.values(): c['training']['iterations'] = int(iterations)
     save_config(cfg, L.config)
     r = DemoRun(run, cfg, n_cases=n_cases, phantom_shape=tuple(phantom_shape), seed=seed, device=device,
-                progress=progress, nnunet=nnunet, model=model, nets=nets, compare=Path(compare) if compare is not None else None)
+                progress=progress, nnunet=nnunet, helps=helps, model=model, nets=nets, compare=Path(compare) if compare is not None else None)
     records, t_all = {}, time.perf_counter()
     for st in stages:
         if st not in DEMO_STAGES: raise ValueError(f"unknown demo stage {st!r}; stages: {', '.join(DEMO_STAGES)}")
         done = stage_done(run, st)
-        if st == 'figures' or (st == 'nnunet' and nnunet and done is not None and 'skipped' in done):
+        if st == 'figures' or (st in ('nnunet', 'helps') and getattr(r, st) and done is not None and 'skipped' in done):
             done = None   # figures are cheap and follow the run's current state; a skipped study runs once asked for
         if done is not None:
             log(f'[demo] {st}: done earlier ({done["seconds"]:.1f} s), skipped'); records[st] = done; continue
@@ -737,6 +742,8 @@ def main_demo(argv: list[str] | None = None) -> int:
                    help='phantom grid over the BraTS field of view (default 73 87 73: 2.5 mm voxels)')
     p.add_argument('--iterations', type=int, help='training iterations (default: the config\'s)')
     p.add_argument('--nnunet', action='store_true', help='also run a smoke nnU-Net study (real vs real + synthetic; adds minutes)')
+    p.add_argument('--helps', action='store_true', help='with --model ldm-seg: also train the baseline on real + a cohort synthesised '
+                   'from the generated masks by the pixel demo (--compare; adds about 4 min)')
     p.add_argument('--stages', nargs='+', choices=list(dict.fromkeys(STAGES + SEG_STAGES)), help="run only these of the model's stages")
     p.add_argument('--fresh', action='store_true', help='delete --out first (only a folder made by gliomagen demo)')
     p.add_argument('--device', default='cpu')
@@ -747,9 +754,10 @@ def main_demo(argv: list[str] | None = None) -> int:
     if a.iterations is not None: check_range('--iterations', a.iterations, 1, integer=True)
     check_range('--seed', a.seed, 0, integer=True); check_device('--device', a.device)
     if a.compare is not None and a.model == 'pixel': p.error('--compare needs --model ldm or ldm-seg')
+    if a.helps and a.model != 'ldm-seg': p.error('--helps needs --model ldm-seg (the pixel demo has --nnunet)')
     out = a.out or {'pixel': 'runs/demo', 'ldm': 'runs/demo-ldm', 'ldm-seg': 'runs/demo-ldm-seg'}[a.model]
     res = run_demo(out, config=a.config, n_cases=a.cases, phantom_shape=a.phantom_shape, iterations=a.iterations,
-                   nnunet=a.nnunet, seed=a.seed, fresh=a.fresh, device=a.device, progress=not a.quiet,
+                   nnunet=a.nnunet, helps=a.helps, seed=a.seed, fresh=a.fresh, device=a.device, progress=not a.quiet,
                    stages=None if a.stages is None else [s for s in DEMO_MODELS[a.model] if s in a.stages], model=a.model, compare=a.compare)
     idx = res['stages'].get('figures', {}).get('index')
     print(f"gliomagen demo: finished in {res['seconds']:.0f} s" + (f'; open {idx}' if idx else ''))

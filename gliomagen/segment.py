@@ -31,10 +31,10 @@ from .masks import load_mask_generator, onehot_to_labels, MaskLatentDataset, _da
 # %% auto #0
 __all__ = ['CONTROLNET_PRESETS', 'SEGMENTER', 'BASELINE', 'TUMOUR_CLASS_IDS', 'REGION_CHANNELS', 'FUSIONS', 'SEG_RECORDS',
            'SEGRESNET_PRESETS', 'scale_images', 'load_images', 'build_controlnet', 'CaseLatentDataset', 'Segmenter',
-           'ControlNetFamily', 'controlnet_config', 'train_controlnet', 'load_segmenter', 'fuse_draws', 'segment_image',
-           'seg_paths', 'segment', 'lesion_table', 'BaselineSegmenter', 'CaseImageDataset', 'SegResNetFamily',
-           'load_baseline', 'baseline_predict', 'baseline_config', 'plot_segmentation', 'variance_auroc',
-           'main_segment']
+           'ControlNetFamily', 'controlnet_config', 'train_controlnet', 'load_segmenter', 'fuse_draws', 'embedded_once',
+           'segment_image', 'seg_paths', 'segment', 'lesion_table', 'BaselineSegmenter', 'CaseImageDataset',
+           'SegResNetFamily', 'load_baseline', 'baseline_predict', 'baseline_config', 'plot_segmentation',
+           'variance_auroc', 'main_segment']
 
 # %% ../nbs/19_segment.ipynb #a9a35d3d
 def scale_images(image: ArrayLike, percentile: float = 99.5) -> np.ndarray:
@@ -236,6 +236,21 @@ def fuse_draws(P: torch.Tensor, # class probabilities of the draws [n, 6, X, Y, 
     var = R.var(0, unbiased=False) if n > 1 else torch.zeros_like(rmean)
     return lab, var.numpy().astype(np.float32), rmean.numpy()
 
+class _Embedded(nn.Module):
+    "Stands in for a ControlNet's conditioning network: the embedding of one image, computed once (`embedded_once`)."
+    def __init__(self, emb: torch.Tensor): super().__init__(); self.emb = emb
+    def forward(self, cond: torch.Tensor) -> torch.Tensor: return self.emb.expand(len(cond), *self.emb.shape[1:])
+
+class embedded_once:
+    """Within the block, ControlNet `cn` conditions on `image` [1, C, X, Y, Z] embedded once: every draw and step of one
+    case sees the same image, and the conditioning network at full resolution is a quarter of a step's time."""
+    def __init__(self, cn: nn.Module, image: torch.Tensor): self.cn, self.image = cn, image
+    def __enter__(self):
+        self.net = self.cn.controlnet_cond_embedding
+        self.cn.controlnet_cond_embedding = _Embedded(self.net(self.image.to(next(self.net.parameters()).dtype)))
+        return self.cn
+    def __exit__(self, *exc): self.cn.controlnet_cond_embedding = self.net
+
 @torch.no_grad()
 def segment_image(ae: nn.Module, den: nn.Module, cn: nn.Module, # autoencoder, denoiser, ControlNet (`load_segmenter`)
                   image: ArrayLike, # one scaled image [4, X, Y, Z] (`scale_images`)
@@ -252,11 +267,12 @@ def segment_image(ae: nn.Module, den: nn.Module, cn: nn.Module, # autoencoder, d
     model, diffusion = Segmenter(ae, den, cn).to(device).eval(), LatentDiffusion(timesteps, schedule, objective)
     x = torch.as_tensor(np.asarray(image, np.float32))[None].to(device)
     probs = []
-    for k0 in range(0, n, batch_size):
-        ks = list(range(k0, min(n, k0 + batch_size)))
-        z = diffusion.sample(model, x.expand(len(ks), -1, -1, -1, -1), sampler=sampler, steps=steps,
-                             seed=[derive_seed(seed, 'draw', k) for k in ks], progress=False, decode=False)   # draw k: its own seed
-        probs.append(ae.decode(z).softmax(1).cpu())
+    with embedded_once(cn, x):
+        for k0 in range(0, n, batch_size):
+            ks = list(range(k0, min(n, k0 + batch_size)))
+            z = diffusion.sample(model, x.expand(len(ks), -1, -1, -1, -1), sampler=sampler, steps=steps,
+                                 seed=[derive_seed(seed, 'draw', k) for k in ks], progress=False, decode=False)   # draw k: its own seed
+            probs.append(ae.decode(z).softmax(1).cpu())
     return fuse_draws(torch.cat(probs), channels)
 
 # %% ../nbs/19_segment.ipynb #e92fc062

@@ -692,7 +692,7 @@ def figure_segmentation(run_dir: str | Path, out: str | Path | None = None, n_ca
     cases = sorted(cases, key=tum, reverse=True)[:n_cases]              # the largest tumours: something to see at 4 mm
     lab = lambda p: brats2024_to_gliomagen(_vol(p).astype(np.uint8))
     has_base = all(seg_paths(seg / 'baseline', d.name)['seg'].exists() for d in cases)
-    fig, axs = plt.subplots(len(cases), 4 + has_base, figsize=(2.4 * (4 + has_base), 2.2 * len(cases)), squeeze=False)
+    fig, axs = plt.subplots(len(cases), 4 + has_base, figsize=(1.9 * (4 + has_base) + 0.5, 2.2 * len(cases)), squeeze=False)
     for row, d in zip(axs, cases):
         c, ps = d.name, seg_paths(seg / 'LDM-seg', d.name)
         img = np.stack([_vol(case_file(d, ct)).astype(np.float32) for ct in CONTRASTS])

@@ -407,8 +407,8 @@ def generate_masks(checkpoint: str | Path, n: int, out: str | Path, seed: int = 
                    progress: bool = True, batch_size: int = 8) -> pd.DataFrame:
     """Draw `n` masks with a mask-generator checkpoint into `out` (this worker's share); returns the share's report.
     `limits` replaces the checkpoint's check limits (fields not given keep the checkpoint's values). `batch_size` masks
-    are denoised at once (each from its own seed: the same masks for any batch size, half the time per mask of one at a
-    time on a CPU); each is written with its record as soon as its batch is done, so a stopped run resumes."""
+    are denoised at once (each from its own seed: the same masks for any batch size; fewer, larger steps use a CPU's
+    cores better than one mask at a time); each is written with its record as soon as its batch is done, so a stopped run resumes."""
     from tqdm.auto import tqdm
     from gliomagen.core import atomic_path
     from gliomagen.synthesis import resolve_shard, shard_ids

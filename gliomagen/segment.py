@@ -499,7 +499,7 @@ def plot_segmentation(image: ArrayLike, truth: ArrayLike, pred: ArrayLike, varia
     for ax, m in zip(axs[1:], maps.values()):
         ax.imshow(flair, cmap='gray', origin='lower')
         t = sl(m).astype(float); ax.imshow(np.where(t >= 2, t, np.nan), cmap=over, vmin=0, vmax=5, origin='lower', interpolation='nearest')
-    im = axs[len(maps) + 1].imshow(sl(variance), cmap='magma', origin='lower'); fig.colorbar(im, ax=axs[len(maps) + 1], fraction=0.046)
+    im = axs[len(maps) + 1].imshow(sl(variance), cmap='magma', origin='lower'); fig.colorbar(im, cax=axs[len(maps) + 1].inset_axes([1.04, 0, 0.05, 1]))   # beside the map: its panel keeps its size
     fig.tight_layout()
     return fig
 

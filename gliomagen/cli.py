@@ -21,6 +21,7 @@ COMMANDS = {
     'train':           ('gliomagen.train',     'main_train',      'train any network: the family model.kind names (data/*.yaml)'),
     'train-autoencoder': ('gliomagen.autoencoder', 'main_train_autoencoder', 'alias: gliomagen train with model.kind autoencoder'),
     'augment':         ('gliomagen.augment',   'main_augment',    'augment real masks (flip, small scaling)'),
+    'texture':         ('gliomagen.texture',   'main_texture',    'fit the residual field a pixel model adds to its draws'),
     'synthesize':      ('gliomagen.synthesis', 'main_synthesize', 'generate a synthetic cohort from masks'),
     'evaluate':        ('gliomagen.metrics',   'main_evaluate',   'image-quality and segmentation metrics'),
     'nnunet':          ('gliomagen.nnunet',    'main_nnunet',     'nnU-Net v2 export / run / evaluate'),

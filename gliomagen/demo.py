@@ -24,9 +24,9 @@ __all__ = ['DEMO_YAML', 'DEMO_LABEL_AE_YAML', 'DEMO_MASKS_YAML', 'DEMO_CONTROLNE
            'DEMO_NETWORKS', 'DEMO_STAGES', 'DEMO_MARK', 'DIVERSITY_MASKS', 'DIVERSITY_SEEDS', 'FID_25D_SLICES',
            'COMPARE_MASKS', 'SEG_MASKS', 'SEG_ENSEMBLE', 'MASK_FID_SLICES', 'QUALITY_SETTINGS', 'demo_config',
            'DemoRun', 'demo_stage', 'stage_done', 'is_demo_run', 'stage_phantom', 'stage_prepare', 'stage_train',
-           'stage_augment', 'stage_synthesize', 'stage_evaluate', 'stage_samples', 'stage_compare', 'stage_nnunet',
-           'stage_figures', 'stage_masks', 'stage_segment', 'stage_helps', 'run_demo', 'main_demo', 'x0_error_by_t',
-           'steps_vs_quality']
+           'stage_augment', 'stage_texture', 'stage_synthesize', 'stage_evaluate', 'stage_samples', 'stage_compare',
+           'stage_nnunet', 'stage_figures', 'stage_masks', 'stage_segment', 'stage_helps', 'run_demo', 'main_demo',
+           'x0_error_by_t', 'steps_vs_quality']
 
 # %% ../nbs/14_demo.ipynb #3ec45c41
 DEMO_YAML = """
@@ -83,6 +83,7 @@ synthesis:
   sampler: ddim                  # DDIM with 10 steps (poster: ancestral over all T): as good as 25-100 or the
   steps: 10                      # ancestral chain at this scale, in a tenth of the time (steps-vs-quality table, 14_demo)
   batch_size: 6                  # several masks per forward pass: small volumes batch well on a CPU
+  texture: true                  # + a residual field fitted on the training cases (07a): the variation the x0 mean does not draw
 evaluation:
   extractor: tf-inception-v3     # the standard FID network (08a; extra gliomagen[fid]), reported with its real-vs-real floor
   slice_step: 4                  # every 4th axial slice: FID costs ~0.3 s per slice on 2 CPU cores
@@ -255,6 +256,7 @@ lr_schedule:
 synthesis:
   sampler: ddim                  # seed: the ancestral chain over all 1000 steps
   steps: 10                      # DDIM-10: DDIM-25's label errors (within 0.002) in half the time (17_latent)
+  texture: false                 # the latent model's own draws (07a's field belongs to a pixel checkpoint)
 """
 
 DEMO_OVERLAYS = {'autoencoder': DEMO_AUTOENCODER_YAML, 'ldm': DEMO_LDM_YAML,
@@ -277,7 +279,7 @@ def demo_config(which: str = 'pixel', /, **overrides) -> dict:
     return cfg
 
 # %% ../nbs/14_demo.ipynb #b6f4b2be
-STAGES = ('phantom', 'prepare', 'train', 'augment', 'synthesize', 'evaluate', 'samples', 'compare', 'nnunet', 'figures')
+STAGES = ('phantom', 'prepare', 'train', 'texture', 'augment', 'synthesize', 'evaluate', 'samples', 'compare', 'nnunet', 'figures')
 "The demo's stages, in the order they run."
 SEG_STAGES = ('phantom', 'prepare', 'train', 'masks', 'segment', 'helps', 'figures')
 "The LDM-seg demo's stages (`--model ldm-seg`): the same cohort, then seed 003's networks, masks and segmentations."
@@ -394,6 +396,15 @@ def stage_augment(r: DemoRun) -> dict:
     return rep.attrs['summary']
 
 # %% ../nbs/14_demo.ipynb #0b3666aa
+@demo_stage('texture')
+def stage_texture(r: DemoRun) -> dict:
+    "The residual field of the trained pixel model, fitted on the training cases (07a_texture); skipped when `synthesis.texture` is off."
+    s = r.cfg['synthesis']
+    if not s['texture']: return {'skipped': 'synthesis.texture is off'}
+    from gliomagen.texture import fit_texture
+    return fit_texture(r.P['train'], r.P['prepared'] / 'train', seed=s['seed'], batch_size=s['batch_size'],
+                       sampler=s['sampler'], steps=s['steps'], device=r.device, progress=r.progress)
+
 @demo_stage('synthesize')
 def stage_synthesize(r: DemoRun) -> dict:
     "Contrasts for the validation masks (for evaluation) and for the augmented masks (the synthetic cohort) (07_synthesis)."

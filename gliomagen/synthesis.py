@@ -222,7 +222,7 @@ def synthesis_settings(checkpoint: str | Path | None = None, config: str | Path 
 
 # %% ../nbs/07_synthesis.ipynb #80f92dbf
 def load_generator(checkpoint: str | Path, sampler: str | None = None, steps: int | None = None,
-                   device: str = 'cpu', config: str | Path | dict | None = None,
+                   device: str = 'cpu', config: str | Path | dict | None = None, texture: bool | None = None,
                   ) -> tuple[Callable, Callable, dict]:
     """`(generate, check, info)` for `run_synthesis` from a checkpoint: the diffusion sampler on its EMA network.
     `sampler`/`steps` None: from `synthesis_settings(checkpoint, config)` (the poster's: ancestral 'ddpm' over all
@@ -233,13 +233,16 @@ def load_generator(checkpoint: str | Path, sampler: str | None = None, steps: in
         sampler: one of `diffusion.SAMPLERS` ('ddpm', 'ddim', 'pndm')
         steps: denoiser evaluations of ddim/pndm
         device: torch device the network runs on ('cpu', 'cuda', 'cuda:1'; a `torch.device` works too)
-        config: a config.yaml path or dict whose `synthesis` section replaces the checkpoint's"""
+        config: a config.yaml path or dict whose `synthesis` section replaces the checkpoint's
+        texture: add the residual field stored beside the checkpoint (07a_texture; None: `synthesis.texture`)"""
     base = resolve_checkpoint(checkpoint)
     s = synthesis_settings(base, config)
     if sampler is None: sampler = s['sampler']
     if steps is None and sampler != 'ddpm' and sampler == s['sampler']: steps = s['steps']
     side = read_sidecar(base)
     kind = resolve_kind(side.get('kind') or UNET_KIND)
+    texture = s['texture'] if texture is None else texture
+    if kind != UNET_KIND and texture: raise ValueError(f"synthesis.texture is for the pixel model; {base} is a {kind!r} checkpoint")
     if kind != UNET_KIND:                  # another family's generator (the registry, 03a: e.g. 17's latent model)
         return kind_part(kind, 'generator')(base, sampler=sampler, steps=steps, device=device)
     import torch
@@ -269,14 +272,23 @@ def load_generator(checkpoint: str | Path, sampler: str | None = None, steps: in
             raise ValueError(f"mask shape {tuple(mask.shape)} is not divisible by {div} (the network halves the grid "
                              f"{div.bit_length() - 1} times); resample masks to the model grid (gliomagen prepare --shape)")
 
+    field = None
+    if texture:                                # the residual field of 07a: the variation the mean does not draw
+        from gliomagen.texture import load_residual_field, texture_path
+        field = load_residual_field(texture_path(base))
+    lo, hi = side.get('intensity', {}).get('clip_range', (-1., 1.))
+
     @torch.no_grad()
     def generate(masks, seeds):
         cond = torch.stack([torch.as_tensor(mask_condition(m, K, ctx), dtype=torch.float32) for m in masks]).to(device)
         x = diffusion.sample(model, cond, sampler=sampler, steps=steps, seed=list(seeds), progress=False)
-        return x.float().cpu().numpy()
+        x = x.float().cpu().numpy()
+        if field is not None:                  # its own stream of the case's seed: the mean's draw is unchanged
+            x = np.stack([np.clip(xi + field.draw(m, derive_seed(sd, 'texture')), lo, hi) for xi, m, sd in zip(x, masks, seeds)])
+        return x
 
     info = dict(checkpoint=str(base), checkpoint_step=side.get('step'), ema=side.get('ema'), sampler=sampler, steps=steps,
-                timesteps=T, device=str(device), **({'context': list(ctx)} if ctx else {}), **({'window': list(patch), 'window_overlap': s['window_overlap'], 'window_blend': s['window_blend']} if patch else {}))
+                timesteps=T, device=str(device), texture=bool(texture), **({'context': list(ctx)} if ctx else {}), **({'window': list(patch), 'window_overlap': s['window_overlap'], 'window_blend': s['window_blend']} if patch else {}))
     return generate, check, info
 
 # %% ../nbs/07_synthesis.ipynb #bdf0d6e0

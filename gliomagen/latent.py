@@ -359,6 +359,7 @@ def compare_pixel_latent(out: str | Path, config: str | Path | dict | None = Non
         make_phantom_cohort(out / 'phantom', n_cases, shape=tuple(phantom_shape), seed=seed, overwrite=True)
         prepare_dataset(out / 'phantom', out / 'prepared', config=cfg, progress=False)
     pc = copy.deepcopy(cfg); pc['training']['iterations'] = pixel_iterations
+    pc['synthesis']['texture'] = False             # the networks alone: 07a's field would need its own fit (the demo's texture stage)
     lc = copy.deepcopy(cfg); lc['training'].update(iterations=ldm_iterations, lr=ldm_lr)
     (out / 'pixel.yaml').write_text(yaml.safe_dump(pc)); (out / 'ldm.yaml').write_text(yaml.safe_dump(lc))
     common = ['--data', out / 'prepared', '--no-progress']

@@ -234,15 +234,17 @@ def load_generator(checkpoint: str | Path, sampler: str | None = None, steps: in
         steps: denoiser evaluations of ddim/pndm
         device: torch device the network runs on ('cpu', 'cuda', 'cuda:1'; a `torch.device` works too)
         config: a config.yaml path or dict whose `synthesis` section replaces the checkpoint's
-        texture: add the residual field stored beside the checkpoint (07a_texture; None: `synthesis.texture`)"""
+        texture: add the residual field stored beside the checkpoint (07a_texture; None: `synthesis.texture`, which a
+            checkpoint of another family ignores)"""
     base = resolve_checkpoint(checkpoint)
     s = synthesis_settings(base, config)
     if sampler is None: sampler = s['sampler']
     if steps is None and sampler != 'ddpm' and sampler == s['sampler']: steps = s['steps']
     side = read_sidecar(base)
     kind = resolve_kind(side.get('kind') or UNET_KIND)
+    if kind != UNET_KIND and texture:          # asked for explicitly; a config's synthesis.texture is the pixel model's
+        raise ValueError(f"the residual field (texture) is for the pixel model; {base} is a {kind!r} checkpoint")
     texture = s['texture'] if texture is None else texture
-    if kind != UNET_KIND and texture: raise ValueError(f"synthesis.texture is for the pixel model; {base} is a {kind!r} checkpoint")
     if kind != UNET_KIND:                  # another family's generator (the registry, 03a: e.g. 17's latent model)
         return kind_part(kind, 'generator')(base, sampler=sampler, steps=steps, device=device)
     import torch
@@ -295,7 +297,7 @@ def load_generator(checkpoint: str | Path, sampler: str | None = None, steps: in
 def synthesize(checkpoint: str | Path, masks_dir: str | Path, out: str | Path, sampler: str | None = None,
                steps: int | None = None, seed: int | None = None, shard: str | Sequence[int] | None = None,
                batch_size: int | None = None, device: str = 'cpu', progress: bool = True,
-               config: str | Path | dict | None = None) -> pd.DataFrame:
+               config: str | Path | dict | None = None, texture: bool | None = None) -> pd.DataFrame:
     """Generate the four contrasts for every mask in `masks_dir` into the BraTS-layout cohort `out`; returns the share's table.
     `sampler`, `steps`, `seed`, `batch_size` None: from the `synthesis` section of `config` (path or dict) if given,
     else of the checkpoint's stored config (`synthesis_settings`; the poster's: ancestral DDPM over all T steps).
@@ -310,7 +312,8 @@ def synthesize(checkpoint: str | Path, masks_dir: str | Path, out: str | Path, s
         batch_size: masks per forward pass
         device: torch device; 'cuda' under `torchrun` means `cuda:LOCAL_RANK`
         progress: show a tqdm bar
-        config: a config.yaml path or dict whose `synthesis` section gives the defaults"""
+        config: a config.yaml path or dict whose `synthesis` section gives the defaults
+        texture: add the checkpoint's residual field (07a_texture; None: `synthesis.texture`)"""
     if Path(out).exists() and not Path(out).is_dir(): raise NotADirectoryError(f"--out {out} is a file; give a folder")
     check_disjoint(out, {'--masks': masks_dir}, '--out', either_way=True)      # the writer replaces case folders
     check_disjoint(out, {'--checkpoint': Path(checkpoint).parent if Path(checkpoint).is_file() else checkpoint}, '--out')
@@ -320,7 +323,7 @@ def synthesize(checkpoint: str | Path, masks_dir: str | Path, out: str | Path, s
     masks = find_masks(masks_dir)
     if not masks: raise FileNotFoundError(f"no masks in {masks_dir} (expected <id>/<id>-mask.nii.gz or *.nii.gz)")
     if str(device) == 'cuda' and 'LOCAL_RANK' in os.environ: device = f"cuda:{os.environ['LOCAL_RANK']}"
-    generate, check, info = load_generator(checkpoint, sampler=sampler, steps=steps, device=device, config=config)
+    generate, check, info = load_generator(checkpoint, sampler=sampler, steps=steps, device=device, config=config, texture=texture)
     return run_synthesis(masks, out, generate, seed=seed, shard=shard, batch_size=batch_size, record=info,
                          check=check, progress=progress)
 
@@ -347,6 +350,8 @@ def main_synthesize(argv: Sequence[str] | None = None) -> int:
     p.add_argument('--shard', default=None, help="this worker's share 'i/N' (default: RANK/WORLD_SIZE, else 0/1)")
     p.add_argument('--batch-size', type=int, default=None, help='masks per forward pass (default: synthesis.batch_size)')
     p.add_argument('--device', default='cpu', help="torch device, e.g. cpu, cuda, cuda:1")
+    p.add_argument('--texture', choices=['on', 'off'], default=None, help="add the residual field fitted beside the "
+                   "checkpoint (gliomagen texture, 07a) or not (default: synthesis.texture of the config)")
     p.add_argument('--quiet', action='store_true', help='no progress bar')
     a = p.parse_args(argv)
     if a.steps is not None: check_range('--steps', a.steps, 1, integer=True)
@@ -354,7 +359,8 @@ def main_synthesize(argv: Sequence[str] | None = None) -> int:
     if a.seed is not None: check_range('--seed', a.seed, 0, integer=True)
     check_device('--device', a.device)
     res = synthesize(a.checkpoint, a.masks, a.out, sampler=a.sampler, steps=a.steps, seed=a.seed, shard=a.shard,
-                     batch_size=a.batch_size, device=a.device, progress=not a.quiet, config=a.config)
+                     batch_size=a.batch_size, device=a.device, progress=not a.quiet, config=a.config,
+                     texture=None if a.texture is None else a.texture == 'on')
     counts = res.status.value_counts().to_dict()
     print(f"{counts.get('written', 0)} written, {counts.get('skipped', 0)} already complete, "
           f"{counts.get('error', 0)} rejected -> {a.out}")

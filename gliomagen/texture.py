@@ -47,15 +47,17 @@ def fit_residual_field(residuals: Iterable[np.ndarray], # residual volumes `(C, 
                        bands: int = 8,                  # bands of the channel correlations (must divide `bins`)
                        channels: Sequence[str] = CONTRASTS,
                       ) -> ResidualField:
-    "The `ResidualField` of the residuals: per channel the mean |FFT|²/voxels in each bin, per band the channels' correlation."
+    """The `ResidualField` of the residuals: per channel the mean |FFT|²/voxels in each bin ÷ the share of the grid the
+    residuals live on (their nonzero voxels: the head), per band the channels' correlation."""
     if bins % bands: raise ValueError(f"bands ({bands}) must divide bins ({bins})")
-    P = G = cnt = None; n = 0
+    P = G = cnt = None; n = 0; share = 0.0
     for r in residuals:
         r = np.asarray(r, np.float64)
         if r.ndim != 4 or len(r) != len(channels):
             raise ValueError(f"a residual must be ({len(channels)}, X, Y, Z) for channels {tuple(channels)}, got {r.shape}")
         if not np.isfinite(r).all(): raise ValueError('a residual volume has NaN or inf voxels')
         C = len(r)
+        share += float((r != 0).any(0).mean())
         if P is None: P, G, cnt = np.zeros((C, bins)), np.zeros((bands, C, C)), np.zeros(bins)
         F = np.fft.fftn(r, axes=(1, 2, 3)).reshape(C, -1)
         b = radial_bins(r.shape[1:], bins).ravel()
@@ -68,7 +70,8 @@ def fit_residual_field(residuals: Iterable[np.ndarray], # residual volumes `(C, 
     if n == 0: raise ValueError('no residual volumes to fit the field on')
     filled = np.flatnonzero(cnt)
     near = filled[np.abs(np.arange(bins)[:, None] - filled[None]).argmin(1)]          # each bin's nearest filled bin
-    power = (P / np.maximum(cnt, 1))[:, near]
+    if share == 0: raise ValueError('every residual volume is zero: nothing to fit the field on')
+    power = (P / np.maximum(cnt, 1))[:, near] / (share / n)          # variance where the residual lives, not over the grid
     d = np.sqrt(np.maximum(np.einsum('kcc->kc', G), 1e-30))
     corr = G / (d[:, :, None] * d[:, None, :])
     mix = np.linalg.cholesky(corr + 1e-6 * np.eye(len(d[0])))

@@ -31,33 +31,45 @@ def radial_bins(shape: Sequence[int], n: int) -> np.ndarray:
 @dataclass
 class ResidualField:
     """A stationary Gaussian random field over C channels: the spectral density `power` `(C, bins)` of each channel
-    per radial frequency bin, and the Cholesky factors `mix` `(bands, C, C)` of the channels' correlation per band."""
+    per radial frequency bin, the Cholesky factors `mix` `(bands, C, C)` of the channels' correlation per band, and
+    the amplitude `scale` `(C, labels)` of each channel in each label of the mask relative to the head as a whole."""
     power: np.ndarray
     mix: np.ndarray
     n_fit: int = 0                      # residual volumes it was fitted on
     channels: tuple = CONTRASTS         # what the channels are
+    scale: np.ndarray | None = None     # the residual's std in each label ÷ its std over the head (None: 1 in every label)
     @property
     def bins(self) -> int: return self.power.shape[1]
     @property
     def bands(self) -> int: return self.mix.shape[0]
 
 # %% ../nbs/07a_texture.ipynb #a8134e6e
-def fit_residual_field(residuals: Iterable[np.ndarray], # residual volumes `(C, X, Y, Z)`, zero outside the head, read one at a time
+def fit_residual_field(residuals: Iterable,             # residual volumes `(C, X, Y, Z)`, zero outside the head, or `(residual, mask)` pairs; read one at a time
                        bins: int = 32,                  # radial frequency bins of the spectra
                        bands: int = 8,                  # bands of the channel correlations (must divide `bins`)
                        channels: Sequence[str] = CONTRASTS,
                       ) -> ResidualField:
     """The `ResidualField` of the residuals: per channel the mean |FFT|²/voxels in each bin ÷ the share of the grid the
-    residuals live on (their nonzero voxels: the head), per band the channels' correlation."""
+    residuals live on (their nonzero voxels: the head), per band the channels' correlation; given masks, the amplitude per
+    label (`ResidualField.scale`)."""
     if bins % bands: raise ValueError(f"bands ({bands}) must divide bins ({bins})")
-    P = G = cnt = None; n = 0; share = 0.0
+    P = G = cnt = None; n = 0; share = 0.0; S2 = NL = None
     for r in residuals:
+        r, m = r if isinstance(r, tuple) else (r, None)
         r = np.asarray(r, np.float64)
         if r.ndim != 4 or len(r) != len(channels):
             raise ValueError(f"a residual must be ({len(channels)}, X, Y, Z) for channels {tuple(channels)}, got {r.shape}")
         if not np.isfinite(r).all(): raise ValueError('a residual volume has NaN or inf voxels')
         C = len(r)
         share += float((r != 0).any(0).mean())
+        if m is not None:                                                 # sum of squares and voxels per label
+            m = np.asarray(m).astype(np.int64)
+            if m.shape != r.shape[1:]: raise ValueError(f"a mask {m.shape} does not match its residual {r.shape[1:]}")
+            L = int(m.max()) + 1
+            if S2 is None: S2, NL = np.zeros((C, L)), np.zeros(L)
+            if L > NL.size: S2, NL = np.pad(S2, ((0, 0), (0, L - NL.size))), np.pad(NL, (0, L - NL.size))
+            NL[:L] += np.bincount(m.ravel(), minlength=L)
+            for c in range(C): S2[c, :L] += np.bincount(m.ravel(), r[c].ravel() ** 2, L)
         if P is None: P, G, cnt = np.zeros((C, bins)), np.zeros((bands, C, C)), np.zeros(bins)
         F = np.fft.fftn(r, axes=(1, 2, 3)).reshape(C, -1)
         b = radial_bins(r.shape[1:], bins).ravel()
@@ -75,7 +87,13 @@ def fit_residual_field(residuals: Iterable[np.ndarray], # residual volumes `(C, 
     d = np.sqrt(np.maximum(np.einsum('kcc->kc', G), 1e-30))
     corr = G / (d[:, :, None] * d[:, None, :])
     mix = np.linalg.cholesky(corr + 1e-6 * np.eye(len(d[0])))
-    return ResidualField(power.astype(np.float32), mix.astype(np.float32), n, tuple(channels))
+    scale = None
+    if S2 is not None:                                                    # label 0 (background) gets no field
+        head = S2[:, 1:].sum(1, keepdims=True) / max(NL[1:].sum(), 1)
+        scale = np.where(NL > 0, np.sqrt(S2 / np.maximum(NL, 1) / np.maximum(head, 1e-30)), 1.0)
+        scale[:, 0] = 0
+        scale = scale.astype(np.float32)
+    return ResidualField(power.astype(np.float32), mix.astype(np.float32), n, tuple(channels), scale)
 
 # %% ../nbs/07a_texture.ipynb #6f7248c0
 @patch
@@ -98,6 +116,10 @@ def draw(self: ResidualField,
         W[:, sel] = self.mix[k] @ W[:, sel]
     W *= np.sqrt(self.power[:, b])
     g = np.fft.ifftn(W.reshape(C, *h.shape), axes=(1, 2, 3)).real * h
+    if self.scale is not None:                                            # the amplitude of each label (1 for labels it never saw)
+        lab = m.astype(np.int64)
+        sc = np.pad(self.scale, ((0, 0), (0, max(0, int(lab.max()) + 1 - self.scale.shape[1]))), constant_values=1)
+        g *= sc[:, lab]
     if centre:
         lab = m.astype(np.int64).ravel(); n = np.bincount(lab)
         for c in range(C): g[c] -= (np.bincount(lab, g[c].ravel(), len(n)) / np.maximum(n, 1))[m.astype(np.int64)] * h
@@ -119,7 +141,8 @@ def save(self: ResidualField, path: str | Path) -> Path:
     "Write the field to `path` (safetensors, atomically; C-ordered: safetensors stores the buffer as it lies)."
     from safetensors.numpy import save_file
     meta = {'format': TEXTURE_FORMAT, 'n_fit': str(self.n_fit), 'channels': ','.join(self.channels)}
-    with atomic_path(path) as tmp: save_file({k: np.ascontiguousarray(v) for k, v in (('power', self.power), ('mix', self.mix))}, str(tmp), metadata=meta)
+    arrs = {'power': self.power, 'mix': self.mix, **({'scale': self.scale} if self.scale is not None else {})}
+    with atomic_path(path) as tmp: save_file({k: np.ascontiguousarray(v) for k, v in arrs.items()}, str(tmp), metadata=meta)
     return Path(path)
 
 def load_residual_field(path: str | Path) -> ResidualField:
@@ -130,7 +153,8 @@ def load_residual_field(path: str | Path) -> ResidualField:
     with safe_open(str(p), 'np') as f:
         meta = f.metadata() or {}
         if meta.get('format') != TEXTURE_FORMAT: raise ValueError(f"{p} is not a residual field ({TEXTURE_FORMAT}); refit it with `gliomagen texture`")
-        return ResidualField(f.get_tensor('power'), f.get_tensor('mix'), int(meta['n_fit']), tuple(meta['channels'].split(',')))
+        return ResidualField(f.get_tensor('power'), f.get_tensor('mix'), int(meta['n_fit']), tuple(meta['channels'].split(',')),
+                             f.get_tensor('scale') if 'scale' in f.keys() else None)
 
 # %% ../nbs/07a_texture.ipynb #f05b383c
 def training_residuals(checkpoint: str | Path,          # the pixel model's checkpoint (base, file or run folder)
@@ -139,7 +163,7 @@ def training_residuals(checkpoint: str | Path,          # the pixel model's chec
                        device: str = 'cpu', progress: bool = True,
                        skipped: list | None = None,     # gets `(case id, why)` of each case that could not be read (and is left out)
                       ) -> Iterator[np.ndarray]:
-    "Yield, case by case, the real image − the checkpoint's draw for its mask, zero outside the head `(4, X, Y, Z)`."
+    "Yield, case by case, the real image − the checkpoint's draw for its mask, zero outside the head `(4, X, Y, Z)`, and the mask."
     from tqdm.auto import tqdm
     from gliomagen.augment import find_masks
     from gliomagen.data import read_mask
@@ -165,7 +189,7 @@ def training_residuals(checkpoint: str | Path,          # the pixel model's chec
             if not chunk: continue
             mean = generate(ms, [case_seed(seed, k) for k in chunk])
             for m, real, mu in zip(ms, reals, mean):
-                yield (real - mu) * (m > 0)
+                yield (real - mu) * (m > 0), m
                 bar.update()
 
 # %% ../nbs/07a_texture.ipynb #de1c19b7

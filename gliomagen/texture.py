@@ -105,7 +105,7 @@ def draw(self: ResidualField,
     "One field `(C, X, Y, Z)` float32 on `mask`'s grid, zero outside the head (`mask > 0`), by default zero-mean over each label."
     m = np.asarray(mask)
     if m.ndim != 3: raise ValueError(f"mask must be (X, Y, Z), got {m.shape}")
-    h = m > 0
+    h, lab = m > 0, m.astype(np.int64)
     rng = np.random.default_rng(rng)
     C = len(self.power)
     W = np.fft.fftn(rng.standard_normal((C, *h.shape)), axes=(1, 2, 3)).reshape(C, -1)
@@ -117,12 +117,11 @@ def draw(self: ResidualField,
     W *= np.sqrt(self.power[:, b])
     g = np.fft.ifftn(W.reshape(C, *h.shape), axes=(1, 2, 3)).real * h
     if self.scale is not None:                                            # the amplitude of each label (1 for labels it never saw)
-        lab = m.astype(np.int64)
         sc = np.pad(self.scale, ((0, 0), (0, max(0, int(lab.max()) + 1 - self.scale.shape[1]))), constant_values=1)
         g *= sc[:, lab]
     if centre:
-        lab = m.astype(np.int64).ravel(); n = np.bincount(lab)
-        for c in range(C): g[c] -= (np.bincount(lab, g[c].ravel(), len(n)) / np.maximum(n, 1))[m.astype(np.int64)] * h
+        n = np.bincount(lab.ravel())
+        for c in range(C): g[c] -= (np.bincount(lab.ravel(), g[c].ravel(), len(n)) / np.maximum(n, 1))[lab] * h
     return g.astype(np.float32)
 
 # %% ../nbs/07a_texture.ipynb #fcd2c6b5
@@ -162,7 +161,7 @@ def training_residuals(checkpoint: str | Path,          # the pixel model's chec
                        seed: int = 0, batch_size: int = 6, sampler: str | None = None, steps: int | None = None,
                        device: str = 'cpu', progress: bool = True,
                        skipped: list | None = None,     # gets `(case id, why)` of each case that could not be read (and is left out)
-                      ) -> Iterator[np.ndarray]:
+                      ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     "Yield, case by case, the real image − the checkpoint's draw for its mask, zero outside the head `(4, X, Y, Z)`, and the mask."
     from tqdm.auto import tqdm
     from gliomagen.augment import find_masks

@@ -25,12 +25,12 @@ from .core import (CONTRASTS, BRATS2021_CONTRASTS, CONTEXT_CHANNELS, GLIOMAGEN_L
 
 # %% auto #0
 __all__ = ['CASE_COLUMNS', 'HEAD_METHODS', 'LABEL_COLUMNS', 'ORIGINAL_REMOVED', 'find_cases', 'NiftiError', 'read_nifti',
-           'CaseError', 'load_case', 'head_mask', 'add_head_label', 'head_qc', 'normalise_minmax',
-           'normalise_head_mean', 'GridTransform', 'grid_transform', 'resize_to_grid', 'resize_from_grid',
-           'grid_affine', 'nonzero_box', 'crop_affine', 'spacing_scale', 'case_geometry', 'to_grid', 'from_grid',
-           'save_nifti', 'read_mask', 'qc_reason', 'split_cases', 'load_exclusions', 'prepare_case', 'prepare_dataset',
-           'main_prepare', 'to_canonical', 'from_canonical', 'mask_to_onehot', 'onehot_to_mask', 'mask_context',
-           'mask_condition', 'GliomaGenDataset']
+           'CaseError', 'load_case', 'head_mask', 'fill_enclosed_background', 'add_head_label', 'head_qc',
+           'normalise_minmax', 'normalise_head_mean', 'GridTransform', 'grid_transform', 'resize_to_grid',
+           'resize_from_grid', 'grid_affine', 'nonzero_box', 'crop_affine', 'spacing_scale', 'case_geometry', 'to_grid',
+           'from_grid', 'save_nifti', 'read_mask', 'qc_reason', 'split_cases', 'load_exclusions', 'prepare_case',
+           'prepare_dataset', 'main_prepare', 'to_canonical', 'from_canonical', 'mask_to_onehot', 'onehot_to_mask',
+           'mask_context', 'mask_condition', 'GliomaGenDataset']
 
 # %% ../nbs/01_data.ipynb #b7e86eca
 _SUFFIXES = {**{c: c for c in CONTRASTS}, **BRATS2021_CONTRASTS, 'seg': 'seg'}
@@ -177,14 +177,20 @@ def head_mask(image: np.ndarray, closing_radius: int = 4, method: str = 'origina
     if n == 0: return b
     return lab == (np.argmax(np.bincount(lab.ravel())[1:]) + 1)
 
+def fill_enclosed_background(mask: np.ndarray) -> np.ndarray:
+    """A copy of `mask` whose background enclosed by its other labels together (head and tumour) is head (label 1): the
+    original's second hole filling, which `add_head_label` applies to every prepared mask and chapter 18 to every generated one."""
+    m = np.array(mask, dtype=np.uint8, copy=True)
+    m[ndimage.binary_fill_holes(m > 0) & (m == 0)] = HEAD
+    return m
+
 def add_head_label(seg_gliomagen: np.ndarray, image_contrast: np.ndarray, closing_radius: int = 4,
                    method: str = 'original') -> np.ndarray:
     """GliomaGen mask: background voxels of `seg_gliomagen` inside the head of `image_contrast` become label 1 (head);
     with `method='original'` also the background enclosed by head and tumour together (the second hole filling)."""
     mask = np.array(seg_gliomagen, dtype=np.uint8, copy=True)
     mask[head_mask(image_contrast, closing_radius, method) & (mask == 0)] = HEAD
-    if method == 'original': mask[ndimage.binary_fill_holes(mask > 0) & (mask == 0)] = HEAD
-    return mask
+    return fill_enclosed_background(mask) if method == 'original' else mask
 
 # %% ../nbs/01_data.ipynb #faccfd8b
 def head_qc(head: np.ndarray, image: np.ndarray | None = None) -> dict:

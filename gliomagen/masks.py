@@ -18,7 +18,7 @@ from torch import nn
 from .core import GLIOMAGEN_LABELS, N_MASK_LABELS, HEAD, TUMOUR_CLASSES, derive_seed, command, tumour_slice
 from .core import LABEL_COLOURS as _CORE_COLOURS, ConfigError, save_config, validate_config
 from .augment import find_masks
-from .data import read_mask, save_nifti
+from .data import read_mask, save_nifti, fill_enclosed_background
 from .autoencoder import Autoencoder, load_autoencoder
 from .checkpoint import checkpoint_name, find_checkpoint, preserved_rng
 from .latent import LatentDiffusion, LDM_SCHEDULES
@@ -211,10 +211,11 @@ def no_condition(n: int, grid) -> torch.Tensor:
 @torch.no_grad()
 def draw_masks(model: MaskGenerator, diffusion: LatentDiffusion, grid, seeds: list, sampler: str = 'ddim',
                steps: int | None = 50) -> np.ndarray:
-    "Integer masks [n, X, Y, Z] drawn with 17's sampler and decoded by arg-max; mask i from `seeds[i]` (alone or in a batch)."
+    """Integer masks [n, X, Y, Z] drawn with 17's sampler, decoded by arg-max, background enclosed by the other labels
+    made head as in preparation (`fill_enclosed_background`); mask i from `seeds[i]` (alone or in a batch)."""
     z = diffusion.sample(model, no_condition(len(seeds), grid), sampler=sampler, steps=steps, seed=[int(s) for s in seeds],
                          progress=False, decode=False)
-    return onehot_to_labels(decode_probabilities(model.autoencoder, z)).cpu().numpy()
+    return np.stack([fill_enclosed_background(m) for m in onehot_to_labels(decode_probabilities(model.autoencoder, z)).cpu().numpy()])
 
 # %% ../nbs/18_masks.ipynb #b435841d
 def load_bundle(checkpoint: str | Path, kind: str, hint: str, device: str | torch.device = 'cpu') -> tuple[dict, dict]:

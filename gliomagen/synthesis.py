@@ -222,7 +222,7 @@ def synthesis_settings(checkpoint: str | Path | None = None, config: str | Path 
 
 # %% ../nbs/07_synthesis.ipynb #80f92dbf
 def load_generator(checkpoint: str | Path, sampler: str | None = None, steps: int | None = None,
-                   device: str = 'cpu', config: str | Path | dict | None = None, texture: bool | None = None,
+                   device: str = 'cpu', config: str | Path | dict | None = None, texture: bool | str | None = None,
                   ) -> tuple[Callable, Callable, dict]:
     """`(generate, check, info)` for `run_synthesis` from a checkpoint: the diffusion sampler on its EMA network.
     `sampler`/`steps` None: from `synthesis_settings(checkpoint, config)` (the poster's: ancestral 'ddpm' over all
@@ -234,8 +234,9 @@ def load_generator(checkpoint: str | Path, sampler: str | None = None, steps: in
         steps: denoiser evaluations of ddim/pndm
         device: torch device the network runs on ('cpu', 'cuda', 'cuda:1'; a `torch.device` works too)
         config: a config.yaml path or dict whose `synthesis` section replaces the checkpoint's
-        texture: add the residual field stored beside the checkpoint (07a_texture; None: `synthesis.texture`, which a
-            checkpoint of another family ignores)"""
+        texture: add the texture model fitted beside the checkpoint (07a_texture): True the config's
+            `synthesis.texture_model`, or 'field' / 'bank' by name; None: `synthesis.texture`, which a checkpoint of
+            another family ignores"""
     base = resolve_checkpoint(checkpoint)
     s = synthesis_settings(base, config)
     if sampler is None: sampler = s['sampler']
@@ -245,6 +246,7 @@ def load_generator(checkpoint: str | Path, sampler: str | None = None, steps: in
     if kind != UNET_KIND and texture:          # asked for explicitly; a config's synthesis.texture is the pixel model's
         raise ValueError(f"the residual field (texture) is for the pixel model; {base} is a {kind!r} checkpoint")
     texture = s['texture'] if texture is None else texture
+    texture_model = texture if isinstance(texture, str) else s['texture_model']
     if kind != UNET_KIND:                  # another family's generator (the registry, 03a: e.g. 17's latent model)
         return kind_part(kind, 'generator')(base, sampler=sampler, steps=steps, device=device)
     import torch
@@ -275,9 +277,9 @@ def load_generator(checkpoint: str | Path, sampler: str | None = None, steps: in
                              f"{div.bit_length() - 1} times); resample masks to the model grid (gliomagen prepare --shape)")
 
     field = None
-    if texture:                                # the residual field of 07a: the variation the mean does not draw
-        from gliomagen.texture import load_residual_field, texture_path
-        field = load_residual_field(texture_path(base))
+    if texture:                                # 07a's field or bank: the variation the mean does not draw
+        from gliomagen.texture import load_texture
+        field = load_texture(base, texture_model)
     lo, hi = side.get('intensity', {}).get('clip_range', (-1., 1.))
 
     @torch.no_grad()
@@ -290,14 +292,14 @@ def load_generator(checkpoint: str | Path, sampler: str | None = None, steps: in
         return x
 
     info = dict(checkpoint=str(base), checkpoint_step=side.get('step'), ema=side.get('ema'), sampler=sampler, steps=steps,
-                timesteps=T, device=str(device), texture=bool(texture), **({'context': list(ctx)} if ctx else {}), **({'window': list(patch), 'window_overlap': s['window_overlap'], 'window_blend': s['window_blend']} if patch else {}))
+                timesteps=T, device=str(device), texture=bool(texture), **({'texture_model': texture_model} if texture else {}), **({'context': list(ctx)} if ctx else {}), **({'window': list(patch), 'window_overlap': s['window_overlap'], 'window_blend': s['window_blend']} if patch else {}))
     return generate, check, info
 
 # %% ../nbs/07_synthesis.ipynb #bdf0d6e0
 def synthesize(checkpoint: str | Path, masks_dir: str | Path, out: str | Path, sampler: str | None = None,
                steps: int | None = None, seed: int | None = None, shard: str | Sequence[int] | None = None,
                batch_size: int | None = None, device: str = 'cpu', progress: bool = True,
-               config: str | Path | dict | None = None, texture: bool | None = None) -> pd.DataFrame:
+               config: str | Path | dict | None = None, texture: bool | str | None = None) -> pd.DataFrame:
     """Generate the four contrasts for every mask in `masks_dir` into the BraTS-layout cohort `out`; returns the share's table.
     `sampler`, `steps`, `seed`, `batch_size` None: from the `synthesis` section of `config` (path or dict) if given,
     else of the checkpoint's stored config (`synthesis_settings`; the poster's: ancestral DDPM over all T steps).
@@ -313,7 +315,7 @@ def synthesize(checkpoint: str | Path, masks_dir: str | Path, out: str | Path, s
         device: torch device; 'cuda' under `torchrun` means `cuda:LOCAL_RANK`
         progress: show a tqdm bar
         config: a config.yaml path or dict whose `synthesis` section gives the defaults
-        texture: add the checkpoint's residual field (07a_texture; None: `synthesis.texture`)"""
+        texture: add the checkpoint's texture (07a_texture; True: `synthesis.texture_model`, or 'field' / 'bank'; None: `synthesis.texture`)"""
     if Path(out).exists() and not Path(out).is_dir(): raise NotADirectoryError(f"--out {out} is a file; give a folder")
     check_disjoint(out, {'--masks': masks_dir}, '--out', either_way=True)      # the writer replaces case folders
     check_disjoint(out, {'--checkpoint': Path(checkpoint).parent if Path(checkpoint).is_file() else checkpoint}, '--out')
@@ -350,8 +352,9 @@ def main_synthesize(argv: Sequence[str] | None = None) -> int:
     p.add_argument('--shard', default=None, help="this worker's share 'i/N' (default: RANK/WORLD_SIZE, else 0/1)")
     p.add_argument('--batch-size', type=int, default=None, help='masks per forward pass (default: synthesis.batch_size)')
     p.add_argument('--device', default='cpu', help="torch device, e.g. cpu, cuda, cuda:1")
-    p.add_argument('--texture', choices=['on', 'off'], default=None, help="add the residual field fitted beside the "
-                   "checkpoint (gliomagen texture, 07a) or not (default: synthesis.texture of the config)")
+    p.add_argument('--texture', choices=['on', 'off', 'field', 'bank'], default=None, help="add the texture fitted beside the "
+                   "checkpoint (gliomagen texture, 07a): on (synthesis.texture_model), the field, the bank, or off "
+                   "(default: synthesis.texture of the config)")
     p.add_argument('--quiet', action='store_true', help='no progress bar')
     a = p.parse_args(argv)
     if a.steps is not None: check_range('--steps', a.steps, 1, integer=True)
@@ -360,7 +363,7 @@ def main_synthesize(argv: Sequence[str] | None = None) -> int:
     check_device('--device', a.device)
     res = synthesize(a.checkpoint, a.masks, a.out, sampler=a.sampler, steps=a.steps, seed=a.seed, shard=a.shard,
                      batch_size=a.batch_size, device=a.device, progress=not a.quiet, config=a.config,
-                     texture=None if a.texture is None else a.texture == 'on')
+                     texture=None if a.texture is None else {'on': True, 'off': False}.get(a.texture, a.texture))
     counts = res.status.value_counts().to_dict()
     print(f"{counts.get('written', 0)} written, {counts.get('skipped', 0)} already complete, "
           f"{counts.get('error', 0)} rejected -> {a.out}")

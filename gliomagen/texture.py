@@ -15,7 +15,8 @@ from fastcore.basics import patch
 from .core import CONTRASTS, atomic_path, command, check_range, check_device
 
 # %% auto #0
-__all__ = ['F_MAX', 'TEXTURE_FORMAT', 'radial_bins', 'ResidualField', 'fit_residual_field', 'texture_path', 'load_residual_field',
+__all__ = ['F_MAX', 'TEXTURE_FORMAT', 'BANK_FORMAT', 'TEXTURE_MODELS', 'radial_bins', 'ResidualField', 'fit_residual_field',
+           'ResidualBank', 'texture_path', 'load_residual_field', 'bank_path', 'load_residual_bank', 'load_texture',
            'training_residuals', 'fit_texture', 'main_texture']
 
 # %% ../nbs/07a_texture.ipynb #8d7813ff
@@ -95,6 +96,18 @@ def fit_residual_field(residuals: Iterable,             # residual volumes `(C, 
         scale = scale.astype(np.float32)
     return ResidualField(power.astype(np.float32), mix.astype(np.float32), n, tuple(channels), scale)
 
+# %% ../nbs/07a_texture.ipynb #9dd329bf
+def _centre_labels(g: np.ndarray, lab: np.ndarray, head: np.ndarray) -> np.ndarray:
+    "Subtract from each channel of `g` `(C, X, Y, Z)` its mean over each label of `lab` (in place, inside `head`)."
+    n = np.bincount(lab.ravel())
+    for c in range(len(g)): g[c] -= (np.bincount(lab.ravel(), g[c].ravel(), len(n)) / np.maximum(n, 1))[lab] * head
+    return g
+
+def _label_scale(scale: np.ndarray | None, C: int, labels: int) -> np.ndarray:
+    "`scale` `(C, L)` padded with 1 to `labels` labels (1 everywhere when None): the amplitude of each label."
+    if scale is None: return np.ones((C, labels), np.float32)
+    return np.pad(scale, ((0, 0), (0, max(0, labels - scale.shape[1]))), constant_values=1)
+
 # %% ../nbs/07a_texture.ipynb #6f7248c0
 @patch
 def draw(self: ResidualField,
@@ -116,13 +129,48 @@ def draw(self: ResidualField,
         W[:, sel] = self.mix[k] @ W[:, sel]
     W *= np.sqrt(self.power[:, b])
     g = np.fft.ifftn(W.reshape(C, *h.shape), axes=(1, 2, 3)).real * h
-    if self.scale is not None:                                            # the amplitude of each label (1 for labels it never saw)
-        sc = np.pad(self.scale, ((0, 0), (0, max(0, int(lab.max()) + 1 - self.scale.shape[1]))), constant_values=1)
-        g *= sc[:, lab]
-    if centre:
-        n = np.bincount(lab.ravel())
-        for c in range(C): g[c] -= (np.bincount(lab.ravel(), g[c].ravel(), len(n)) / np.maximum(n, 1))[lab] * h
-    return g.astype(np.float32)
+    if self.scale is not None: g *= _label_scale(self.scale, C, int(lab.max()) + 1)[:, lab]   # each label's amplitude (1 for labels it never saw)
+    return (_centre_labels(g, lab, h) if centre else g).astype(np.float32)
+
+# %% ../nbs/07a_texture.ipynb #a7a78610
+@dataclass
+class ResidualBank:
+    """Real residuals to draw from: `residuals` `(n, C, X, Y, Z)` (half precision, zero outside each case's head), the
+    cases' `masks` `(n, X, Y, Z)`, and the `field` whose amplitudes per label rescale them and which fills the head
+    where a donor has none; `shift` is the largest random shift, as a share of each axis."""
+    residuals: np.ndarray
+    masks: np.ndarray
+    field: ResidualField
+    ids: tuple = ()
+    shift: float = 0.0
+    @property
+    def n(self) -> int: return len(self.residuals)
+
+# %% ../nbs/07a_texture.ipynb #e4819389
+@patch
+def draw(self: ResidualBank,
+         mask: np.ndarray,                       # `(X, Y, Z)` labels on the bank's grid
+         rng: np.random.Generator | int | None,  # the draw's randomness (a seed or a generator)
+         centre: bool = True,                    # subtract the draw's mean over each label
+        ) -> np.ndarray:
+    "One residual `(C, X, Y, Z)` float32 for `mask`: a donor chosen, flipped, shifted and rescaled per label; zero outside the head."
+    m = np.asarray(mask)
+    if m.shape != self.masks.shape[1:]:
+        raise ValueError(f"mask {m.shape} is not on the residual bank's grid {self.masks.shape[1:]}: refit it "
+                         f"(`gliomagen texture`) on cases prepared at this grid, or use synthesis.texture_model: field")
+    h, lab = m > 0, m.astype(np.int64)
+    rng = np.random.default_rng(rng)
+    j = int(rng.integers(self.n))
+    r, md = self.residuals[j].astype(np.float32), self.masks[j].astype(np.int64)
+    if rng.random() < 0.5: r, md = r[:, ::-1], md[::-1]                       # left-right (RAS axis 0)
+    s = [int(rng.integers(-k, k + 1)) for k in np.floor(self.shift * np.array(m.shape)).astype(int)]
+    r, md = np.roll(r, s, (1, 2, 3)), np.roll(md, s, (0, 1, 2))
+    sc = _label_scale(self.field.scale, len(r), int(max(lab.max(), md.max())) + 1)
+    g = np.where(sc[:, md] > 0, r / np.where(sc[:, md] > 0, sc[:, md], 1), 0) * sc[:, lab]   # donor's amplitude -> target's
+    gap = h & (md == 0)                                                       # head the donor does not cover: the field
+    if gap.any(): g[:, gap] = self.field.draw(m, rng, centre=False)[:, gap]
+    g *= h
+    return (_centre_labels(g, lab, h) if centre else g).astype(np.float32)
 
 # %% ../nbs/07a_texture.ipynb #fcd2c6b5
 TEXTURE_FORMAT = 'gliomagen-residual-field/1'
@@ -154,6 +202,44 @@ def load_residual_field(path: str | Path) -> ResidualField:
         if meta.get('format') != TEXTURE_FORMAT: raise ValueError(f"{p} is not a residual field ({TEXTURE_FORMAT}); refit it with `gliomagen texture`")
         return ResidualField(f.get_tensor('power'), f.get_tensor('mix'), int(meta['n_fit']), tuple(meta['channels'].split(',')),
                              f.get_tensor('scale') if 'scale' in f.keys() else None)
+
+# %% ../nbs/07a_texture.ipynb #bc46b474
+BANK_FORMAT = 'gliomagen-residual-bank/1'
+"The `format` of a residual bank file's metadata."
+
+TEXTURE_MODELS = ('field', 'bank')
+"What `synthesis.texture_model` may name: the Gaussian field, or the bank of real residuals (which needs the field too)."
+
+def bank_path(checkpoint: str | Path) -> Path:
+    "Where the residual bank of a checkpoint (base, file or run folder) lives: `<base>.bank.safetensors`."
+    p = texture_path(checkpoint)
+    return p.with_name(p.name.replace('.texture.safetensors', '.bank.safetensors'))
+
+@patch
+def save(self: ResidualBank, path: str | Path) -> Path:
+    "Write the bank's residuals (half precision) and masks to `path` (safetensors, atomically); its field is saved on its own."
+    from safetensors.numpy import save_file
+    meta = {'format': BANK_FORMAT, 'ids': ','.join(self.ids), 'shift': str(self.shift), 'channels': ','.join(self.field.channels)}
+    arrs = {'residuals': np.ascontiguousarray(self.residuals, np.float16), 'masks': np.ascontiguousarray(self.masks, np.uint8)}
+    with atomic_path(path) as tmp: save_file(arrs, str(tmp), metadata=meta)
+    return Path(path)
+
+def load_residual_bank(path: str | Path, field: ResidualField) -> ResidualBank:
+    "The bank stored at `path` (`ResidualBank.save`) with its `field`; a clear error if it is missing or not a bank file."
+    from safetensors import safe_open
+    p = Path(path)
+    if not p.is_file(): raise FileNotFoundError(f"no residual bank at {p}: fit one with `gliomagen texture --checkpoint CKPT --data PREPARED/train`")
+    with safe_open(str(p), 'np') as f:
+        meta = f.metadata() or {}
+        if meta.get('format') != BANK_FORMAT: raise ValueError(f"{p} is not a residual bank ({BANK_FORMAT}); refit it with `gliomagen texture`")
+        ids = tuple(meta['ids'].split(',')) if meta.get('ids') else ()
+        return ResidualBank(f.get_tensor('residuals'), f.get_tensor('masks'), field, ids, float(meta.get('shift', 0.0)))
+
+def load_texture(checkpoint: str | Path, model: str = 'field') -> ResidualField | ResidualBank:
+    "The texture model `model` (`TEXTURE_MODELS`) fitted beside `checkpoint`: what synthesis adds to each draw (`.draw(mask, rng)`)."
+    if model not in TEXTURE_MODELS: raise ValueError(f"synthesis.texture_model must be one of {', '.join(TEXTURE_MODELS)}, got {model!r}")
+    field = load_residual_field(texture_path(checkpoint))
+    return field if model == 'field' else load_residual_bank(bank_path(checkpoint), field)
 
 # %% ../nbs/07a_texture.ipynb #f05b383c
 def training_residuals(checkpoint: str | Path,          # the pixel model's checkpoint (base, file or run folder)
@@ -192,15 +278,29 @@ def training_residuals(checkpoint: str | Path,          # the pixel model's chec
                 bar.update()
 
 # %% ../nbs/07a_texture.ipynb #de1c19b7
-def fit_texture(checkpoint: str | Path, data: str | Path, bins: int = 32, bands: int = 8, **kw) -> dict:
-    """Fit the residual field of `checkpoint` on the prepared cases `data` (`training_residuals`, `kw` go to it) and
-    write it beside the checkpoint (`texture_path`); a summary: where, how many cases, the field's std per contrast, the cases left out and why, seconds."""
-    t0, skipped = time.perf_counter(), []
-    fld = fit_residual_field(training_residuals(checkpoint, data, skipped=skipped, **kw), bins=bins, bands=bands)
+def fit_texture(checkpoint: str | Path, data: str | Path, bins: int = 32, bands: int = 8,
+                bank_size: int = 32,                 # cases kept in the residual bank (the first in id order; 0: no bank)
+                shift: float = 0.0,                  # the bank's largest random shift, as a share of each axis
+                **kw) -> dict:
+    """Fit the residual field of `checkpoint` on the prepared cases `data` (`training_residuals`, `kw` go to it), keep
+    the residual bank, and write both beside the checkpoint (`texture_path`, `bank_path`); a summary: where, how many
+    cases, the field's std per contrast, the cases left out and why, seconds."""
+    from gliomagen.augment import find_masks
+    t0, skipped, kept = time.perf_counter(), [], []
+    def keep(pairs):                                 # one pass: the field sees every residual, the bank keeps the first ones
+        for r, m in pairs:
+            if len(kept) < bank_size: kept.append((r.astype(np.float16), m.astype(np.uint8)))
+            yield r, m
+    fld = fit_residual_field(keep(training_residuals(checkpoint, data, skipped=skipped, **kw)), bins=bins, bands=bands)
     p = fld.save(texture_path(checkpoint))
     std = np.sqrt(fld.power.astype(np.float64) @ _bin_share(bins))
-    return {'path': str(p), 'cases': fld.n_fit, 'std': dict(zip(fld.channels, std.round(5).tolist())),
-            'skipped': [{'case': k, 'why': w} for k, w in skipped], 'seconds': round(time.perf_counter() - t0, 1)}
+    res = {'path': str(p), 'cases': fld.n_fit, 'std': dict(zip(fld.channels, std.round(5).tolist()))}
+    if kept:
+        left = {k for k, _ in skipped}
+        ids = tuple(k for k in sorted(find_masks(data)) if k not in left)[:len(kept)]
+        bank = ResidualBank(np.stack([r for r, _ in kept]), np.stack([m for _, m in kept]), fld, ids, shift)
+        res['bank'] = {'path': str(bank.save(bank_path(checkpoint))), 'cases': bank.n}
+    return res | {'skipped': [{'case': k, 'why': w} for k, w in skipped], 'seconds': round(time.perf_counter() - t0, 1)}
 
 def _bin_share(bins: int, shape=(64, 64, 64)) -> np.ndarray:
     "The share of a cubic grid's FFT coefficients in each radial bin (the field's variance is Σ power × share)."
@@ -209,17 +309,20 @@ def _bin_share(bins: int, shape=(64, 64, 64)) -> np.ndarray:
 # %% ../nbs/07a_texture.ipynb #291ce2cd
 @command('gliomagen texture')
 def main_texture(argv: Sequence[str] | None = None) -> int:
-    "`gliomagen texture --checkpoint CKPT --data DIR`: fit the residual field of a pixel checkpoint on its training cases."
+    "`gliomagen texture --checkpoint CKPT --data DIR`: fit the residual field and keep the residual bank of a pixel checkpoint on its training cases."
     p = argparse.ArgumentParser(prog='gliomagen texture', description='Fit the residual field (07a) of a pixel checkpoint on prepared training cases.')
     p.add_argument('--checkpoint', required=True, help='checkpoint base/file or training run folder (its latest checkpoint)')
     p.add_argument('--data', required=True, help='prepared training cases (PREPARED/train)')
     p.add_argument('--seed', type=int, default=0); p.add_argument('--batch-size', type=int, default=6)
     p.add_argument('--sampler', default=None); p.add_argument('--steps', type=int, default=None)
+    p.add_argument('--bank-size', type=int, default=32, help='training cases kept in the residual bank (0: none)')
+    p.add_argument('--shift', type=float, default=0.0, help="the bank's largest random shift, as a share of each axis")
     p.add_argument('--device', default='cpu'); p.add_argument('--quiet', action='store_true')
     a = p.parse_args(argv)
     check_range('--batch-size', a.batch_size, 1, integer=True); check_range('--seed', a.seed, 0, integer=True)
+    check_range('--bank-size', a.bank_size, 0, integer=True); check_range('--shift', a.shift, 0, 0.5)
     if a.steps is not None: check_range('--steps', a.steps, 1, integer=True)
     check_device('--device', a.device)
     res = fit_texture(a.checkpoint, a.data, seed=a.seed, batch_size=a.batch_size, sampler=a.sampler, steps=a.steps,
-                      device=a.device, progress=not a.quiet)
+                      device=a.device, progress=not a.quiet, bank_size=a.bank_size, shift=a.shift)
     print(json.dumps(res)); return 1 if res['skipped'] else 0

@@ -248,10 +248,11 @@ def training_residuals(checkpoint: str | Path,          # the pixel model's chec
                        device: str = 'cpu', progress: bool = True,
                        skipped: list | None = None,     # gets `(case id, why)` of each case that could not be read (and is left out)
                       ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    "Yield, case by case, the real image − the checkpoint's draw for its mask, zero outside the head `(4, X, Y, Z)`, and the mask."
+    """Yield, case by case, the real image − the checkpoint's draw for its mask, zero outside the head `(4, X, Y, Z)`, and
+    the mask, both in the canonical (RAS) voxel order in which the network draws (07_synthesis) and adds the texture."""
     from tqdm.auto import tqdm
     from gliomagen.augment import find_masks
-    from gliomagen.data import read_mask
+    from gliomagen.data import read_mask, to_canonical
     from gliomagen.fid import _read_case
     from gliomagen.synthesis import load_generator, case_seed
     masks = find_masks(data)
@@ -263,9 +264,11 @@ def training_residuals(checkpoint: str | Path,          # the pixel model's chec
             chunk, ms, reals = [], [], []
             for k in ids[i:i + batch_size]:              # a case that cannot be read is reported and left out
                 try:
-                    m = read_mask(masks[k])[0]; check(m)
+                    m, aff = read_mask(masks[k])
                     real = _read_case(Path(masks[k]).parent, k, CONTRASTS)
                     if real.shape[1:] != m.shape: raise ValueError(f"{masks[k]}: mask {m.shape} and images {real.shape[1:]} differ; re-run gliomagen prepare")
+                    (m, _), (real, _) = to_canonical(m, aff), to_canonical(real, aff)   # a prepared case's images share its mask's grid
+                    check(m)
                 except (OSError, ValueError) as e:
                     warnings.warn(f"texture: case {k} left out: {e}"); bar.update()
                     if skipped is not None: skipped.append((k, str(e)))

@@ -399,7 +399,7 @@ def stage_augment(r: DemoRun) -> dict:
 # %% ../nbs/14_demo.ipynb #0b3666aa
 @demo_stage('texture')
 def stage_texture(r: DemoRun) -> dict:
-    "The residual field of the trained pixel model, fitted on the training cases (07a_texture); skipped when `synthesis.texture` is off."
+    "The residual field and bank of the trained pixel model, from the training cases (07a_texture); skipped when `synthesis.texture` is off."
     s = r.cfg['synthesis']
     if not s['texture']: return {'skipped': 'synthesis.texture is off'}
     from gliomagen.texture import fit_texture

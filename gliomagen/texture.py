@@ -148,7 +148,7 @@ class ResidualBank:
 
 # %% ../nbs/07a_texture.ipynb #e4819389
 @patch
-def draw(self: ResidualBank,
+def draw(self: ResidualBank,  # noqa: F811 (the field's method of this name is patched above)
          mask: np.ndarray,                       # `(X, Y, Z)` labels on the bank's grid
          rng: np.random.Generator | int | None,  # the draw's randomness (a seed or a generator)
          centre: bool = True,                    # subtract the draw's mean over each label
@@ -216,7 +216,7 @@ def bank_path(checkpoint: str | Path) -> Path:
     return p.with_name(p.name.replace('.texture.safetensors', '.bank.safetensors'))
 
 @patch
-def save(self: ResidualBank, path: str | Path) -> Path:
+def save(self: ResidualBank, path: str | Path) -> Path:  # noqa: F811 (the field's method of this name is patched above)
     "Write the bank's residuals (half precision) and masks to `path` (safetensors, atomically); its field is saved on its own."
     from safetensors.numpy import save_file
     meta = {'format': BANK_FORMAT, 'ids': ','.join(self.ids), 'shift': str(self.shift), 'channels': ','.join(self.field.channels)}

@@ -192,16 +192,20 @@ def save(self: ResidualField, path: str | Path) -> Path:
     with atomic_path(path) as tmp: save_file({k: np.ascontiguousarray(v) for k, v in arrs.items()}, str(tmp), metadata=meta)
     return Path(path)
 
-def load_residual_field(path: str | Path) -> ResidualField:
-    "The field stored at `path` (`ResidualField.save`); a clear error if it is missing or not a field file."
+def _read_texture_file(path: str | Path, fmt: str, what: str) -> tuple[dict, dict]:
+    "(arrays, metadata) of a texture file of format `fmt`; a clear error, naming `what` it should be, if it is missing or another file."
     from safetensors import safe_open
     p = Path(path)
-    if not p.is_file(): raise FileNotFoundError(f"no residual field at {p}: fit one with `gliomagen texture --checkpoint CKPT --data PREPARED/train`")
+    if not p.is_file(): raise FileNotFoundError(f"no {what} at {p}: fit one with `gliomagen texture --checkpoint CKPT --data PREPARED/train`")
     with safe_open(str(p), 'np') as f:
         meta = f.metadata() or {}
-        if meta.get('format') != TEXTURE_FORMAT: raise ValueError(f"{p} is not a residual field ({TEXTURE_FORMAT}); refit it with `gliomagen texture`")
-        return ResidualField(f.get_tensor('power'), f.get_tensor('mix'), int(meta['n_fit']), tuple(meta['channels'].split(',')),
-                             f.get_tensor('scale') if 'scale' in f.keys() else None)
+        if meta.get('format') != fmt: raise ValueError(f"{p} is not a {what} ({fmt}); refit it with `gliomagen texture`")
+        return {k: f.get_tensor(k) for k in f.keys()}, meta
+
+def load_residual_field(path: str | Path) -> ResidualField:
+    "The field stored at `path` (`ResidualField.save`); a clear error if it is missing or not a field file."
+    a, meta = _read_texture_file(path, TEXTURE_FORMAT, 'residual field')
+    return ResidualField(a['power'], a['mix'], int(meta['n_fit']), tuple(meta['channels'].split(',')), a.get('scale'))
 
 # %% ../nbs/07a_texture.ipynb #bc46b474
 BANK_FORMAT = 'gliomagen-residual-bank/1'
@@ -226,14 +230,9 @@ def save(self: ResidualBank, path: str | Path) -> Path:  # noqa: F811 (the field
 
 def load_residual_bank(path: str | Path, field: ResidualField) -> ResidualBank:
     "The bank stored at `path` (`ResidualBank.save`) with its `field`; a clear error if it is missing or not a bank file."
-    from safetensors import safe_open
-    p = Path(path)
-    if not p.is_file(): raise FileNotFoundError(f"no residual bank at {p}: fit one with `gliomagen texture --checkpoint CKPT --data PREPARED/train`")
-    with safe_open(str(p), 'np') as f:
-        meta = f.metadata() or {}
-        if meta.get('format') != BANK_FORMAT: raise ValueError(f"{p} is not a residual bank ({BANK_FORMAT}); refit it with `gliomagen texture`")
-        ids = tuple(meta['ids'].split(',')) if meta.get('ids') else ()
-        return ResidualBank(f.get_tensor('residuals'), f.get_tensor('masks'), field, ids, float(meta.get('shift', 0.0)))
+    a, meta = _read_texture_file(path, BANK_FORMAT, 'residual bank')
+    ids = tuple(meta['ids'].split(',')) if meta.get('ids') else ()
+    return ResidualBank(a['residuals'], a['masks'], field, ids, float(meta.get('shift', 0.0)))
 
 def load_texture(checkpoint: str | Path, model: str = 'field') -> ResidualField | ResidualBank:
     "The texture model `model` (`TEXTURE_MODELS`) fitted beside `checkpoint`: what synthesis adds to each draw (`.draw(mask, rng)`)."

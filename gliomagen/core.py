@@ -280,7 +280,7 @@ DEFAULT_CONFIG['synthesis'] = {
     'window_overlap': 0.25,                 # sliding-window overlap for patch-trained networks (training.patch_size)
     'window_blend': 'gaussian',             # how overlapping windows are blended: 'gaussian' or 'constant' (04_diffusion)
     'texture': False,                       # add the texture fitted beside the checkpoint to each draw (07a_texture)
-    'texture_model': 'field',               # which: 'field' (a Gaussian random field) or 'bank' (real training residuals, 07a)
+    'texture_model': 'field',               # which: 'field' (a Gaussian random field), 'bank' (real training residuals) or 'bank+filter' (07a)
 }
 
 # %% ../nbs/00_core.ipynb #a696d08f

@@ -83,8 +83,8 @@ synthesis:
   sampler: ddim                  # DDIM with 10 steps (poster: ancestral over all T): as good as 25-100 or the
   steps: 10                      # ancestral chain at this scale, in a tenth of the time (steps-vs-quality table, 14_demo)
   batch_size: 6                  # several masks per forward pass: small volumes batch well on a CPU
-  texture: true                  # + what the x0 mean does not draw (07a): the training cases' residuals,
-  texture_model: bank            # one drawn per case, flipped, shifted, rescaled per label (FID 2.1-2.8x floor -> 1.6-2.1x)
+  texture: true                  # + what the x0 mean does not draw (07a): the filter of the mean that its training residuals
+  texture_model: bank+filter     # follow, and one residual left by it drawn per case, flipped, rescaled per label (FID: 07a's table)
 evaluation:
   extractor: tf-inception-v3     # the standard FID network (08a; extra gliomagen[fid]), reported with its real-vs-real floor
   slice_step: 4                  # every 4th axial slice: FID costs ~0.3 s per slice on 2 CPU cores

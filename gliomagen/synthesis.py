@@ -235,7 +235,7 @@ def load_generator(checkpoint: str | Path, sampler: str | None = None, steps: in
         device: torch device the network runs on ('cpu', 'cuda', 'cuda:1'; a `torch.device` works too)
         config: a config.yaml path or dict whose `synthesis` section replaces the checkpoint's
         texture: add the texture model fitted beside the checkpoint (07a_texture): True the config's
-            `synthesis.texture_model`, or 'field' / 'bank' by name; None: `synthesis.texture`, which a checkpoint of
+            `synthesis.texture_model`, or 'field' / 'bank' / 'bank+filter' by name; None: `synthesis.texture`, which a checkpoint of
             another family ignores"""
     base = resolve_checkpoint(checkpoint)
     s = synthesis_settings(base, config)
@@ -288,7 +288,7 @@ def load_generator(checkpoint: str | Path, sampler: str | None = None, steps: in
         x = diffusion.sample(model, cond, sampler=sampler, steps=steps, seed=list(seeds), progress=False)
         x = x.float().cpu().numpy()
         if field is not None:                  # its own stream of the case's seed: the mean's draw is unchanged
-            x = np.stack([np.clip(xi + field.draw(m, derive_seed(sd, 'texture')), lo, hi) for xi, m, sd in zip(x, masks, seeds)])
+            x = np.stack([np.clip(xi + field.draw(m, derive_seed(sd, 'texture'), mean=xi), lo, hi) for xi, m, sd in zip(x, masks, seeds)])
         return x
 
     info = dict(checkpoint=str(base), checkpoint_step=side.get('step'), ema=side.get('ema'), sampler=sampler, steps=steps,
@@ -315,7 +315,7 @@ def synthesize(checkpoint: str | Path, masks_dir: str | Path, out: str | Path, s
         device: torch device; 'cuda' under `torchrun` means `cuda:LOCAL_RANK`
         progress: show a tqdm bar
         config: a config.yaml path or dict whose `synthesis` section gives the defaults
-        texture: add the checkpoint's texture (07a_texture; True: `synthesis.texture_model`, or 'field' / 'bank'; None: `synthesis.texture`)"""
+        texture: add the checkpoint's texture (07a_texture; True: `synthesis.texture_model`, or 'field' / 'bank' / 'bank+filter'; None: `synthesis.texture`)"""
     if Path(out).exists() and not Path(out).is_dir(): raise NotADirectoryError(f"--out {out} is a file; give a folder")
     check_disjoint(out, {'--masks': masks_dir}, '--out', either_way=True)      # the writer replaces case folders
     check_disjoint(out, {'--checkpoint': Path(checkpoint).parent if Path(checkpoint).is_file() else checkpoint}, '--out')
@@ -352,8 +352,8 @@ def main_synthesize(argv: Sequence[str] | None = None) -> int:
     p.add_argument('--shard', default=None, help="this worker's share 'i/N' (default: RANK/WORLD_SIZE, else 0/1)")
     p.add_argument('--batch-size', type=int, default=None, help='masks per forward pass (default: synthesis.batch_size)')
     p.add_argument('--device', default='cpu', help="torch device, e.g. cpu, cuda, cuda:1")
-    p.add_argument('--texture', choices=['on', 'off', 'field', 'bank'], default=None, help="add the texture fitted beside the "
-                   "checkpoint (gliomagen texture, 07a): on (synthesis.texture_model), the field, the bank, or off "
+    p.add_argument('--texture', choices=['on', 'off', 'field', 'bank', 'bank+filter'], default=None, help="add the texture fitted beside the "
+                   "checkpoint (gliomagen texture, 07a): on (synthesis.texture_model), the field, the bank, the bank with the mean's filter, or off "
                    "(default: synthesis.texture of the config)")
     p.add_argument('--quiet', action='store_true', help='no progress bar')
     a = p.parse_args(argv)

@@ -5,7 +5,7 @@
 # %% ../nbs/07a_texture.ipynb #5bb26a06
 from __future__ import annotations
 import argparse, json, time, warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
@@ -16,8 +16,8 @@ from .core import CONTRASTS, atomic_path, command, check_range, check_device
 
 # %% auto #0
 __all__ = ['F_MAX', 'TEXTURE_FORMAT', 'BANK_FORMAT', 'TEXTURE_MODELS', 'radial_bins', 'ResidualField', 'fit_residual_field',
-           'ResidualBank', 'texture_path', 'load_residual_field', 'bank_path', 'load_residual_bank', 'load_texture',
-           'training_residuals', 'fit_texture', 'main_texture']
+           'ResidualBank', 'fit_mean_filter', 'predict_mean_error', 'texture_path', 'load_residual_field', 'bank_path',
+           'load_residual_bank', 'load_texture', 'training_residuals', 'fit_texture', 'main_texture']
 
 # %% ../nbs/07a_texture.ipynb #8d7813ff
 F_MAX = 3 ** 0.5 / 2
@@ -114,6 +114,7 @@ def draw(self: ResidualField,
          mask: np.ndarray,                       # `(X, Y, Z)` labels: the field lives where `mask > 0` (zero elsewhere)
          rng: np.random.Generator | int | None,  # the draw's randomness (a seed or a generator)
          centre: bool = True,                    # subtract the field's mean over each label: the mean image keeps its label means
+         mean: np.ndarray | None = None,         # the image it is added to: unused (the field does not depend on it; the bank's filter does)
         ) -> np.ndarray:
     "One field `(C, X, Y, Z)` float32 on `mask`'s grid, zero outside the head (`mask > 0`), by default zero-mean over each label."
     m = np.asarray(mask)
@@ -137,12 +138,16 @@ def draw(self: ResidualField,
 class ResidualBank:
     """Real residuals to draw from: `residuals` `(n, C, X, Y, Z)` (half precision, zero outside each case's head), the
     cases' `masks` `(n, X, Y, Z)`, and the `field` whose amplitudes per label rescale them and which fills the head
-    where a donor has none; `shift` is the largest random shift, as a share of each axis."""
+    where a donor has none; `shift` is the largest random shift, as a share of each axis. With the mean's filter
+    (`weights` `(C, C, k, k, k)`, below) a draw adds `L(mean)` and the donors' `residuals − predicted`, where
+    `predicted` `(n, C, X, Y, Z)` is `L` of each donor's own mean."""
     residuals: np.ndarray
     masks: np.ndarray
     field: ResidualField
     ids: tuple = ()
     shift: float = 0.0
+    weights: np.ndarray | None = None
+    predicted: np.ndarray | None = None
     @property
     def n(self) -> int: return len(self.residuals)
 
@@ -152,16 +157,21 @@ def draw(self: ResidualBank,  # noqa: F811 (the field's method of this name is p
          mask: np.ndarray,                       # `(X, Y, Z)` labels on the bank's grid
          rng: np.random.Generator | int | None,  # the draw's randomness (a seed or a generator)
          centre: bool = True,                    # subtract the draw's mean over each label
+         mean: np.ndarray | None = None,         # `(C, X, Y, Z)`: the network's draw for `mask`, which the filter corrects (needed with `weights`)
         ) -> np.ndarray:
-    "One residual `(C, X, Y, Z)` float32 for `mask`: a donor chosen, flipped, shifted and rescaled per label; zero outside the head."
+    "One residual `(C, X, Y, Z)` float32 for `mask`: a donor chosen, flipped, shifted and rescaled per label (+ the filter of `mean`); zero outside the head."
     m = np.asarray(mask)
     if m.shape != self.masks.shape[1:]:
         raise ValueError(f"mask {m.shape} is not on the residual bank's grid {self.masks.shape[1:]}: refit it "
                          f"(`gliomagen texture`) on cases prepared at this grid, or use synthesis.texture_model: field")
+    if self.weights is not None and mean is None:
+        raise ValueError("this residual bank corrects the image it is added to (its mean's filter): pass mean= (the network's "
+                         "draw for the mask), or draw without the filter: dataclasses.replace(bank, weights=None)")
     h, lab = m > 0, m.astype(np.int64)
     rng = np.random.default_rng(rng)
     j = int(rng.integers(self.n))
     r, md = self.residuals[j].astype(np.float32), self.masks[j].astype(np.int64)
+    if self.weights is not None: r = r - self.predicted[j].astype(np.float32)   # ε: what the donor's mean does not predict
     if rng.random() < 0.5: r, md = r[:, ::-1], md[::-1]                       # left-right (RAS axis 0)
     s = [int(rng.integers(-k, k + 1)) for k in np.floor(self.shift * np.array(m.shape)).astype(int)]
     r, md = np.roll(r, s, (1, 2, 3)), np.roll(md, s, (0, 1, 2))
@@ -169,8 +179,54 @@ def draw(self: ResidualBank,  # noqa: F811 (the field's method of this name is p
     g = np.where(sc[:, md] > 0, r / np.where(sc[:, md] > 0, sc[:, md], 1), 0) * sc[:, lab]   # donor's amplitude -> target's
     gap = h & (md == 0)                                                       # head the donor does not cover: the field
     if gap.any(): g[:, gap] = self.field.draw(m, rng, centre=False)[:, gap]
+    if self.weights is not None: g += predict_mean_error(self.weights, mean)  # the target's own correction
     g *= h
     return (_centre_labels(g, lab, h) if centre else g).astype(np.float32)
+
+# %% ../nbs/07a_texture.ipynb #e1c6d847
+def _neighbourhood(mean: np.ndarray, radius: int, idx: tuple) -> np.ndarray:
+    "The values of `mean` `(C, X, Y, Z)` around the voxels `idx` (a tuple of 3 index arrays): `(n, (2R+1)³·C)`, zero beyond the grid."
+    R = radius
+    p = np.pad(np.asarray(mean, np.float32), ((0, 0),) + ((R, R),) * 3)
+    x, y, z = (np.asarray(i) + R for i in idx)
+    offs = [(a, b, c) for a in range(-R, R + 1) for b in range(-R, R + 1) for c in range(-R, R + 1)]
+    return np.concatenate([p[:, x + a, y + b, z + c].T for a, b, c in offs], 1)
+
+def fit_mean_filter(triples: Iterable,      # `(mean, residual, mask)` per case: `(C, X, Y, Z)`, `(C, X, Y, Z)`, `(X, Y, Z)` labels
+                    radius: int = 2,        # the filter's half width R: (2R+1)³ voxels of each contrast
+                    per_case: int = 20000,  # head voxels sampled per case (all when fewer)
+                    ridge: float = 1e-2,    # ridge weight, relative to the number of voxels
+                    n_labels: int = 6, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """The linear filter `L` of the mean that best predicts the residual (ridge least squares over the head voxels,
+    with one indicator per label beside it): weights `(C, C, 2R+1, 2R+1, 2R+1)` as `conv3d` takes them (out, in, offset),
+    and the share of the residual's variance it explains per contrast (R², on the voxels it was fitted on)."""
+    rng = np.random.default_rng(seed)
+    AtA = AtY = None; n = 0; ss = s1 = None; C = None
+    for mu, r, m in triples:
+        mu, r, lab = np.asarray(mu, np.float32), np.asarray(r, np.float32), np.asarray(m).astype(np.int64)
+        if mu.shape != r.shape or mu.shape[1:] != lab.shape:
+            raise ValueError(f"mean {mu.shape}, residual {r.shape} and mask {lab.shape} must share one grid")
+        C = len(mu)
+        idx = np.nonzero(lab > 0)
+        if len(idx[0]) > per_case: idx = tuple(i[np.sort(rng.choice(len(idx[0]), per_case, replace=False))] for i in idx)
+        A = np.concatenate([_neighbourhood(mu, radius, idx), np.eye(n_labels, dtype=np.float32)[np.minimum(lab[idx], n_labels - 1)]], 1).astype(np.float64)
+        Y = r[(slice(None),) + idx].T.astype(np.float64)
+        AtA, AtY = (A.T @ A, A.T @ Y) if AtA is None else (AtA + A.T @ A, AtY + A.T @ Y)
+        ss, s1 = (Y ** 2).sum(0) + (0 if ss is None else ss), Y.sum(0) + (0 if s1 is None else s1); n += len(Y)
+    if not n: raise ValueError("no head voxels to fit the mean's filter on")
+    W = np.linalg.solve(AtA + ridge * n * np.eye(len(AtA)), AtY)                  # (features, C)
+    sse = ss - 2 * (W * AtY).sum(0) + np.einsum('fc,fg,gc->c', W, AtA, W)           # Σ (Y − A W)² from the normal equations
+    r2 = 1 - sse / np.maximum(ss - s1 ** 2 / n, 1e-12)
+    k = 2 * radius + 1
+    w = W[:k ** 3 * C].reshape(k, k, k, C, C).transpose(4, 3, 0, 1, 2)            # (out, in, a, b, c)
+    return np.ascontiguousarray(w, np.float32), r2.astype(np.float32)
+
+def predict_mean_error(weights: np.ndarray, mean: np.ndarray) -> np.ndarray:
+    "`L(mean)`: the filter `weights` `(C, C, k, k, k)` applied to `mean` `(C, X, Y, Z)` (zero beyond the grid), float32."
+    import torch
+    w = torch.as_tensor(np.asarray(weights, np.float32))
+    x = torch.as_tensor(np.asarray(mean, np.float32))[None]
+    with torch.no_grad(): return torch.nn.functional.conv3d(x, w, padding=w.shape[-1] // 2)[0].numpy()
 
 # %% ../nbs/07a_texture.ipynb #fcd2c6b5
 TEXTURE_FORMAT = 'gliomagen-residual-field/1'
@@ -211,8 +267,8 @@ def load_residual_field(path: str | Path) -> ResidualField:
 BANK_FORMAT = 'gliomagen-residual-bank/1'
 "The `format` of a residual bank file's metadata."
 
-TEXTURE_MODELS = ('field', 'bank')
-"What `synthesis.texture_model` may name: the Gaussian field, or the bank of real residuals (which needs the field too)."
+TEXTURE_MODELS = ('field', 'bank', 'bank+filter')
+"What `synthesis.texture_model` may name: the Gaussian field, the bank of real residuals (which needs the field too), or the bank with the mean's filter."
 
 def bank_path(checkpoint: str | Path) -> Path:
     "Where the residual bank of a checkpoint (base, file or run folder) lives: `<base>.bank.safetensors`."
@@ -221,10 +277,12 @@ def bank_path(checkpoint: str | Path) -> Path:
 
 @patch
 def save(self: ResidualBank, path: str | Path) -> Path:  # noqa: F811 (the field's method of this name is patched above)
-    "Write the bank's residuals (half precision) and masks to `path` (safetensors, atomically); its field is saved on its own."
+    "Write the bank's residuals (half precision), masks and filter to `path` (safetensors, atomically); its field is saved on its own."
     from safetensors.numpy import save_file
     meta = {'format': BANK_FORMAT, 'ids': ','.join(self.ids), 'shift': str(self.shift), 'channels': ','.join(self.field.channels)}
     arrs = {'residuals': np.ascontiguousarray(self.residuals, np.float16), 'masks': np.ascontiguousarray(self.masks, np.uint8)}
+    if self.weights is not None:                # the mean's filter and each donor's prediction (a file without them: the plain bank)
+        arrs |= {'weights': np.ascontiguousarray(self.weights, np.float32), 'predicted': np.ascontiguousarray(self.predicted, np.float16)}
     with atomic_path(path) as tmp: save_file(arrs, str(tmp), metadata=meta)
     return Path(path)
 
@@ -232,13 +290,18 @@ def load_residual_bank(path: str | Path, field: ResidualField) -> ResidualBank:
     "The bank stored at `path` (`ResidualBank.save`) with its `field`; a clear error if it is missing or not a bank file."
     a, meta = _read_texture_file(path, BANK_FORMAT, 'residual bank')
     ids = tuple(meta['ids'].split(',')) if meta.get('ids') else ()
-    return ResidualBank(a['residuals'], a['masks'], field, ids, float(meta.get('shift', 0.0)))
+    return ResidualBank(a['residuals'], a['masks'], field, ids, float(meta.get('shift', 0.0)), a.get('weights'), a.get('predicted'))
 
 def load_texture(checkpoint: str | Path, model: str = 'field') -> ResidualField | ResidualBank:
-    "The texture model `model` (`TEXTURE_MODELS`) fitted beside `checkpoint`: what synthesis adds to each draw (`.draw(mask, rng)`)."
+    "The texture model `model` (`TEXTURE_MODELS`) fitted beside `checkpoint`: what synthesis adds to each draw (`.draw(mask, rng, mean=...)`)."
     if model not in TEXTURE_MODELS: raise ValueError(f"synthesis.texture_model must be one of {', '.join(TEXTURE_MODELS)}, got {model!r}")
     field = load_residual_field(texture_path(checkpoint))
-    return field if model == 'field' else load_residual_bank(bank_path(checkpoint), field)
+    if model == 'field': return field
+    bank = load_residual_bank(bank_path(checkpoint), field)
+    if model == 'bank': return replace(bank, weights=None, predicted=None)      # the plain bank, whatever the file holds
+    if bank.weights is None: raise ValueError(f"{bank_path(checkpoint)} holds no mean's filter: refit it with `gliomagen texture "
+                                              f"--checkpoint CKPT --data PREPARED/train --filter-radius 2`, or use texture_model: bank")
+    return bank
 
 # %% ../nbs/07a_texture.ipynb #f05b383c
 def training_residuals(checkpoint: str | Path,          # the pixel model's checkpoint (base, file or run folder)
@@ -246,9 +309,11 @@ def training_residuals(checkpoint: str | Path,          # the pixel model's chec
                        seed: int = 0, batch_size: int = 6, sampler: str | None = None, steps: int | None = None,
                        device: str = 'cpu', progress: bool = True,
                        skipped: list | None = None,     # gets `(case id, why)` of each case that could not be read (and is left out)
-                      ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+                       with_mean: bool = False,         # also yield the network's draw (the mean the residual is taken from)
+                      ) -> Iterator[tuple[np.ndarray, ...]]:
     """Yield, case by case, the real image − the checkpoint's draw for its mask, zero outside the head `(4, X, Y, Z)`, and
-    the mask, both in the canonical (RAS) voxel order in which the network draws (07_synthesis) and adds the texture."""
+    the mask (and, `with_mean`, the draw `(4, X, Y, Z)`), in the canonical (RAS) voxel order in which the network draws
+    (07_synthesis) and adds the texture."""
     from tqdm.auto import tqdm
     from gliomagen.augment import find_masks
     from gliomagen.data import read_mask, to_canonical
@@ -276,31 +341,37 @@ def training_residuals(checkpoint: str | Path,          # the pixel model's chec
             if not chunk: continue
             mean = generate(ms, [case_seed(seed, k) for k in chunk])
             for m, real, mu in zip(ms, reals, mean):
-                yield (real - mu) * (m > 0), m
+                yield ((real - mu) * (m > 0), m) + ((mu,) if with_mean else ())
                 bar.update()
 
 # %% ../nbs/07a_texture.ipynb #de1c19b7
 def fit_texture(checkpoint: str | Path, data: str | Path, bins: int = 32, bands: int = 8,
                 bank_size: int = 32,                 # cases kept in the residual bank (the first in id order; 0: no bank)
                 shift: float = 0.0,                  # the bank's largest random shift, as a share of each axis
+                filter_radius: int = 2,              # the mean's filter (`fit_mean_filter`), fitted on the bank's cases; 0: the plain bank
                 **kw) -> dict:
     """Fit the residual field of `checkpoint` on the prepared cases `data` (`training_residuals`, `kw` go to it), keep
-    the residual bank, and write both beside the checkpoint (`texture_path`, `bank_path`); a summary: where, how many
-    cases, the field's std per contrast, the cases left out and why, seconds."""
+    the residual bank and the mean's filter, and write them beside the checkpoint (`texture_path`, `bank_path`); a
+    summary: where, how many cases, the field's std per contrast, the filter's R², the cases left out and why, seconds."""
     from gliomagen.augment import find_masks
     t0, skipped, kept = time.perf_counter(), [], []
-    def keep(pairs):                                 # one pass: the field sees every residual, the bank keeps the first ones
-        for r, m in pairs:
-            if len(kept) < bank_size: kept.append((r.astype(np.float16), m.astype(np.uint8)))
+    def keep(triples):                               # one pass: the field sees every residual, the bank keeps the first ones
+        for r, m, mu in triples:
+            if len(kept) < bank_size: kept.append((r.astype(np.float16), m.astype(np.uint8), mu.astype(np.float16) if filter_radius else None))
             yield r, m
-    fld = fit_residual_field(keep(training_residuals(checkpoint, data, skipped=skipped, **kw)), bins=bins, bands=bands)
+    fld = fit_residual_field(keep(training_residuals(checkpoint, data, skipped=skipped, with_mean=True, **kw)), bins=bins, bands=bands)
     p = fld.save(texture_path(checkpoint))
     std = np.sqrt(fld.power.astype(np.float64) @ _bin_share(bins))
     res = {'path': str(p), 'cases': fld.n_fit, 'std': dict(zip(fld.channels, std.round(5).tolist()))}
     if kept:
         left = {k for k, _ in skipped}
         ids = tuple(k for k in sorted(find_masks(data)) if k not in left)[:len(kept)]
-        bank = ResidualBank(np.stack([r for r, _ in kept]), np.stack([m for _, m in kept]), fld, ids, shift)
+        w = pred = None
+        if filter_radius:                            # r = L(mean) + ε: the bank keeps ε's ingredients, the filter L
+            w, r2 = fit_mean_filter(((mu, r, m) for r, m, mu in kept), radius=filter_radius)
+            pred = np.stack([predict_mean_error(w, mu) * (m > 0) for _, m, mu in kept]).astype(np.float16)
+            res['filter'] = {'radius': filter_radius, 'r2': dict(zip(fld.channels, r2.round(3).tolist()))}
+        bank = ResidualBank(np.stack([r for r, _, _ in kept]), np.stack([m for _, m, _ in kept]), fld, ids, shift, w, pred)
         res['bank'] = {'path': str(bank.save(bank_path(checkpoint))), 'cases': bank.n}
     return res | {'skipped': [{'case': k, 'why': w} for k, w in skipped], 'seconds': round(time.perf_counter() - t0, 1)}
 
@@ -319,12 +390,15 @@ def main_texture(argv: Sequence[str] | None = None) -> int:
     p.add_argument('--sampler', default=None); p.add_argument('--steps', type=int, default=None)
     p.add_argument('--bank-size', type=int, default=32, help='training cases kept in the residual bank (0: none)')
     p.add_argument('--shift', type=float, default=0.0, help="the bank's largest random shift, as a share of each axis")
+    p.add_argument('--filter-radius', type=int, default=2, help="half width of the mean's linear filter fitted with the bank (0: the plain bank)")
     p.add_argument('--device', default='cpu'); p.add_argument('--quiet', action='store_true')
     a = p.parse_args(argv)
     check_range('--batch-size', a.batch_size, 1, integer=True); check_range('--seed', a.seed, 0, integer=True)
     check_range('--bank-size', a.bank_size, 0, integer=True); check_range('--shift', a.shift, 0, 0.5)
+    check_range('--filter-radius', a.filter_radius, 0, 4, integer=True)
     if a.steps is not None: check_range('--steps', a.steps, 1, integer=True)
     check_device('--device', a.device)
     res = fit_texture(a.checkpoint, a.data, seed=a.seed, batch_size=a.batch_size, sampler=a.sampler, steps=a.steps,
-                      device=a.device, progress=not a.quiet, bank_size=a.bank_size, shift=a.shift)
+                      device=a.device, progress=not a.quiet, bank_size=a.bank_size, shift=a.shift,
+                      filter_radius=a.filter_radius)
     print(json.dumps(res)); return 1 if res['skipped'] else 0

@@ -167,6 +167,8 @@ def draw(self: ResidualBank,  # noqa: F811 (the field's method of this name is p
     if self.weights is not None and mean is None:
         raise ValueError("this residual bank corrects the image it is added to (its mean's filter): pass mean= (the network's "
                          "draw for the mask), or draw without the filter: dataclasses.replace(bank, weights=None)")
+    if self.weights is not None and np.shape(mean) != (len(self.weights), *m.shape):
+        raise ValueError(f"mean {np.shape(mean)} is not the draw of this mask: expected {(len(self.weights), *m.shape)}")
     h, lab = m > 0, m.astype(np.int64)
     rng = np.random.default_rng(rng)
     j = int(rng.integers(self.n))

@@ -276,7 +276,12 @@ def check_app(p, check, images, server):
     sel = pg.locator('.gg-app .widget-dropdown select').first
     opts = sel.locator('option').all_inner_texts()
     before = p.shot('axial', 'real')
-    sel.select_option(opts[1]); p.settle()
+    # loading another case reads its NIfTI files in the kernel: wait for its metrics, then for drawing to stop
+    p.drawn(lambda: sel.select_option(opts[1]), timeout=60)
+    try: pg.wait_for_function("(name) => [...document.querySelectorAll('.gg-case-metrics')].some(e => e.innerText.includes(name))",
+                              arg=opts[1], timeout=60_000)
+    except Exception: pass                                            # the check below reports it
+    p.settle(quiet=1.0, timeout=60)
     check(opts[1] in pg.locator('.gg-case-metrics').last.inner_text() and changed(before, p.shot('axial', 'real')),
           f'case browser opens another case ({opts[1]})')
     if images:

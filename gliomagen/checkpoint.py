@@ -18,7 +18,7 @@ from safetensors.torch import load_file, save_file
 
 from .core import DEFAULT_CONFIG, atomic_path, is_temp_file, write_json_atomic, _fsync
 from .core import command, check_range, check_pair, plain_name, require_finite, one_line
-from .model import GliomaGenUNet
+from .model import GliomaGenUNet, set_channels_last
 from .diffusion import cosine_betas, schedule_buffers
 
 # %% auto #0
@@ -201,6 +201,7 @@ def load_checkpoint(path: str | Path, device: str | torch.device = 'cpu', weight
     live, ema, side = load_checkpoint_tensors(path, device)
     model = model_builder(side['kind'])(**{**side['model'], **overrides})
     model.load_state_dict(ema if (ema is not None and weights == 'ema') else live, strict=True)
+    if ((side.get('config') or {}).get('training') or {}).get('channels_last'): set_channels_last(model)   # as trained (03)
     return model.to(device).eval(), side
 
 # %% ../nbs/03a_checkpoint.ipynb #7e50c9d6

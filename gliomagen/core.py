@@ -246,6 +246,7 @@ DEFAULT_CONFIG['training'] = {
     'log_every': 100,
     'amp': 'none',                          # 'none' or 'bf16'
     'grad_checkpoint': False,
+    'channels_last': False,                 # 3-D convolution weights stored NDHWC (03_model): faster on CPUs
     'num_workers': 2,
     'patch_size': None,                     # train on random crops of this size (X, Y, Z); None: whole volumes (original)
     'patch_foreground': 0.33,               # share of patches centred on the tumour (nnU-Net's oversampling)

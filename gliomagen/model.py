@@ -15,8 +15,8 @@ from .core import CONTEXT_CHANNELS
 
 # %% auto #0
 __all__ = ['CHECKPOINT_BLOCKS', 'timestep_embedding', 'GroupNorm32', 'ResBlock', 'AttentionBlock', 'Downsample', 'Upsample',
-           'EmbedSequential', 'GliomaGenUNet', 'grad_checkpoint_blocks', 'gliomagen_unet', 'unet_from_config',
-           'n_parameters', 'deterministic_fill']
+           'EmbedSequential', 'GliomaGenUNet', 'grad_checkpoint_blocks', 'set_channels_last', 'gliomagen_unet',
+           'unet_from_config', 'n_parameters', 'deterministic_fill']
 
 # %% ../nbs/03_model.ipynb #0ce09e83
 def timestep_embedding(t: torch.Tensor, dim: int, max_period: float = 1000.) -> torch.Tensor:
@@ -206,6 +206,15 @@ def forward(self: GliomaGenUNet, x: torch.Tensor, t: torch.Tensor) -> torch.Tens
     for block in self.output_blocks: h = block(torch.cat([h, hs.pop()], dim=1), emb)
     if self.label_skip is None: return self.out(h)
     return self.out(h) + self.label_skip(x[:, self.config['out_channels']:])   # sharp per-label intensities
+
+# %% ../nbs/03_model.ipynb #ff0193d2
+def set_channels_last(net: nn.Module, on: bool = True) -> nn.Module:
+    """Store every 5-D weight of `net` (its 3-D convolutions) channels-last (`torch.channels_last_3d`) when `on`, in
+    the usual contiguous layout when not; returns `net`. Values, names and state-dict keys are unchanged."""
+    fmt = torch.channels_last_3d if on else torch.contiguous_format
+    for p in net.parameters():
+        if p.dim() == 5: p.data = p.data.contiguous(memory_format=fmt)
+    return net
 
 # %% ../nbs/03_model.ipynb #55c71f9f
 def gliomagen_unet(**overrides) -> GliomaGenUNet:

@@ -20,7 +20,7 @@ from fastcore.basics import patch
 from .core import (CONTRASTS, atomic_path, derive_seed, load_config, save_config,
                             validate_config, ConfigError, seed_everything, keep_freed_memory)
 from .core import command, check_range, check_device, check_disjoint, UsageError
-from .model import unet_from_config, grad_checkpoint_blocks
+from .model import unet_from_config, grad_checkpoint_blocks, set_channels_last
 from .checkpoint import (checkpoint_name, find_checkpoint, load_checkpoint_tensors, load_training_state,
                                   save_training_checkpoint, kind_part, resolve_kind, MODEL_KINDS, UNET_KIND,
                                   flatten_training_state, unflatten_training_state, set_rng_state, preserved_rng,
@@ -377,6 +377,7 @@ class Trainer:
         torch.manual_seed(derive_seed(self.seed, 'init'))            # the same initial weights on every rank
         self.model = (model if model is not None else self.family.build()).to(self.device)
         if tc['grad_checkpoint']: grad_checkpoint_blocks(self.model)      # every family: ours by flag, MONAI's blocks (03)
+        if tc['channels_last']: set_channels_last(self.model)            # NDHWC weights: oneDNN's layout (03)
         self.companions = {k: m.to(self.device) for k, m in self.family.companions().items()}
         self.ema = EMA(self.model, tc['ema_decay'], tc['ema_every'], tc['ema_start']) if self.family.ema else None
         self.opt, self.sched = make_optimizer(self.model, self.cfg)

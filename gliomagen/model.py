@@ -210,7 +210,8 @@ def forward(self: GliomaGenUNet, x: torch.Tensor, t: torch.Tensor) -> torch.Tens
 # %% ../nbs/03_model.ipynb #ff0193d2
 def set_channels_last(net: nn.Module, on: bool = True) -> nn.Module:
     """Store every 5-D weight of `net` (its 3-D convolutions) channels-last (`torch.channels_last_3d`) when `on`, in
-    the usual contiguous layout when not; returns `net`. Values, names and state-dict keys are unchanged."""
+    the usual contiguous layout when not; returns `net`. Values, names and state-dict keys are unchanged. (Not
+    `net.to(memory_format=...)`: that raises on any 4-D tensor, e.g. a 2-D convolution beside the 3-D ones.)"""
     fmt = torch.channels_last_3d if on else torch.contiguous_format
     for p in net.parameters():
         if p.dim() == 5: p.data = p.data.contiguous(memory_format=fmt)

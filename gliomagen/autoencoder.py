@@ -405,8 +405,12 @@ def losses(self: AutoencoderFamily, tr, batch, g: int) -> Iterator:
             x, where = xw[:, :C], xw[:, C:]
     if ps:                                                # random crops (the network is convolutional: MAISI's VAE recipe)
         fg = self.cfg['training']['patch_foreground'] if where is not None else 0.
-        x, wc = random_patches(x, x if where is None else where, ps, _patch_generator(tr.seed, g), fg)
-        if where is not None: where = wc
+        if self.labels:                                   # a one-hot label map: crop labels 1.. (zeros beyond the faces are
+            xl, _ = random_patches(x[:, 1:], x[:, 1:], ps, _patch_generator(tr.seed, g), fg)   # background), rebuild class 0
+            x = torch.cat([1 - xl.sum(1, keepdim=True), xl], 1)
+        else:
+            x, wc = random_patches(x, x if where is None else where, ps, _patch_generator(tr.seed, g), fg)
+            if where is not None: where = wc
     x = x.to(tr.device, non_blocking=True)
     disc = tr.companions.get('disc') if tr.step >= fc['adv_start'] else None
     with tr._autocast():

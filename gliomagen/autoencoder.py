@@ -404,7 +404,7 @@ def losses(self: AutoencoderFamily, tr, batch, g: int) -> Iterator:
             xw = torch.stack([augment_volume(torch.cat([v, w]), aug, fc['scale_min'], fc['flip_p']) for v, w in zip(x, where)])
             x, where = xw[:, :C], xw[:, C:]
     if ps:                                                # random crops (the network is convolutional: MAISI's VAE recipe)
-        fg = self.cfg['training']['patch_foreground'] if where is not None else 0.
+        fg = self.cfg['training']['patch_foreground'] if where is not None or self.labels else 0.   # a label map is its own mask
         if self.labels:                                   # a one-hot label map: crop labels 1.. (zeros beyond the faces are
             xl, _ = random_patches(x[:, 1:], x[:, 1:], ps, _patch_generator(tr.seed, g), fg)   # background), rebuild class 0
             x = torch.cat([1 - xl.sum(1, keepdim=True), xl], 1)
